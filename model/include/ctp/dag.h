@@ -33,8 +33,8 @@ class Dag {
   Dag& operator=(Dag&&) noexcept;
   ~Dag();
 
-  /// Step names in an order where every step comes after its dependencies; ties keep the
-  /// declaration order, so the order is deterministic.
+  /// Step names in an order where every step comes after its dependencies: a depth-first
+  /// order that visits steps and their dependencies in declaration order (deterministic).
   const std::vector<std::string>& TopologicalOrder() const;
   /// Every edge, sorted by (to, from) in declaration order, without duplicates.
   const std::vector<DagEdge>& Edges() const;

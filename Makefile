@@ -1,0 +1,55 @@
+# The README's two commands: `make demo` and `make test`. Thin wrappers over CMake and ctest;
+# both install missing Debian packages first (deps/install.sh: apt-get as root, a message otherwise).
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+ifdef CI
+  CMAKE_ARGS += -DCTP_WERROR=ON
+endif
+CTP = $(BUILD)/ctp
+
+.PHONY: all demo test test-asan build deps python-deps install clean
+
+all: build
+
+deps:
+	@deps/install.sh build test
+
+# Test-time peers and validators from PyPI (never a runtime dependency). Best effort: the tests
+# that need them say SKIPPED when they are missing.
+python-deps:
+	@python3 -c "import kfp.pipeline_spec, kfp.kubernetes" 2>/dev/null || \
+	  python3 -m pip install -q -r deps/python-test-requirements.txt 2>/dev/null || \
+	  python3 -m pip install -q --break-system-packages -r deps/python-test-requirements.txt 2>/dev/null || \
+	  echo "warning: could not install deps/python-test-requirements.txt; KFP validation will be skipped"
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build python-deps
+	cd $(BUILD) && ctest --output-on-failure
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (CPU kernels only).
+test-asan: deps python-deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCTP_SANITIZE=ON -DCTP_CUDA=OFF -DCTP_BUILD_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure
+
+# Until the continuous-training demo pipeline lands, the demo checks and draws every example.
+demo: build
+	@for script in scripts/*.lua; do \
+	  echo "== ctp check $$script"; $(CTP) check $$script || exit 1; \
+	  echo "== ctp graph $$script"; $(CTP) graph $$script || exit 1; \
+	done
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

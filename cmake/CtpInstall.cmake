@@ -1,0 +1,20 @@
+# Installs the library as a CMake package: find_package(ctp) -> ctp::ctp.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set_target_properties(ctp PROPERTIES EXPORT_NAME ctp)
+install(TARGETS ctp ctp_model ctp_emit ctp_interpreter ctp_native ctp_kernels ctp_blas
+        EXPORT ctpTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS ctp_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+foreach(dir model emit interpreter kernels)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+install(EXPORT ctpTargets NAMESPACE ctp:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ctp)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/ctpConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/ctpConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ctp)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/ctpConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/ctpConfig.cmake ${PROJECT_BINARY_DIR}/ctpConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ctp)

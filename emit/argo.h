@@ -1,0 +1,64 @@
+// Internals of the Argo emitter, shared by argo_workflow.cc, argo_template.cc and argo_values.cc.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "cluster_step.h"
+#include "ctp/dag.h"
+#include "ctp/emit.h"
+#include "ctp/pipeline.h"
+
+namespace ctp::detail {
+
+/// One Argo DAG being written: the pipeline whose steps are its tasks, and how references resolve.
+struct ArgoScope {
+  const Pipeline* pipeline = nullptr;  ///< declares the steps of this DAG
+  const Pipeline* root = nullptr;      ///< the pipeline being emitted
+  const EmitOptions* options = nullptr;
+  std::string prefix;     ///< template-name prefix: "" at the top, "STEP-" inside sub-pipeline STEP
+  bool top_level = true;  ///< parameters are workflow parameters (else the DAG template's inputs)
+  /// Outputs (step, name) the exit handler reads: exported with `globalName: STEP-NAME`.
+  std::set<std::pair<std::string, std::string>> global_outputs;
+};
+
+/// Where an expression is evaluated: in a DAG task of the scope, or in the exit handler template.
+enum class ArgoSite { kTask, kExitHandler };
+
+/// The Argo expression for `ref` at `site`: `{{workflow.parameters.P}}` (or
+/// `{{inputs.parameters.P}}` in a sub-pipeline), `{{tasks.S.outputs.parameters.N}}`,
+/// `{{tasks.S.outputs.artifacts.N}}`, `{{item}}`, `{{item.F}}`, `{{workflow.status}}`,
+/// `{{workflow.name}}`; in the exit handler step outputs are `{{workflow.outputs.*.S-N}}`.
+std::string ArgoExpression(const ArgoScope& scope, const Ref& ref, ArgoSite site);
+
+/// A template's text with every reference replaced by its task-level expression.
+std::string ArgoExpressionText(const ArgoScope& scope, const Template& value, ArgoSite site);
+
+/// The govaluate `when` expression of a condition (strings single-quoted, numbers bare).
+/// Throws ctp::Error at `step` for conditions Argo cannot express.
+std::string ArgoWhen(const ArgoScope& scope, const Condition& condition, const Step& step);
+
+/// `withItems` of a literal loop: each JSON item as a YAML scalar or map.
+YAML::Node ArgoWithItems(const Loop& loop, const Step& step);
+
+/// The templates of `step`: its container (or nested DAG for a sub-pipeline), and a loop wrapper
+/// DAG when the loop limits parallelism. Appended to `templates`.
+void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates);
+
+/// The DAG task that runs `step` in `scope`.
+YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const Dag& dag);
+
+/// The container template of a container, native or Lua step (inputs come from task arguments).
+YAML::Node ArgoStepTemplate(const ArgoScope& scope, const Step& step);
+
+/// The container template of the exit handler (its inputs carry their values themselves).
+YAML::Node ArgoExitTemplate(const ArgoScope& scope, const Step& step);
+
+/// Appends `dag_template` (named, maybe with inputs and outputs) with a DAG of every step of
+/// `scope`, then every template those steps call.
+void AddArgoDagTemplates(const ArgoScope& scope, YAML::Node dag_template, YAML::Node& templates);
+
+}  // namespace ctp::detail

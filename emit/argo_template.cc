@@ -1,0 +1,209 @@
+// Argo container templates: one per container, native or Lua step, and the exit handler's.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "argo.h"
+#include "ctp/diagnostic.h"
+#include "yaml_writer.h"
+
+namespace ctp::detail {
+namespace {
+
+// How a reference reads inside the step's own template: through its inputs.
+std::string InTemplate(const ArgoScope& scope, const Step& step,
+                       const std::vector<StepInput>& inputs, const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kStepOutput:
+      if (ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter) return ClusterInputPath(ref);
+      [[fallthrough]];
+    case Ref::Kind::kParam:
+    case Ref::Kind::kLoopItem:
+      return "{{inputs.parameters." + FindStepInput(inputs, ref)->name + "}}";
+    case Ref::Kind::kOutputPath:
+      if (const Output* output = FindOutput(step, ref.name)) return ClusterOutputPath(*output);
+      throw Error(step.location,
+                  fmt::format("step '{}' writes to undeclared output '{}'", step.name, ref.name));
+    case Ref::Kind::kWorkflowStatus:
+    case Ref::Kind::kWorkflowName:
+      return ArgoExpression(scope, ref, ArgoSite::kTask);
+  }
+  return {};
+}
+
+std::string Text(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                 const Template& value) {
+  std::string text;
+  for (const Template::Part& part : value.parts)
+    text += part.ref ? InTemplate(scope, step, inputs, *part.ref) : part.text;
+  return text;
+}
+
+YAML::Node TextList(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                    const std::vector<Template>& values) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const Template& value : values) list.push_back(Text(scope, step, inputs, value));
+  return list;
+}
+
+YAML::Node Inputs(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                  ArgoSite site) {
+  YAML::Node node;
+  for (const StepInput& input : inputs) {
+    const bool artifact = input.ref.kind == Ref::Kind::kStepOutput &&
+                          ProducedKind(*scope.pipeline, input.ref) != ValueKind::kParameter;
+    YAML::Node entry;
+    entry["name"] = input.name;
+    if (artifact) entry["path"] = ClusterInputPath(input.ref);
+    if (site == ArgoSite::kExitHandler)
+      entry[artifact ? "from" : "value"] = ArgoExpression(scope, input.ref, site);
+    node[artifact ? "artifacts" : "parameters"].push_back(entry);
+  }
+  return node;
+}
+
+YAML::Node Outputs(const ArgoScope& scope, const Step& step) {
+  YAML::Node node;
+  for (const Output& output : step.outputs) {
+    YAML::Node entry;
+    entry["name"] = output.name;
+    const bool artifact = output.kind != ValueKind::kParameter;
+    if (artifact)
+      entry["path"] = ClusterOutputPath(output);
+    else
+      entry["valueFrom"]["path"] = ClusterOutputPath(output);
+    if (scope.global_outputs.count({step.name, output.name}))
+      entry["globalName"] = step.name + "-" + output.name;
+    node[artifact ? "artifacts" : "parameters"].push_back(entry);
+  }
+  return node;
+}
+
+YAML::Node Env(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const EnvVar& var : step.env) {
+    YAML::Node entry;
+    entry["name"] = var.name;
+    if (var.secret) {
+      entry["valueFrom"]["secretKeyRef"]["name"] = var.secret->secret;
+      entry["valueFrom"]["secretKeyRef"]["key"] = var.secret->key;
+    } else if (var.vault) {
+      entry["value"] = var.vault->path.empty()
+                           ? "<" + var.vault->key + ">"
+                           : "<path:" + var.vault->path + "#" + var.vault->key + ">";
+    } else {
+      entry["value"] = Text(scope, step, inputs, var.value);
+    }
+    list.push_back(entry);
+  }
+  return list;
+}
+
+YAML::Node ResourceRequirements(const Resources& resources) {
+  YAML::Node node;
+  auto set = [&](const char* group, const std::string& key, const std::string& value) {
+    if (!value.empty()) node[group][key] = value;
+  };
+  set("requests", "cpu", resources.cpu_request);
+  set("requests", "memory", resources.memory_request);
+  set("limits", "cpu", resources.cpu_limit);
+  set("limits", "memory", resources.memory_limit);
+  if (resources.gpu_count > 0)
+    set("limits", resources.gpu_resource, std::to_string(resources.gpu_count));
+  return node;
+}
+
+YAML::Node VolumeMounts(const Step& step) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const Mount& mount : step.mounts) {
+    YAML::Node entry;
+    entry["name"] = mount.volume;
+    entry["mountPath"] = mount.path;
+    if (mount.read_only) entry["readOnly"] = BoolScalar(true);
+    if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
+    list.push_back(entry);
+  }
+  return list;
+}
+
+YAML::Node Container(const ArgoScope& scope, const Step& step,
+                     const std::vector<StepInput>& inputs) {
+  ClusterContainer cluster = ClusterContainerOf(step, *scope.pipeline, *scope.root, *scope.options);
+  YAML::Node node;
+  node["image"] = cluster.image;
+  if (!step.image_pull_policy.empty()) node["imagePullPolicy"] = step.image_pull_policy;
+  if (!cluster.command.empty()) node["command"] = TextList(scope, step, inputs, cluster.command);
+  if (!cluster.args.empty()) node["args"] = TextList(scope, step, inputs, cluster.args);
+  if (!step.working_dir.empty()) node["workingDir"] = step.working_dir;
+  if (!step.env.empty()) node["env"] = Env(scope, step, inputs);
+  YAML::Node resources = ResourceRequirements(step.resources);
+  if (resources.size() > 0) node["resources"] = resources;
+  if (!step.mounts.empty()) node["volumeMounts"] = VolumeMounts(step);
+  return node;
+}
+
+YAML::Node Tolerations(const std::vector<Toleration>& tolerations) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const Toleration& t : tolerations) {
+    YAML::Node entry;
+    if (!t.key.empty()) entry["key"] = t.key;
+    entry["operator"] = t.op;
+    if (!t.value.empty()) entry["value"] = t.value;
+    if (!t.effect.empty()) entry["effect"] = t.effect;
+    if (t.toleration_seconds) entry["tolerationSeconds"] = IntScalar(*t.toleration_seconds);
+    list.push_back(entry);
+  }
+  return list;
+}
+
+std::string Seconds(int64_t seconds) { return std::to_string(seconds) + "s"; }
+
+// Backoff factor as an IntOrString: "2" for whole numbers, "1.5" otherwise.
+std::string Factor(double factor) {
+  if (factor == std::floor(factor)) return std::to_string(static_cast<int64_t>(factor));
+  return fmt::format("{}", factor);
+}
+
+YAML::Node RetryStrategy(const Retry& retry) {
+  YAML::Node node;
+  node["limit"] = std::to_string(retry.limit);
+  node["retryPolicy"] = retry.policy;
+  if (retry.backoff_seconds > 0) {
+    node["backoff"]["duration"] = Seconds(retry.backoff_seconds);
+    node["backoff"]["factor"] = Factor(retry.backoff_factor);
+    if (retry.backoff_max_seconds > 0)
+      node["backoff"]["maxDuration"] = Seconds(retry.backoff_max_seconds);
+  }
+  return node;
+}
+
+YAML::Node ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite site) {
+  const std::vector<StepInput> inputs = CollectStepInputs(step);
+  YAML::Node node;
+  node["name"] = scope.prefix + step.name;
+  YAML::Node in = Inputs(scope, step, inputs, site);
+  if (in.size() > 0) node["inputs"] = in;
+  YAML::Node out = Outputs(scope, step);
+  if (out.size() > 0) node["outputs"] = out;
+  if (!step.resources.node_selector.empty())
+    for (const auto& [key, value] : step.resources.node_selector) node["nodeSelector"][key] = value;
+  if (!step.resources.tolerations.empty())
+    node["tolerations"] = Tolerations(step.resources.tolerations);
+  if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
+    node["retryStrategy"] = RetryStrategy(*retry);
+  if (step.timeout_seconds) node["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
+  node["container"] = Container(scope, step, inputs);
+  return node;
+}
+
+}  // namespace
+
+YAML::Node ArgoStepTemplate(const ArgoScope& scope, const Step& step) {
+  return ContainerTemplate(scope, step, ArgoSite::kTask);
+}
+
+YAML::Node ArgoExitTemplate(const ArgoScope& scope, const Step& step) {
+  return ContainerTemplate(scope, step, ArgoSite::kExitHandler);
+}
+
+}  // namespace ctp::detail

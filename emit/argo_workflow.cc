@@ -1,0 +1,182 @@
+// EmitArgo: the Workflow / WorkflowTemplate / CronWorkflow resources around the DAG templates.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "argo.h"
+#include "ctp/diagnostic.h"
+#include "yaml_writer.h"
+
+namespace ctp {
+namespace {
+
+using detail::ArgoScope;
+using detail::IntScalar;
+
+constexpr const char* kApiVersion = "argoproj.io/v1alpha1";
+constexpr int64_t kSecondsAfterCompletion = 86400;
+
+YAML::Node Metadata(const Pipeline& pipeline, const char* name_key, const std::string& name) {
+  YAML::Node node;
+  node[name_key] = name;
+  for (const auto& [key, value] : pipeline.labels) node["labels"][key] = value;
+  std::map<std::string, std::string> annotations = pipeline.annotations;
+  if (!pipeline.description.empty())
+    annotations["workflows.argoproj.io/description"] = pipeline.description;
+  if (!pipeline.vault_path.empty()) annotations["avp.kubernetes.io/path"] = pipeline.vault_path;
+  for (const auto& [key, value] : annotations) node["annotations"][key] = value;
+  return node;
+}
+
+YAML::Node Resource(const char* kind, YAML::Node metadata) {
+  YAML::Node node;
+  node["apiVersion"] = kApiVersion;
+  node["kind"] = kind;
+  node["metadata"] = metadata;
+  return node;
+}
+
+// The entry DAG template's name: the pipeline's, unless a step already uses it.
+std::string EntryName(const Pipeline& pipeline) {
+  return pipeline.FindStep(pipeline.name) ? pipeline.name + "-dag" : pipeline.name;
+}
+
+YAML::Node Parameters(const Pipeline& pipeline) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const Param& param : pipeline.params) {
+    YAML::Node entry;
+    entry["name"] = param.name;
+    if (param.default_value) entry["value"] = *param.default_value;
+    if (!param.doc.empty()) entry["description"] = param.doc;
+    list.push_back(entry);
+  }
+  return list;
+}
+
+void AddVolumes(const Pipeline& pipeline, YAML::Node& spec) {
+  for (const Volume& volume : pipeline.volumes) {
+    YAML::Node entry;
+    switch (volume.kind) {
+      case Volume::Kind::kExistingClaim:
+        entry["name"] = volume.name;
+        entry["persistentVolumeClaim"]["claimName"] = volume.claim;
+        spec["volumes"].push_back(entry);
+        break;
+      case Volume::Kind::kSecret:
+        entry["name"] = volume.name;
+        entry["secret"]["secretName"] = volume.secret;
+        spec["volumes"].push_back(entry);
+        break;
+      case Volume::Kind::kEmptyDir:
+        entry["name"] = volume.name;
+        entry["emptyDir"] = YAML::Node(YAML::NodeType::Map);
+        spec["volumes"].push_back(entry);
+        break;
+      case Volume::Kind::kNewClaim:
+        entry["metadata"]["name"] = volume.name;
+        entry["spec"]["accessModes"] = detail::StringList(
+            volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
+                                        : volume.access_modes);
+        if (!volume.storage_class.empty()) entry["spec"]["storageClassName"] = volume.storage_class;
+        entry["spec"]["resources"]["requests"]["storage"] = volume.size;
+        spec["volumeClaimTemplates"].push_back(entry);
+        break;
+    }
+  }
+}
+
+YAML::Node WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
+  ArgoScope scope{&pipeline, &pipeline, &options, "", true, {}};
+  if (pipeline.on_exit)
+    for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
+      if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});
+
+  YAML::Node spec;
+  spec["entrypoint"] = EntryName(pipeline);
+  if (pipeline.on_exit) spec["onExit"] = pipeline.on_exit->name;
+  if (!pipeline.params.empty()) spec["arguments"]["parameters"] = Parameters(pipeline);
+  if (!pipeline.service_account.empty()) spec["serviceAccountName"] = pipeline.service_account;
+  if (pipeline.parallelism > 0) spec["parallelism"] = IntScalar(pipeline.parallelism);
+  if (pipeline.timeout_seconds)
+    spec["activeDeadlineSeconds"] = IntScalar(*pipeline.timeout_seconds);
+  spec["podGC"]["strategy"] = "OnPodSuccess";
+  spec["ttlStrategy"]["secondsAfterCompletion"] = IntScalar(kSecondsAfterCompletion);
+  AddVolumes(pipeline, spec);
+
+  YAML::Node templates(YAML::NodeType::Sequence);
+  YAML::Node entry;
+  entry["name"] = EntryName(pipeline);
+  detail::AddArgoDagTemplates(scope, entry, templates);
+  if (pipeline.on_exit) templates.push_back(detail::ArgoExitTemplate(scope, *pipeline.on_exit));
+  spec["templates"] = templates;
+  return spec;
+}
+
+const Schedule& RequireSchedule(const Pipeline& pipeline) {
+  if (!pipeline.schedule || pipeline.schedule->cron.empty())
+    throw Error(pipeline.location,
+                fmt::format("pipeline '{}': a CronWorkflow needs a schedule", pipeline.name));
+  return *pipeline.schedule;
+}
+
+YAML::Node CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
+  const Schedule& schedule = RequireSchedule(pipeline);
+  YAML::Node spec;
+  if (options.argo_major_version >= 4) {
+    spec["schedules"] = detail::StringList(schedule.cron);
+  } else {
+    if (schedule.cron.size() > 1)
+      throw Error(schedule.location,
+                  fmt::format("pipeline '{}' has {} schedules, but an Argo 3 CronWorkflow takes "
+                              "one (target Argo 4 for several)",
+                              pipeline.name, schedule.cron.size()));
+    spec["schedule"] = schedule.cron.front();
+  }
+  if (!schedule.timezone.empty()) spec["timezone"] = schedule.timezone;
+  spec["concurrencyPolicy"] = schedule.concurrency_policy;
+  if (schedule.starting_deadline_seconds)
+    spec["startingDeadlineSeconds"] = IntScalar(*schedule.starting_deadline_seconds);
+  spec["successfulJobsHistoryLimit"] = IntScalar(schedule.successful_history);
+  spec["failedJobsHistoryLimit"] = IntScalar(schedule.failed_history);
+  if (schedule.suspend) spec["suspend"] = detail::BoolScalar(true);
+  spec["workflowSpec"]["workflowTemplateRef"]["name"] = pipeline.name;
+  YAML::Node cron = Resource("CronWorkflow", Metadata(pipeline, "name", pipeline.name));
+  cron["spec"] = spec;
+  return cron;
+}
+
+YAML::Node WorkflowTemplate(const Pipeline& pipeline, const EmitOptions& options) {
+  YAML::Node resource = Resource("WorkflowTemplate", Metadata(pipeline, "name", pipeline.name));
+  resource["spec"] = WorkflowSpec(pipeline, options);
+  return resource;
+}
+
+}  // namespace
+
+std::string EmitArgo(const Pipeline& pipeline, const EmitOptions& options) {
+  std::vector<YAML::Node> documents;
+  switch (options.kind) {
+    case EmitOptions::Kind::kWorkflow: {
+      YAML::Node workflow =
+          Resource("Workflow", Metadata(pipeline, "generateName", pipeline.name + "-"));
+      workflow["spec"] = WorkflowSpec(pipeline, options);
+      documents.push_back(workflow);
+      break;
+    }
+    case EmitOptions::Kind::kTemplate:
+      documents.push_back(WorkflowTemplate(pipeline, options));
+      break;
+    case EmitOptions::Kind::kCron:
+      documents.push_back(CronWorkflow(pipeline, options));
+      break;
+    case EmitOptions::Kind::kAll: {
+      YAML::Node cron = CronWorkflow(pipeline, options);
+      documents.push_back(WorkflowTemplate(pipeline, options));
+      documents.push_back(cron);
+      break;
+    }
+  }
+  return detail::WriteYamlDocuments(documents);
+}
+
+}  // namespace ctp

@@ -1,0 +1,140 @@
+#include "cluster_step.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "ctp/diagnostic.h"
+
+namespace ctp::detail {
+namespace {
+
+void AppendRefs(const Template& value, std::vector<Ref>& refs) {
+  for (const Template::Part& part : value.parts)
+    if (part.ref) refs.push_back(*part.ref);
+}
+
+// Argo allows [-a-zA-Z0-9_] in parameter names; anything else becomes '-'.
+std::string SafeName(std::string name) {
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return name;
+}
+
+std::string BaseInputName(const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kParam:
+      return SafeName(ref.name);
+    case Ref::Kind::kStepOutput:
+      return SafeName(ref.step + "-" + ref.name);
+    case Ref::Kind::kLoopItem:
+      return ref.name.empty() ? "item" : SafeName("item-" + ref.name);
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+std::vector<Ref> ContainerRefs(const Step& step) {
+  std::vector<Ref> refs;
+  for (const Template& t : step.command) AppendRefs(t, refs);
+  for (const Template& t : step.args) AppendRefs(t, refs);
+  for (const EnvVar& e : step.env) AppendRefs(e.value, refs);
+  for (const Input& i : step.inputs) AppendRefs(i.value, refs);
+  return refs;
+}
+
+std::vector<StepInput> CollectStepInputs(const Step& step) {
+  std::vector<StepInput> inputs;
+  for (const Ref& ref : ContainerRefs(step)) {
+    if (ref.kind != Ref::Kind::kParam && ref.kind != Ref::Kind::kStepOutput &&
+        ref.kind != Ref::Kind::kLoopItem)
+      continue;
+    if (FindStepInput(inputs, ref)) continue;
+    const std::string base = BaseInputName(ref);
+    std::string name = base;
+    for (int n = 2; std::any_of(inputs.begin(), inputs.end(),
+                                [&](const StepInput& in) { return in.name == name; });
+         ++n)
+      name = base + "-" + std::to_string(n);
+    inputs.push_back({ref, name});
+  }
+  return inputs;
+}
+
+const StepInput* FindStepInput(const std::vector<StepInput>& inputs, const Ref& ref) {
+  for (const StepInput& input : inputs)
+    if (input.ref == ref) return &input;
+  return nullptr;
+}
+
+const Output* FindOutput(const Step& step, const std::string& name) {
+  for (const Output& output : step.outputs)
+    if (output.name == name) return &output;
+  return nullptr;
+}
+
+ValueKind ProducedKind(const Pipeline& pipeline, const Ref& ref) {
+  const Step* producer = pipeline.FindStep(ref.step);
+  if (!producer) return ValueKind::kParameter;
+  if (const Output* output = FindOutput(*producer, ref.name)) return output->kind;
+  if (producer->kind == Step::Kind::kPipeline && producer->pipeline) {
+    auto found = producer->pipeline->outputs.find(ref.name);
+    if (found != producer->pipeline->outputs.end())
+      if (const Ref* inner = found->second.SoleRef())
+        if (inner->kind == Ref::Kind::kStepOutput) return ProducedKind(*producer->pipeline, *inner);
+  }
+  return ValueKind::kParameter;
+}
+
+ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
+                                    const EmitOptions& options) {
+  ClusterContainer container;
+  if (step.kind == Step::Kind::kContainer) {
+    container.image = !step.image.empty()    ? step.image
+                      : !scope.image.empty() ? scope.image
+                                             : root.image;
+    if (container.image.empty())
+      throw Error(
+          step.location,
+          fmt::format("container step '{}' has no image (set one on the step or the pipeline)",
+                      step.name));
+    container.command = step.command;
+    container.args = step.args;
+    return container;
+  }
+  if (step.kind == Step::Kind::kLua && !step.lua_upvalues.empty())
+    throw Error(
+        step.location,
+        fmt::format("Lua function step '{}' captures upvalues ({}): a step function must be "
+                    "self-contained to run in a cluster",
+                    step.name, fmt::join(step.lua_upvalues, ", ")));
+  container.image = !options.ctp_image.empty() ? options.ctp_image
+                    : !scope.ctp_image.empty() ? scope.ctp_image
+                                               : root.ctp_image;
+  if (container.image.empty())
+    throw Error(step.location,
+                fmt::format("{} step '{}' runs in the ctp image, but none is set (set ctp_image on "
+                            "the pipeline or pass --ctp-image)",
+                            StepKindName(step.kind), step.name));
+  container.command = CtpImageCommand(step);
+  return container;
+}
+
+std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope) {
+  if (step.retry) return step.retry;
+  return scope.retry;
+}
+
+bool IsNumber(const std::string& text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && text.find_first_of("xXnN") == std::string::npos;
+}
+
+}  // namespace ctp::detail

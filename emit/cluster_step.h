@@ -1,0 +1,56 @@
+// What both cluster emitters need to know about a step: the run-time values it reads, how its
+// container is started, and what its references point at.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctp/emit.h"
+#include "ctp/pipeline.h"
+
+namespace ctp::detail {
+
+/// A run-time value a step's container reads, passed in as a named input of its template.
+struct StepInput {
+  Ref ref;           ///< kParam, kStepOutput or kLoopItem
+  std::string name;  ///< `PARAM`, `STEP-OUTPUT`, `item` or `item-FIELD`, made unique with `-2`...
+};
+
+/// The distinct parameter, step-output and loop-item references of a step's command, args, env
+/// and inputs, in order of first use, with deterministic input names.
+std::vector<StepInput> CollectStepInputs(const Step& step);
+
+/// The input that carries `ref`, or nullptr.
+const StepInput* FindStepInput(const std::vector<StepInput>& inputs, const Ref& ref);
+
+/// The output `name` of `step`, or nullptr.
+const Output* FindOutput(const Step& step, const std::string& name);
+
+/// The kind of value the step output `ref` names in `pipeline` (sub-pipeline outputs follow
+/// the inner reference); kParameter when it is not declared.
+ValueKind ProducedKind(const Pipeline& pipeline, const Ref& ref);
+
+/// The image, command and args a step runs with in a cluster.
+struct ClusterContainer {
+  std::string image;
+  std::vector<Template> command;
+  std::vector<Template> args;
+};
+
+/// How `step` of `scope` (a pipeline inside `root`, or `root` itself) runs in a cluster: container
+/// steps as declared, native and Lua steps in the ctp image. Throws ctp::Error for a Lua step
+/// that captures upvalues and for a step without an image.
+ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
+                                    const EmitOptions& options);
+
+/// The step's retry, or the pipeline's default retry.
+std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
+
+/// Every reference of a step's command, args, env values and inputs (not `when`, not the loop).
+std::vector<Ref> ContainerRefs(const Step& step);
+
+/// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).
+bool IsNumber(const std::string& text);
+
+}  // namespace ctp::detail

@@ -1,0 +1,46 @@
+// How native and Lua steps run inside the ctp image; shared by the Argo and KFP emitters.
+#include "ctp/emit.h"
+
+namespace ctp {
+
+std::string ClusterOutputPath(const Output& output) {
+  return output.path.empty() ? "/tmp/outputs/" + output.name : output.path;
+}
+
+std::string ClusterInputPath(const Ref& ref) { return "/tmp/inputs/" + ref.step + "/" + ref.name; }
+
+std::vector<Template> CtpImageCommand(const Step& step) {
+  std::vector<Template> command;
+  auto literal = [&](std::string text) { command.push_back(Template::Of(std::move(text))); };
+  switch (step.kind) {
+    case Step::Kind::kNative:
+      literal("ctp");
+      literal("step");
+      literal(step.native);
+      for (const Input& input : step.inputs) {
+        literal("--" + input.name);
+        command.push_back(input.value);
+      }
+      break;
+    case Step::Kind::kLua:
+      literal("ctp");
+      literal("exec");
+      literal("--source");
+      literal(step.lua_source);
+      for (const Input& input : step.inputs) {
+        literal("--input");
+        Template assignment = input.value;
+        assignment.parts.insert(assignment.parts.begin(), {input.name + "=", std::nullopt});
+        command.push_back(std::move(assignment));
+      }
+      break;
+    case Step::Kind::kContainer:
+    case Step::Kind::kPipeline:
+      return {};
+  }
+  literal("--output-dir");
+  literal("/tmp/outputs");
+  return command;
+}
+
+}  // namespace ctp

@@ -1,0 +1,110 @@
+// Internals of the KFP emitter, shared by kfp_pipeline.cc, kfp_dag.cc, kfp_component.cc and
+// kfp_values.cc.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cluster_step.h"
+#include "ctp/emit.h"
+#include "ctp/pipeline.h"
+
+namespace ctp::detail {
+
+/// What one EmitKfp call accumulates: components, executors, kubernetes executor configs.
+struct KfpBuilder {
+  const Pipeline* root = nullptr;
+  const EmitOptions* options = nullptr;
+  YAML::Node components{YAML::NodeType::Map};
+  YAML::Node executors{YAML::NodeType::Map};
+  YAML::Node platform_executors{YAML::NodeType::Map};
+  std::set<std::string> used_suffixes;  ///< component/executor names taken (without comp-/exec-)
+  int group_counter = 0;                ///< numbers condition-N, for-loop-N, exit-handler-N
+
+  /// `base`, or `base-2`, `base-3`... when taken (like the KFP compiler).
+  std::string UniqueSuffix(const std::string& base);
+};
+
+/// One KFP DAG being written and how values reach its tasks.
+struct KfpScope {
+  const Pipeline* pipeline = nullptr;  ///< declares the params and the steps
+  bool in_group = false;  ///< params and outside outputs arrive as `pipelinechannel--*` inputs
+  /// Step (or `createpvc-VOLUME`) -> the task of this DAG that exposes its outputs.
+  std::map<std::string, std::string> tasks;
+  /// Steps whose task is a group: their outputs are keyed `pipelinechannel--STEP-OUTPUT`.
+  std::set<std::string> wrapped;
+  std::string item_channel;  ///< the loop item input, inside a for-loop group
+  std::string item_type;     ///< its parameterType
+  /// In the exit task's scope: the group whose final status the `status` input carries.
+  std::string final_status_producer;
+};
+
+/// The step output that stands for the claim a `createpvc-VOLUME` task creates.
+Ref CreatePvcRef(const std::string& volume);
+/// The `createpvc-VOLUME` task name of a volume.
+std::string CreatePvcTask(const std::string& volume);
+
+/// `pipelinechannel--P`, `pipelinechannel--STEP-OUTPUT`, or the scope's loop item channel.
+std::string ChannelName(const KfpScope& scope, const Ref& ref);
+/// True when `ref` is a step output that is an artifact (or metrics).
+bool IsKfpArtifact(const KfpScope& scope, const Ref& ref);
+/// The parameterType of a value: the param's type, LIST for outputs of looped steps, ...
+std::string KfpParameterType(const KfpScope& scope, const Ref& ref);
+/// `{schemaTitle: system.Artifact|system.Metrics, schemaVersion: 0.0.1}` of an artifact value.
+YAML::Node KfpArtifactType(ValueKind kind);
+/// How a task of `scope` receives `ref`: componentInputParameter, taskOutputParameter, ...
+YAML::Node KfpSource(const KfpScope& scope, const Ref& ref);
+/// A literal as a typed constant (`runtimeValue.constant` / `defaultValue`).
+YAML::Node KfpConstant(const std::string& text, ParamType type);
+/// The CEL `triggerPolicy.condition` of a condition group in `scope`.
+std::string KfpCondition(const KfpScope& scope, const Condition& condition, const Step& step);
+/// The KFP type name used in the `# Inputs:` header (`str`, `int`, `float`, `bool`, `list`).
+const char* KfpHeaderType(ParamType type);
+/// The parameterType of a ParamType.
+const char* KfpParamType(ParamType type);
+
+/// References a step needs from outside its own task (params, outputs, loop items, claims).
+std::vector<Ref> KfpExternalRefs(const Pipeline& scope_pipeline, const Pipeline& root,
+                                 const Step& step);
+
+/// The sorted, distinct tasks of `scope` that `step` waits for.
+std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& step);
+
+/// Adds the component, executor and platform config of a container, native or Lua step and
+/// returns its component name.
+std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step);
+/// The task inputs of a container, native or Lua step in `scope`.
+YAML::Node KfpLeafTaskInputs(const KfpScope& scope, const Step& step);
+
+/// Adds the task of a container, native, Lua or sub-pipeline step itself (no groups) to `tasks`.
+void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                    const std::vector<std::string>& dependent_tasks, YAML::Node& tasks);
+/// Declares `refs` as inputs of group `component` (named by channel), fed by `task` in `parent`.
+void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YAML::Node& component,
+                       YAML::Node& task);
+/// A component output: its name and the step output of the component's DAG it comes from.
+using KfpNamedOutput = std::pair<std::string, Ref>;
+/// Exposes step outputs of `inner` (the component's DAG) as outputs of `component`; lists when
+/// `collected` (the outputs of a loop).
+void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& outputs,
+                      bool collected, YAML::Node& component);
+/// The outputs `refs` named by their pipeline channel, as groups expose them.
+std::vector<KfpNamedOutput> ChannelOutputs(const KfpScope& scope, const std::vector<Ref>& refs);
+
+/// Adds the task that runs `step` to `tasks` (wrapped in for-loop / condition groups as needed).
+void AddKfpStepTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                    const std::map<std::string, std::vector<std::string>>& groups,
+                    YAML::Node& tasks);
+/// Group names each step's task is wrapped in (outermost first), numbered in declaration order.
+std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builder,
+                                                              const Pipeline& pipeline);
+/// The tasks of every step of `scope.pipeline` (scope.tasks/wrapped filled from `groups`).
+YAML::Node KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
+                       const std::map<std::string, std::vector<std::string>>& groups);
+
+}  // namespace ctp::detail

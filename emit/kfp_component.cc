@@ -1,0 +1,270 @@
+// KFP leaf components: a container, native or Lua step as component + executor + kubernetes
+// executor config, with KFP placeholders in its command line.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ctp/diagnostic.h"
+#include "kfp.h"
+#include "yaml_writer.h"
+
+namespace ctp::detail {
+namespace {
+
+constexpr const char* kStatusInput = "status";
+
+bool ReadsStatus(const Step& step) {
+  for (const Ref& ref : ContainerRefs(step))
+    if (ref.kind == Ref::Kind::kWorkflowStatus) return true;
+  return false;
+}
+
+std::string Placeholder(const KfpScope& scope, const Step& step,
+                        const std::vector<StepInput>& inputs, const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kStepOutput:
+      if (IsKfpArtifact(scope, ref))
+        return "{{$.inputs.artifacts['" + FindStepInput(inputs, ref)->name + "'].path}}";
+      [[fallthrough]];
+    case Ref::Kind::kParam:
+    case Ref::Kind::kLoopItem:
+      return "{{$.inputs.parameters['" + FindStepInput(inputs, ref)->name + "']}}";
+    case Ref::Kind::kOutputPath: {
+      const Output* output = FindOutput(step, ref.name);
+      if (!output)
+        throw Error(step.location,
+                    fmt::format("step '{}' writes to undeclared output '{}'", step.name, ref.name));
+      if (output->kind == ValueKind::kParameter)
+        return "{{$.outputs.parameters['" + ref.name + "'].output_file}}";
+      return "{{$.outputs.artifacts['" + ref.name + "'].path}}";
+    }
+    case Ref::Kind::kWorkflowName:
+      return "{{$.pipeline_job_name}}";
+    case Ref::Kind::kWorkflowStatus:
+      if (scope.final_status_producer.empty())
+        throw Error(step.location,
+                    fmt::format("step '{}' reads the pipeline status, which KFP gives only to the "
+                                "exit handler",
+                                step.name));
+      return "{{$.inputs.parameters['" + std::string(kStatusInput) + "']}}";
+  }
+  return {};
+}
+
+// Literal text as is, one reference as its placeholder, a mix as a KFP Concat placeholder.
+std::string Text(const KfpScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                 const Template& value, bool allow_concat = true) {
+  if (value.IsLiteral()) return value.Literal();
+  if (value.parts.size() == 1) return Placeholder(scope, step, inputs, *value.parts[0].ref);
+  nlohmann::json parts = nlohmann::json::array();
+  std::string joined;
+  for (const Template::Part& part : value.parts) {
+    std::string text = part.ref ? Placeholder(scope, step, inputs, *part.ref) : part.text;
+    joined += text;
+    parts.push_back(std::move(text));
+  }
+  if (!allow_concat) return joined;
+  return nlohmann::json{{"Concat", parts}}.dump();
+}
+
+YAML::Node TextList(const KfpScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                    const std::vector<Template>& values) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const Template& value : values) list.push_back(Text(scope, step, inputs, value));
+  return list;
+}
+
+YAML::Node InputDefinitions(const KfpScope& scope, const Step& step,
+                            const std::vector<StepInput>& inputs) {
+  YAML::Node node;
+  for (const StepInput& input : inputs) {
+    if (IsKfpArtifact(scope, input.ref)) {
+      node["artifacts"][input.name]["artifactType"] =
+          KfpArtifactType(ProducedKind(*scope.pipeline, input.ref));
+      if (KfpParameterType(scope, input.ref) == "LIST")
+        node["artifacts"][input.name]["isArtifactList"] = BoolScalar(true);
+    } else {
+      node["parameters"][input.name]["parameterType"] = KfpParameterType(scope, input.ref);
+    }
+  }
+  if (ReadsStatus(step)) {
+    node["parameters"][kStatusInput]["isOptional"] = BoolScalar(true);
+    node["parameters"][kStatusInput]["parameterType"] = "TASK_FINAL_STATUS";
+  }
+  return node;
+}
+
+YAML::Node OutputDefinitions(const Step& step) {
+  YAML::Node node;
+  for (const Output& output : step.outputs) {
+    if (output.kind == ValueKind::kParameter)
+      node["parameters"][output.name]["parameterType"] = "STRING";
+    else
+      node["artifacts"][output.name]["artifactType"] = KfpArtifactType(output.kind);
+  }
+  return node;
+}
+
+YAML::Node ResourceSpec(const Resources& resources) {
+  YAML::Node node;
+  auto set = [&](const char* key, const std::string& value) {
+    if (!value.empty()) node[key] = value;
+  };
+  set("resourceCpuRequest", resources.cpu_request);
+  set("resourceCpuLimit", resources.cpu_limit);
+  set("resourceMemoryRequest", resources.memory_request);
+  set("resourceMemoryLimit", resources.memory_limit);
+  if (resources.gpu_count > 0) {
+    node["accelerator"]["resourceType"] =
+        resources.accelerator_type.empty() ? resources.gpu_resource : resources.accelerator_type;
+    node["accelerator"]["resourceCount"] = std::to_string(resources.gpu_count);
+  }
+  return node;
+}
+
+YAML::Node Executor(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                    const std::vector<StepInput>& inputs) {
+  ClusterContainer cluster =
+      ClusterContainerOf(step, *scope.pipeline, *builder.root, *builder.options);
+  YAML::Node container;
+  container["image"] = cluster.image;
+  if (!cluster.command.empty())
+    container["command"] = TextList(scope, step, inputs, cluster.command);
+  if (!cluster.args.empty()) container["args"] = TextList(scope, step, inputs, cluster.args);
+  for (const EnvVar& var : step.env) {
+    if (var.secret) continue;  // kubernetes platform secretAsEnv
+    YAML::Node entry;
+    entry["name"] = var.name;
+    entry["value"] = var.vault ? (var.vault->path.empty()
+                                      ? "<" + var.vault->key + ">"
+                                      : "<path:" + var.vault->path + "#" + var.vault->key + ">")
+                               : Text(scope, step, inputs, var.value, false);
+    container["env"].push_back(entry);
+  }
+  YAML::Node resources = ResourceSpec(step.resources);
+  if (resources.size() > 0) container["resources"] = resources;
+  YAML::Node executor;
+  executor["container"] = container;
+  return executor;
+}
+
+YAML::Node RuntimeConstant(const std::string& value) {
+  YAML::Node node;
+  node["runtimeValue"]["constant"] = value;
+  return node;
+}
+
+const Volume* FindVolume(const KfpBuilder& builder, const KfpScope& scope, const Mount& mount) {
+  const Volume* volume = scope.pipeline->FindVolume(mount.volume);
+  return volume ? volume : builder.root->FindVolume(mount.volume);
+}
+
+void AddMounts(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
+               YAML::Node& config) {
+  for (const Mount& mount : step.mounts) {
+    const Volume* volume = FindVolume(builder, scope, mount);
+    if (!volume)
+      throw Error(step.location,
+                  fmt::format("step '{}' mounts unknown volume '{}'", step.name, mount.volume));
+    YAML::Node entry;
+    switch (volume->kind) {
+      case Volume::Kind::kExistingClaim:
+        entry["constant"] = volume->claim;
+        entry["mountPath"] = mount.path;
+        entry["pvcNameParameter"] = RuntimeConstant(volume->claim);
+        config["pvcMount"].push_back(entry);
+        break;
+      case Volume::Kind::kNewClaim: {
+        YAML::Node source = KfpSource(scope, CreatePvcRef(volume->name));
+        for (const auto& kv : source) entry[kv.first.Scalar()] = kv.second;
+        entry["mountPath"] = mount.path;
+        entry["pvcNameParameter"] = source;
+        config["pvcMount"].push_back(entry);
+        break;
+      }
+      case Volume::Kind::kSecret:
+        entry["mountPath"] = mount.path;
+        entry["optional"] = BoolScalar(false);
+        entry["secretName"] = volume->secret;
+        entry["secretNameParameter"] = RuntimeConstant(volume->secret);
+        config["secretAsVolume"].push_back(entry);
+        break;
+      case Volume::Kind::kEmptyDir:
+        entry["mountPath"] = mount.path;
+        entry["volumeName"] = volume->name;
+        config["emptyDirMounts"].push_back(entry);
+        break;
+    }
+  }
+}
+
+void AddSecretEnv(const Step& step, YAML::Node& config) {
+  std::map<std::string, YAML::Node> by_secret;
+  std::vector<std::string> order;
+  for (const EnvVar& var : step.env) {
+    if (!var.secret) continue;
+    if (!by_secret.count(var.secret->secret)) order.push_back(var.secret->secret);
+    YAML::Node mapping;
+    mapping["envVar"] = var.name;
+    mapping["secretKey"] = var.secret->key;
+    by_secret[var.secret->secret]["keyToEnv"].push_back(mapping);
+  }
+  for (const std::string& secret : order) {
+    YAML::Node entry = by_secret[secret];
+    entry["optional"] = BoolScalar(false);
+    entry["secretName"] = secret;
+    entry["secretNameParameter"] = RuntimeConstant(secret);
+    config["secretAsEnv"].push_back(entry);
+  }
+}
+
+YAML::Node PlatformConfig(const KfpBuilder& builder, const KfpScope& scope, const Step& step) {
+  YAML::Node config(YAML::NodeType::Map);
+  AddMounts(builder, scope, step, config);
+  AddSecretEnv(step, config);
+  for (const auto& [key, value] : step.resources.node_selector)
+    config["nodeSelector"]["labels"][key] = value;
+  for (const Toleration& t : step.resources.tolerations) {
+    YAML::Node entry;
+    if (!t.effect.empty()) entry["effect"] = t.effect;
+    if (!t.key.empty()) entry["key"] = t.key;
+    entry["operator"] = t.op;
+    if (t.toleration_seconds) entry["tolerationSeconds"] = std::to_string(*t.toleration_seconds);
+    if (!t.value.empty()) entry["value"] = t.value;
+    config["tolerations"].push_back(entry);
+  }
+  if (step.timeout_seconds) config["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
+  if (!step.image_pull_policy.empty()) config["imagePullPolicy"] = step.image_pull_policy;
+  return config;
+}
+
+}  // namespace
+
+std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step) {
+  const std::vector<StepInput> inputs = CollectStepInputs(step);
+  const std::string suffix = builder.UniqueSuffix(step.name);
+  YAML::Node component;
+  component["executorLabel"] = "exec-" + suffix;
+  YAML::Node input_definitions = InputDefinitions(scope, step, inputs);
+  if (input_definitions.size() > 0) component["inputDefinitions"] = input_definitions;
+  YAML::Node output_definitions = OutputDefinitions(step);
+  if (output_definitions.size() > 0) component["outputDefinitions"] = output_definitions;
+  builder.components["comp-" + suffix] = component;
+  builder.executors["exec-" + suffix] = Executor(builder, scope, step, inputs);
+  YAML::Node platform = PlatformConfig(builder, scope, step);
+  if (platform.size() > 0) builder.platform_executors["exec-" + suffix] = platform;
+  return "comp-" + suffix;
+}
+
+YAML::Node KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
+  YAML::Node node;
+  for (const StepInput& input : CollectStepInputs(step))
+    node[IsKfpArtifact(scope, input.ref) ? "artifacts" : "parameters"][input.name] =
+        KfpSource(scope, input.ref);
+  if (ReadsStatus(step) && !scope.final_status_producer.empty())
+    node["parameters"][kStatusInput]["taskFinalStatus"]["producerTask"] =
+        scope.final_status_producer;
+  return node;
+}
+
+}  // namespace ctp::detail

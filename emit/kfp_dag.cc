@@ -1,0 +1,297 @@
+// KFP DAGs: tasks of steps, for-loop and condition groups around them, sub-pipeline components.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ctp/dag.h"
+#include "ctp/diagnostic.h"
+#include "kfp.h"
+#include "yaml_writer.h"
+
+namespace ctp::detail {
+namespace {
+
+constexpr const char* kForLoop = "for-loop-";
+constexpr const char* kCondition = "condition-";
+
+void AppendUnique(std::vector<Ref>& refs, const Ref& ref) {
+  if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+}
+
+// JSON text of literal loop items, written like the KFP compiler's `raw` items.
+std::string RawItems(const Loop& loop) {
+  std::string text;
+  for (const std::string& item : loop.items) text += (text.empty() ? "" : ", ") + item;
+  return "[" + text + "]";
+}
+
+// The parameterType of a literal loop's items.
+std::string ItemType(const Loop& loop) {
+  bool all_ints = !loop.items.empty(), all_numbers = !loop.items.empty();
+  for (const std::string& item : loop.items) {
+    if (!item.empty() && item[0] == '{') return "STRUCT";
+    all_numbers = all_numbers && IsNumber(item);
+    all_ints = all_ints && IsNumber(item) && item.find_first_of(".eE") == std::string::npos;
+  }
+  return all_ints ? "NUMBER_INTEGER" : all_numbers ? "NUMBER_DOUBLE" : "STRING";
+}
+
+YAML::Node RetryPolicy(const Retry& retry) {
+  YAML::Node node;
+  node["backoffDuration"] = std::to_string(retry.backoff_seconds) + "s";
+  std::string factor = fmt::format("{}", retry.backoff_factor);
+  if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
+  node["backoffFactor"] = PlainScalar(factor);
+  if (retry.backoff_max_seconds > 0)
+    node["backoffMaxDuration"] = std::to_string(retry.backoff_max_seconds) + "s";
+  node["maxRetryCount"] = IntScalar(retry.limit);
+  return node;
+}
+
+std::vector<Ref> OutputRefs(const Step& step) {
+  std::vector<Ref> refs;
+  for (const Output& output : step.outputs)
+    refs.push_back(Ref{Ref::Kind::kStepOutput, step.name, output.name});
+  return refs;
+}
+
+// The component of sub-pipeline step `step`: its pipeline's DAG, params as inputs.
+std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
+  if (!step.pipeline)
+    throw Error(step.location, fmt::format("sub-pipeline step '{}' has no pipeline", step.name));
+  const Pipeline& inner = *step.pipeline;
+  Dag::Build(inner);
+  const std::string name = "comp-" + builder.UniqueSuffix(step.name);
+  KfpScope scope;
+  scope.pipeline = &inner;
+  YAML::Node component;
+  component["dag"]["tasks"] = KfpDagTasks(builder, scope, PlanKfpGroups(builder, inner));
+  for (const Param& param : inner.params) {
+    YAML::Node definition;
+    if (param.default_value) {
+      definition["defaultValue"] = KfpConstant(*param.default_value, param.type);
+      definition["isOptional"] = BoolScalar(true);
+    }
+    definition["parameterType"] = KfpParamType(param.type);
+    component["inputDefinitions"]["parameters"][param.name] = definition;
+  }
+  std::vector<KfpNamedOutput> outputs;
+  for (const auto& [output, value] : inner.outputs) {
+    const Ref* ref = value.SoleRef();
+    if (!ref || ref->kind != Ref::Kind::kStepOutput)
+      throw Error(inner.location,
+                  fmt::format("pipeline '{}': KFP pipeline output '{}' must be one step output",
+                              inner.name, output));
+    outputs.emplace_back(output, *ref);
+  }
+  ExposeKfpOutputs(scope, outputs, false, component);
+  builder.components[name] = component;
+  return name;
+}
+
+YAML::Node SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
+  YAML::Node node;
+  for (const Input& input : step.inputs) {
+    const Param* param = step.pipeline->FindParam(input.name);
+    const ParamType type = param ? param->type : ParamType::kString;
+    if (input.value.IsLiteral()) {
+      node["parameters"][input.name]["runtimeValue"]["constant"] =
+          KfpConstant(input.value.Literal(), type);
+      continue;
+    }
+    const Ref* ref = input.value.SoleRef();
+    if (!ref || IsKfpArtifact(scope, *ref))
+      throw Error(input.location,
+                  fmt::format("sub-pipeline step '{}': KFP passes input '{}' only as a literal or "
+                              "one parameter value",
+                              step.name, input.name));
+    node["parameters"][input.name] = KfpSource(scope, *ref);
+  }
+  return node;
+}
+
+std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                     const std::vector<std::string>& groups, std::size_t layer, YAML::Node& tasks,
+                     const std::vector<std::string>& dependent_tasks) {
+  if (layer == groups.size()) {
+    AddKfpLeafTask(builder, scope, step, dependent_tasks, tasks);
+    return step.name;
+  }
+  const std::string& group = groups[layer];
+  const bool loop = group.rfind(kForLoop, 0) == 0;
+  KfpScope inner;
+  inner.pipeline = scope.pipeline;
+  inner.in_group = true;
+  inner.item_channel = scope.item_channel;
+  inner.item_type = scope.item_type;
+
+  YAML::Node component, task;
+  task["componentRef"]["name"] = "comp-" + group;
+  if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
+  std::vector<Ref> refs;
+  for (const Ref& ref : KfpExternalRefs(*scope.pipeline, *builder.root, step))
+    if (!(loop && ref.kind == Ref::Kind::kLoopItem)) refs.push_back(ref);
+  AddKfpGroupInputs(scope, refs, component, task);
+  if (loop) {
+    const Loop& items = *step.loop;
+    if (items.items_ref) {
+      inner.item_channel = ChannelName(scope, *items.items_ref) + "-loop-item";
+      inner.item_type = "STRING";
+      task["parameterIterator"]["items"]["inputParameter"] = ChannelName(scope, *items.items_ref);
+    } else {
+      inner.item_channel =
+          "pipelinechannel--loop-item-param-" + group.substr(std::string(kForLoop).size());
+      inner.item_type = ItemType(items);
+      task["parameterIterator"]["items"]["raw"] = RawItems(items);
+    }
+    task["parameterIterator"]["itemInput"] = inner.item_channel;
+    component["inputDefinitions"]["parameters"][inner.item_channel]["parameterType"] =
+        inner.item_type;
+    if (items.parallelism > 0)
+      task["iteratorPolicy"]["parallelismLimit"] = IntScalar(items.parallelism);
+  } else {
+    task["triggerPolicy"]["condition"] = KfpCondition(scope, *step.when, step);
+  }
+  task["taskInfo"]["name"] = group;
+
+  YAML::Node inner_tasks(YAML::NodeType::Map);
+  const std::string inner_task = AddLayer(builder, inner, step, groups, layer + 1, inner_tasks, {});
+  inner.tasks[step.name] = inner_task;
+  if (layer + 1 < groups.size()) inner.wrapped.insert(step.name);
+  component["dag"]["tasks"] = inner_tasks;
+  ExposeKfpOutputs(inner, ChannelOutputs(scope, OutputRefs(step)), loop, component);
+  builder.components["comp-" + group] = component;
+  tasks[group] = task;
+  return group;
+}
+
+}  // namespace
+
+std::vector<Ref> KfpExternalRefs(const Pipeline& scope_pipeline, const Pipeline& root,
+                                 const Step& step) {
+  std::vector<Ref> refs;
+  for (Ref ref : StepRefs(step)) {
+    if (ref.kind == Ref::Kind::kLoopItem) ref.name.clear();
+    if (ref.kind == Ref::Kind::kParam || ref.kind == Ref::Kind::kStepOutput ||
+        ref.kind == Ref::Kind::kLoopItem)
+      AppendUnique(refs, ref);
+  }
+  for (const Mount& mount : step.mounts) {
+    const Volume* volume = scope_pipeline.FindVolume(mount.volume);
+    if (!volume) volume = root.FindVolume(mount.volume);
+    if (volume && volume->kind == Volume::Kind::kNewClaim)
+      AppendUnique(refs, CreatePvcRef(volume->name));
+  }
+  return refs;
+}
+
+std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& step) {
+  std::vector<std::string> names = DataDependencies(step);
+  names.insert(names.end(), step.after.begin(), step.after.end());
+  for (const Mount& mount : step.mounts) names.push_back(CreatePvcTask(mount.volume));
+  std::vector<std::string> tasks;
+  for (const std::string& name : names) {
+    auto found = scope.tasks.find(name);
+    if (found != scope.tasks.end()) tasks.push_back(found->second);
+  }
+  std::sort(tasks.begin(), tasks.end());
+  tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
+  return tasks;
+}
+
+void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YAML::Node& component,
+                       YAML::Node& task) {
+  for (const Ref& ref : refs) {
+    const std::string channel = ChannelName(parent, ref);
+    if (IsKfpArtifact(parent, ref)) {
+      component["inputDefinitions"]["artifacts"][channel]["artifactType"] =
+          KfpArtifactType(ProducedKind(*parent.pipeline, ref));
+      task["inputs"]["artifacts"][channel] = KfpSource(parent, ref);
+    } else {
+      component["inputDefinitions"]["parameters"][channel]["parameterType"] =
+          KfpParameterType(parent, ref);
+      task["inputs"]["parameters"][channel] = KfpSource(parent, ref);
+    }
+  }
+}
+
+std::vector<KfpNamedOutput> ChannelOutputs(const KfpScope& scope, const std::vector<Ref>& refs) {
+  std::vector<KfpNamedOutput> outputs;
+  for (const Ref& ref : refs) outputs.emplace_back(ChannelName(scope, ref), ref);
+  return outputs;
+}
+
+void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& outputs,
+                      bool collected, YAML::Node& component) {
+  for (const auto& [name, ref] : outputs) {
+    const std::string key = inner.wrapped.count(ref.step) ? ChannelName(inner, ref) : ref.name;
+    const std::string producer = inner.tasks.at(ref.step);
+    if (IsKfpArtifact(inner, ref)) {
+      YAML::Node selector;
+      selector["outputArtifactKey"] = key;
+      selector["producerSubtask"] = producer;
+      component["dag"]["outputs"]["artifacts"][name]["artifactSelectors"].push_back(selector);
+      YAML::Node definition;
+      definition["artifactType"] = KfpArtifactType(ProducedKind(*inner.pipeline, ref));
+      if (collected) definition["isArtifactList"] = BoolScalar(true);
+      component["outputDefinitions"]["artifacts"][name] = definition;
+    } else {
+      YAML::Node from;
+      from["outputParameterKey"] = key;
+      from["producerSubtask"] = producer;
+      component["dag"]["outputs"]["parameters"][name]["valueFromParameter"] = from;
+      component["outputDefinitions"]["parameters"][name]["parameterType"] =
+          collected ? "LIST" : KfpParameterType(inner, ref);
+    }
+  }
+}
+
+void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                    const std::vector<std::string>& dependent_tasks, YAML::Node& tasks) {
+  const bool sub_pipeline = step.kind == Step::Kind::kPipeline;
+  YAML::Node task;
+  task["cachingOptions"]["enableCache"] = BoolScalar(step.cache);
+  task["componentRef"]["name"] = sub_pipeline ? AddSubPipelineComponent(builder, step)
+                                              : AddKfpLeafComponent(builder, scope, step);
+  if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
+  YAML::Node inputs =
+      sub_pipeline ? SubPipelineTaskInputs(scope, step) : KfpLeafTaskInputs(scope, step);
+  if (inputs.size() > 0) task["inputs"] = inputs;
+  if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
+    task["retryPolicy"] = RetryPolicy(*retry);
+  task["taskInfo"]["name"] = step.name;
+  tasks[step.name] = task;
+}
+
+std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builder,
+                                                              const Pipeline& pipeline) {
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const Step& step : pipeline.steps) {
+    std::vector<std::string>& names = groups[step.name];
+    if (step.loop) names.push_back(kForLoop + std::to_string(++builder.group_counter));
+    if (step.when) names.push_back(kCondition + std::to_string(++builder.group_counter));
+    for (const std::string& name : names) builder.used_suffixes.insert(name);
+  }
+  return groups;
+}
+
+void AddKfpStepTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                    const std::map<std::string, std::vector<std::string>>& groups,
+                    YAML::Node& tasks) {
+  AddLayer(builder, scope, step, groups.at(step.name), 0, tasks, KfpDependentTasks(scope, step));
+}
+
+YAML::Node KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
+                       const std::map<std::string, std::vector<std::string>>& groups) {
+  for (const Step& step : scope.pipeline->steps) {
+    const std::vector<std::string>& names = groups.at(step.name);
+    scope.tasks[step.name] = names.empty() ? step.name : names.front();
+    if (!names.empty()) scope.wrapped.insert(step.name);
+  }
+  YAML::Node tasks(YAML::NodeType::Map);
+  for (const Step& step : scope.pipeline->steps)
+    AddKfpStepTask(builder, scope, step, groups, tasks);
+  return tasks;
+}
+
+}  // namespace ctp::detail

@@ -1,0 +1,187 @@
+// EmitKfp: the PipelineSpec (root DAG, exit handler group, createpvc tasks, header) and the
+// kubernetes platform document.
+#include <fmt/format.h>
+
+#include "ctp/dag.h"
+#include "ctp/diagnostic.h"
+#include "kfp.h"
+#include "yaml_writer.h"
+
+namespace ctp {
+namespace {
+
+using detail::KfpBuilder;
+using detail::KfpScope;
+
+constexpr const char* kSchemaVersion = "2.1.0";
+constexpr const char* kSdkVersion = "ctp-0.1.0";
+constexpr const char* kCreatePvcImage = "argostub/createpvc";
+
+YAML::Node Constant(YAML::Node value) {
+  YAML::Node node;
+  node["runtimeValue"]["constant"] = value;
+  return node;
+}
+
+// A `createpvc-VOLUME` task (like kfp-kubernetes' CreatePVC) for every claim created per run.
+void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
+                       YAML::Node& tasks) {
+  for (const Volume& volume : pipeline.volumes) {
+    if (volume.kind != Volume::Kind::kNewClaim) continue;
+    const std::string name = detail::CreatePvcTask(volume.name);
+    const std::string suffix = builder.UniqueSuffix(name);
+    YAML::Node component;
+    component["executorLabel"] = "exec-" + suffix;
+    YAML::Node parameters;
+    parameters["access_modes"]["parameterType"] = "LIST";
+    parameters["pvc_name_suffix"]["isOptional"] = detail::BoolScalar(true);
+    parameters["pvc_name_suffix"]["parameterType"] = "STRING";
+    parameters["size"]["parameterType"] = "STRING";
+    parameters["storage_class_name"]["isOptional"] = detail::BoolScalar(true);
+    parameters["storage_class_name"]["parameterType"] = "STRING";
+    component["inputDefinitions"]["parameters"] = parameters;
+    component["outputDefinitions"]["parameters"]["name"]["parameterType"] = "STRING";
+    builder.components["comp-" + suffix] = component;
+    builder.executors["exec-" + suffix]["container"]["image"] = kCreatePvcImage;
+
+    YAML::Node task;
+    task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
+    task["componentRef"]["name"] = "comp-" + suffix;
+    YAML::Node inputs;
+    inputs["access_modes"] = Constant(
+        detail::StringList(volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
+                                                       : volume.access_modes));
+    inputs["pvc_name_suffix"] = Constant(YAML::Node("-" + volume.name));
+    inputs["size"] = Constant(YAML::Node(volume.size));
+    if (!volume.storage_class.empty())
+      inputs["storage_class_name"] = Constant(YAML::Node(volume.storage_class));
+    task["inputs"]["parameters"] = inputs;
+    task["taskInfo"]["name"] = name;
+    tasks[name] = task;
+    root.tasks[name] = name;
+  }
+}
+
+// Every step runs inside `exit-handler-N`; the exit task runs after it whatever its outcome.
+void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
+                    YAML::Node& tasks) {
+  const std::string group = "exit-handler-" + std::to_string(++builder.group_counter);
+  builder.used_suffixes.insert(group);
+  KfpScope inner;
+  inner.pipeline = &pipeline;
+  inner.in_group = true;
+  YAML::Node component, task;
+  component["dag"]["tasks"] =
+      detail::KfpDagTasks(builder, inner, detail::PlanKfpGroups(builder, pipeline));
+  task["componentRef"]["name"] = "comp-" + group;
+
+  std::vector<Ref> refs;
+  std::vector<std::string> dependent_tasks;
+  for (const Step& step : pipeline.steps) {
+    for (const Ref& ref : detail::KfpExternalRefs(pipeline, pipeline, step)) {
+      if (ref.kind == Ref::Kind::kLoopItem || inner.tasks.count(ref.step)) continue;
+      if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+    }
+    for (const std::string& name : detail::KfpDependentTasks(root, step))
+      if (std::find(dependent_tasks.begin(), dependent_tasks.end(), name) == dependent_tasks.end())
+        dependent_tasks.push_back(name);
+  }
+  std::sort(dependent_tasks.begin(), dependent_tasks.end());
+  if (!dependent_tasks.empty()) task["dependentTasks"] = detail::StringList(dependent_tasks);
+  detail::AddKfpGroupInputs(root, refs, component, task);
+  task["taskInfo"]["name"] = group;
+
+  std::vector<Ref> exposed;
+  for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
+    if (ref.kind == Ref::Kind::kStepOutput &&
+        std::find(exposed.begin(), exposed.end(), ref) == exposed.end())
+      exposed.push_back(ref);
+  detail::ExposeKfpOutputs(inner, detail::ChannelOutputs(root, exposed), false, component);
+  builder.components["comp-" + group] = component;
+  tasks[group] = task;
+
+  for (const Step& step : pipeline.steps) {
+    root.tasks[step.name] = group;
+    root.wrapped.insert(step.name);
+  }
+  KfpScope exit_scope = root;
+  exit_scope.final_status_producer = group;
+  std::vector<std::string> exit_dependencies = detail::KfpDependentTasks(root, *pipeline.on_exit);
+  if (std::find(exit_dependencies.begin(), exit_dependencies.end(), group) ==
+      exit_dependencies.end())
+    exit_dependencies.push_back(group);
+  std::sort(exit_dependencies.begin(), exit_dependencies.end());
+  detail::AddKfpLeafTask(builder, exit_scope, *pipeline.on_exit, exit_dependencies, tasks);
+  tasks[pipeline.on_exit->name]["triggerPolicy"]["strategy"] = "ALL_UPSTREAM_TASKS_COMPLETED";
+}
+
+YAML::Node RootInputDefinitions(const Pipeline& pipeline) {
+  YAML::Node parameters(YAML::NodeType::Map);
+  for (const Param& param : pipeline.params) {
+    YAML::Node definition;
+    if (param.default_value) {
+      definition["defaultValue"] = detail::KfpConstant(*param.default_value, param.type);
+      definition["isOptional"] = detail::BoolScalar(true);
+    }
+    if (!param.doc.empty()) definition["description"] = param.doc;
+    definition["parameterType"] = detail::KfpParamType(param.type);
+    parameters[param.name] = definition;
+  }
+  return parameters;
+}
+
+// The comment the KFP compiler writes above the spec.
+std::string Header(const Pipeline& pipeline) {
+  std::string text = "# PIPELINE DEFINITION\n# Name: " + pipeline.name + "\n";
+  if (!pipeline.description.empty()) text += "# Description: " + pipeline.description + "\n";
+  if (!pipeline.params.empty()) text += "# Inputs:\n";
+  for (const Param& param : pipeline.params) {
+    text += fmt::format("#    {}: {}", param.name, detail::KfpHeaderType(param.type));
+    if (param.default_value)
+      text += param.type == ParamType::kString
+                  ? fmt::format(" [Default: '{}']", *param.default_value)
+                  : fmt::format(" [Default: {}]", *param.default_value);
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
+  Dag::Build(pipeline);
+  KfpBuilder builder;
+  builder.root = &pipeline;
+  builder.options = &options;
+  KfpScope root;
+  root.pipeline = &pipeline;
+  YAML::Node tasks(YAML::NodeType::Map);
+  AddCreatePvcTasks(builder, pipeline, root, tasks);
+  if (pipeline.on_exit) {
+    AddExitHandler(builder, pipeline, root, tasks);
+  } else {
+    YAML::Node step_tasks =
+        detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline));
+    for (const auto& entry : step_tasks) tasks[entry.first.Scalar()] = entry.second;
+  }
+
+  YAML::Node spec;
+  spec["components"] = builder.components;
+  spec["deploymentSpec"]["executors"] = builder.executors;
+  spec["pipelineInfo"]["name"] = pipeline.name;
+  if (!pipeline.description.empty()) spec["pipelineInfo"]["description"] = pipeline.description;
+  spec["root"]["dag"]["tasks"] = tasks;
+  if (!pipeline.params.empty())
+    spec["root"]["inputDefinitions"]["parameters"] = RootInputDefinitions(pipeline);
+  spec["schemaVersion"] = kSchemaVersion;
+  spec["sdkVersion"] = kSdkVersion;
+  std::vector<YAML::Node> documents = {spec};
+  if (builder.platform_executors.size() > 0) {
+    YAML::Node platform;
+    platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"] = builder.platform_executors;
+    documents.push_back(platform);
+  }
+  return Header(pipeline) + detail::WriteYamlDocuments(documents, true);
+}
+
+}  // namespace ctp

@@ -1,0 +1,243 @@
+// KFP values: pipeline channels, parameter types, task input sources, constants, CEL conditions.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ctp/diagnostic.h"
+#include "kfp.h"
+#include "yaml_writer.h"
+
+namespace ctp::detail {
+namespace {
+
+constexpr const char* kCreatePvcPrefix = "createpvc-";
+
+const Step* Producer(const KfpScope& scope, const Ref& ref) {
+  return scope.pipeline->FindStep(ref.step);
+}
+
+std::string CelValue(const KfpScope& scope, const Ref& ref) {
+  std::string text = "inputs.parameter_values['" + ChannelName(scope, ref) + "']";
+  if (ref.kind == Ref::Kind::kLoopItem && !ref.name.empty()) text += "['" + ref.name + "']";
+  return text;
+}
+
+std::string CelLiteral(const std::string& text) {
+  if (IsNumber(text) || text == "true" || text == "false") return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("\\'") : std::string(1, c);
+  return quoted + "'";
+}
+
+// One side of a comparison; a string-typed value compared with a number is converted first.
+std::string CelOperand(const KfpScope& scope, const Template& value, const Template& other,
+                       const Step& step) {
+  if (value.IsLiteral()) return CelLiteral(value.Literal());
+  const Ref* ref = value.SoleRef();
+  if (!ref)
+    throw Error(step.location,
+                fmt::format("step '{}': a KFP condition compares whole values, not text with "
+                            "references",
+                            step.name));
+  std::string text = CelValue(scope, *ref);
+  const bool string_typed =
+      KfpParameterType(scope, *ref) == "STRING" || (ref->kind == Ref::Kind::kLoopItem);
+  if (string_typed && other.IsLiteral() && IsNumber(other.Literal()))
+    return (other.Literal().find_first_of(".eE") == std::string::npos ? "int(" : "double(") + text +
+           ")";
+  return text;
+}
+
+const char* CelOperator(Condition::Op op) {
+  switch (op) {
+    case Condition::Op::kEq:
+      return "==";
+    case Condition::Op::kNe:
+      return "!=";
+    case Condition::Op::kLt:
+      return "<";
+    case Condition::Op::kLe:
+      return "<=";
+    case Condition::Op::kGt:
+      return ">";
+    case Condition::Op::kGe:
+      return ">=";
+    case Condition::Op::kIn:
+      return "in";
+    default:
+      return "";
+  }
+}
+
+std::string CelList(const Template& value, const Step& step) {
+  nlohmann::json list = nlohmann::json::parse(value.Literal(), nullptr, false);
+  if (!list.is_array())
+    throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
+                                           value.Literal()));
+  std::string text;
+  for (const auto& item : list)
+    text += (text.empty() ? "" : ", ") +
+            (item.is_string() ? CelLiteral(item.get<std::string>()) : item.dump());
+  return "[" + text + "]";
+}
+
+std::string Cel(const KfpScope& scope, const Condition& c, const Step& step, bool nested) {
+  switch (c.op) {
+    case Condition::Op::kAnd:
+    case Condition::Op::kOr: {
+      std::string text;
+      for (const Condition& operand : c.operands)
+        text += (text.empty()                  ? ""
+                 : c.op == Condition::Op::kAnd ? " && "
+                                               : " || ") +
+                Cel(scope, operand, step, true);
+      return nested ? "(" + text + ")" : text;
+    }
+    case Condition::Op::kNot:
+      if (c.operands.size() != 1)
+        throw Error(step.location, fmt::format("step '{}': 'not' takes one condition", step.name));
+      return "!(" + Cel(scope, c.operands[0], step, false) + ")";
+    case Condition::Op::kIn:
+      return CelOperand(scope, c.lhs, c.rhs, step) + " in " +
+             (c.rhs.IsLiteral() ? CelList(c.rhs, step) : CelOperand(scope, c.rhs, c.lhs, step));
+    default:
+      return CelOperand(scope, c.lhs, c.rhs, step) + " " + CelOperator(c.op) + " " +
+             CelOperand(scope, c.rhs, c.lhs, step);
+  }
+}
+
+}  // namespace
+
+std::string KfpBuilder::UniqueSuffix(const std::string& base) {
+  std::string name = base;
+  for (int n = 2; used_suffixes.count(name); ++n) name = base + "-" + std::to_string(n);
+  used_suffixes.insert(name);
+  return name;
+}
+
+Ref CreatePvcRef(const std::string& volume) {
+  return Ref{Ref::Kind::kStepOutput, CreatePvcTask(volume), "name"};
+}
+
+std::string CreatePvcTask(const std::string& volume) { return kCreatePvcPrefix + volume; }
+
+std::string ChannelName(const KfpScope& scope, const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kParam:
+      return "pipelinechannel--" + ref.name;
+    case Ref::Kind::kStepOutput:
+      return "pipelinechannel--" + ref.step + "-" + ref.name;
+    case Ref::Kind::kLoopItem:
+      return scope.item_channel;
+    default:
+      return {};
+  }
+}
+
+bool IsKfpArtifact(const KfpScope& scope, const Ref& ref) {
+  return ref.kind == Ref::Kind::kStepOutput &&
+         ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter;
+}
+
+const char* KfpParamType(ParamType type) {
+  switch (type) {
+    case ParamType::kString:
+      return "STRING";
+    case ParamType::kInt:
+      return "NUMBER_INTEGER";
+    case ParamType::kFloat:
+      return "NUMBER_DOUBLE";
+    case ParamType::kBool:
+      return "BOOLEAN";
+    case ParamType::kList:
+      return "LIST";
+  }
+  return "STRING";
+}
+
+const char* KfpHeaderType(ParamType type) {
+  switch (type) {
+    case ParamType::kString:
+      return "str";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kFloat:
+      return "float";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kList:
+      return "list";
+  }
+  return "str";
+}
+
+std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kParam:
+      if (const Param* param = scope.pipeline->FindParam(ref.name))
+        return KfpParamType(param->type);
+      return "STRING";
+    case Ref::Kind::kStepOutput: {
+      const Step* producer = Producer(scope, ref);
+      return producer && producer->loop ? "LIST" : "STRING";
+    }
+    case Ref::Kind::kLoopItem:
+      return ref.name.empty() ? scope.item_type : "STRING";
+    case Ref::Kind::kWorkflowStatus:
+      return "TASK_FINAL_STATUS";
+    default:
+      return "STRING";
+  }
+}
+
+YAML::Node KfpArtifactType(ValueKind kind) {
+  YAML::Node node;
+  node["schemaTitle"] = kind == ValueKind::kMetrics ? "system.Metrics" : "system.Artifact";
+  node["schemaVersion"] = "0.0.1";
+  return node;
+}
+
+YAML::Node KfpSource(const KfpScope& scope, const Ref& ref) {
+  YAML::Node source;
+  const bool artifact = IsKfpArtifact(scope, ref);
+  switch (ref.kind) {
+    case Ref::Kind::kParam:
+      source["componentInputParameter"] = scope.in_group ? ChannelName(scope, ref) : ref.name;
+      break;
+    case Ref::Kind::kStepOutput: {
+      auto task = scope.tasks.find(ref.step);
+      if (task == scope.tasks.end()) {
+        source[artifact ? "componentInputArtifact" : "componentInputParameter"] =
+            ChannelName(scope, ref);
+        break;
+      }
+      const std::string key = scope.wrapped.count(ref.step) ? ChannelName(scope, ref) : ref.name;
+      YAML::Node output;
+      output[artifact ? "outputArtifactKey" : "outputParameterKey"] = key;
+      output["producerTask"] = task->second;
+      source[artifact ? "taskOutputArtifact" : "taskOutputParameter"] = output;
+      break;
+    }
+    case Ref::Kind::kLoopItem:
+      source["componentInputParameter"] = scope.item_channel;
+      if (!ref.name.empty())
+        source["parameterExpressionSelector"] = "parseJson(string_value)[\"" + ref.name + "\"]";
+      break;
+    default:
+      break;
+  }
+  return source;
+}
+
+YAML::Node KfpConstant(const std::string& text, ParamType type) {
+  if (type == ParamType::kString) return YAML::Node(text);
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) return YAML::Node(text);
+  return JsonToYaml(value);
+}
+
+std::string KfpCondition(const KfpScope& scope, const Condition& condition, const Step& step) {
+  return Cel(scope, condition, step, false);
+}
+
+}  // namespace ctp::detail

@@ -1,0 +1,140 @@
+#include "yaml_writer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace ctp::detail {
+namespace {
+
+// Marks scalars that are written unquoted (numbers, bools); the tag itself is never written.
+constexpr const char* kPlainTag = "!ctp-plain";
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// True when a YAML 1.1 reader (PyYAML, the validators) would not read `text` as a string.
+bool LooksLikeNonString(const std::string& text) {
+  if (text.empty()) return true;
+  static const char* kWords[] = {"y",     "n",    "yes", "no",   "on",    "off",   "true",
+                                 "false", "null", "~",   ".inf", "-.inf", "+.inf", ".nan"};
+  const std::string lower = Lower(text);
+  for (const char* word : kWords)
+    if (lower == word) return true;
+  if (std::none_of(text.begin(), text.end(),
+                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
+  const char first = text[0];
+  if (!std::isdigit(static_cast<unsigned char>(first)) && first != '-' && first != '+' &&
+      first != '.')
+    return false;
+  // Numbers in any YAML 1.1 spelling (ints, floats, hex, octal, sexagesimal) and dates use only
+  // these characters; quoting a few more strings than needed is harmless.
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' ||
+           c == ':' || c == '_' || c == 'x' || c == 'X' || c == 'o' || c == 'O' || c == 'T' ||
+           c == 't' || c == ' ';
+  });
+}
+
+void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      // Sort positions, never YAML::Node values: assigning a Node rebinds the node it refers to.
+      std::vector<std::pair<std::string, YAML::Node>> entries;
+      for (const auto& entry : node) entries.emplace_back(entry.first.Scalar(), entry.second);
+      std::vector<std::size_t> order(entries.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      if (sort_keys)
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return entries[a].first < entries[b].first;
+        });
+      if (entries.empty()) {
+        out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+        return;
+      }
+      out << YAML::BeginMap;
+      for (std::size_t i : order) {
+        out << YAML::Key << entries[i].first << YAML::Value;
+        Write(out, entries[i].second, sort_keys);
+      }
+      out << YAML::EndMap;
+      return;
+    }
+    case YAML::NodeType::Sequence:
+      if (node.size() == 0) {
+        out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+        return;
+      }
+      out << YAML::BeginSeq;
+      for (const auto& item : node) Write(out, item, sort_keys);
+      out << YAML::EndSeq;
+      return;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == kPlainTag)
+        out << node.Scalar();
+      else if (LooksLikeNonString(node.Scalar()))
+        out << YAML::SingleQuoted << node.Scalar();
+      else
+        out << node.Scalar();
+      return;
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out << YAML::Null;
+      return;
+  }
+}
+
+}  // namespace
+
+YAML::Node PlainScalar(const std::string& text) {
+  YAML::Node node(text);
+  node.SetTag(kPlainTag);
+  return node;
+}
+
+YAML::Node IntScalar(int64_t value) { return PlainScalar(std::to_string(value)); }
+
+YAML::Node BoolScalar(bool value) { return PlainScalar(value ? "true" : "false"); }
+
+YAML::Node JsonToYaml(const nlohmann::json& value) {
+  if (value.is_object()) {
+    YAML::Node map(YAML::NodeType::Map);
+    for (const auto& [key, item] : value.items()) map[key] = JsonToYaml(item);
+    return map;
+  }
+  if (value.is_array()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const auto& item : value) list.push_back(JsonToYaml(item));
+    return list;
+  }
+  if (value.is_string()) return YAML::Node(value.get<std::string>());
+  if (value.is_null()) return YAML::Node(YAML::NodeType::Null);
+  return PlainScalar(value.dump());
+}
+
+YAML::Node StringList(const std::vector<std::string>& items) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const std::string& item : items) list.push_back(item);
+  return list;
+}
+
+std::string WriteYaml(const YAML::Node& node, bool sort_keys) {
+  YAML::Emitter out;
+  Write(out, node, sort_keys);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string WriteYamlDocuments(const std::vector<YAML::Node>& documents, bool sort_keys) {
+  std::string text;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (i > 0) text += "---\n";
+    text += WriteYaml(documents[i], sort_keys);
+  }
+  return text;
+}
+
+}  // namespace ctp::detail

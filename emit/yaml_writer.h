@@ -1,0 +1,30 @@
+// Writing YAML with yaml-cpp: deterministic text, strings that stay strings, optional sorted keys.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace ctp::detail {
+
+/// A scalar written as-is (a number or a bool): never quoted, read back as its YAML type.
+YAML::Node PlainScalar(const std::string& text);
+/// An integer scalar.
+YAML::Node IntScalar(int64_t value);
+/// A boolean scalar (`true` / `false`).
+YAML::Node BoolScalar(bool value);
+/// A JSON value as a YAML node: numbers and bools plain, strings kept strings, arrays, objects.
+YAML::Node JsonToYaml(const nlohmann::json& value);
+/// A sequence of strings.
+YAML::Node StringList(const std::vector<std::string>& items);
+
+/// YAML text of one document. Strings that a YAML reader would take for a number, bool or null
+/// are single-quoted; with `sort_keys` every map's keys come out in byte order.
+std::string WriteYaml(const YAML::Node& node, bool sort_keys = false);
+/// Several documents separated by `---`.
+std::string WriteYamlDocuments(const std::vector<YAML::Node>& documents, bool sort_keys = false);
+
+}  // namespace ctp::detail

@@ -1,0 +1,150 @@
+#include "bindings.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ctp/diagnostic.h"
+#include "ctp/step_registry.h"
+#include "lua_state.h"
+#include "lua_step_source.h"
+
+namespace ctp::detail {
+namespace {
+
+std::vector<std::string> StringList(lua_State* L, int index) {
+  std::vector<std::string> items;
+  luaL_checktype(L, index, LUA_TTABLE);
+  lua_Integer n = luaL_len(L, index);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_geti(L, index, i);
+    if (lua_type(L, -1) == LUA_TSTRING) items.emplace_back(lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  return items;
+}
+
+void PushStringList(lua_State* L, const std::vector<std::string>& items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    lua_pushstring(L, items[i].c_str());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+}
+
+int DidYouMean(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  lua_pushstring(L, ctp::DidYouMean(name, StringList(L, 2)).c_str());
+  return 1;
+}
+
+int StepNames(lua_State* L) {
+  PushStringList(L, StateOf(L).registry().Names());
+  return 1;
+}
+
+int StepSchema(lua_State* L) {
+  const NativeStep* step = StateOf(L).registry().Find(luaL_checkstring(L, 1));
+  if (!step) return 0;
+  lua_createtable(L, 0, 3);
+  lua_pushstring(L, step->version.c_str());
+  lua_setfield(L, -2, "version");
+  lua_createtable(L, static_cast<int>(step->args.size()), 0);
+  for (std::size_t i = 0; i < step->args.size(); ++i) {
+    const NativeArg& arg = step->args[i];
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, arg.name.c_str());
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, arg.type.c_str());
+    lua_setfield(L, -2, "type");
+    lua_pushboolean(L, arg.required);
+    lua_setfield(L, -2, "required");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "args");
+  lua_createtable(L, static_cast<int>(step->outputs.size()), 0);
+  for (std::size_t i = 0; i < step->outputs.size(); ++i) {
+    const NativeOutput& output = step->outputs[i];
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, output.name.c_str());
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, ValueKindName(output.kind));
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, output.doc.c_str());
+    lua_setfield(L, -2, "doc");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "outputs");
+  return 1;
+}
+
+// function_source(fn) -> "return function(...) ... end", { upvalue names except _ENV }
+int FunctionSource(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  std::vector<std::string> upvalues;
+  for (int i = 1;; ++i) {
+    const char* name = lua_getupvalue(L, 1, i);
+    if (!name) break;
+    lua_pop(L, 1);
+    if (std::string(name) != "_ENV") upvalues.emplace_back(name);
+  }
+  lua_Debug ar;
+  lua_pushvalue(L, 1);
+  lua_getinfo(L, ">S", &ar);
+  if (std::string(ar.what) != "Lua") return luaL_error(L, "field 'fn' must be a Lua function");
+  const std::string* text = StateOf(L).ChunkText(ar.source);
+  std::string source;
+  if (text) source = ExtractFunctionSource(*text, ar.linedefined, ar.lastlinedefined);
+  if (source.empty())
+    return luaL_error(L, "cannot find the source text of the step function (define it inline in "
+                         "the script)");
+  lua_pushstring(L, source.c_str());
+  PushStringList(L, upvalues);
+  return 2;
+}
+
+// main_chunk_line(hint) -> file, line: the script's last line that contains `hint` (0 if none).
+int MainChunkLine(lua_State* L) {
+  std::string hint = luaL_checkstring(L, 1);
+  const LuaState& state = StateOf(L);
+  const std::string* text = state.ChunkText("@" + state.main_chunk());
+  int found = 0;
+  if (text && !hint.empty()) {
+    std::istringstream in(*text);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n)
+      if (line.find(hint) != std::string::npos) found = n;
+  }
+  lua_pushstring(L, state.main_chunk().c_str());
+  lua_pushinteger(L, found);
+  return 2;
+}
+
+int LimitExceeded(lua_State* L) {
+  lua_pushboolean(L, StateOf(L).limit_exceeded());
+  return 1;
+}
+
+// load_file(path, env) -> chunk | nil, message | nothing (no such file)
+int LoadFile(lua_State* L) {
+  std::string path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  return StateOf(L).LoadFile(path, 2);
+}
+
+}  // namespace
+
+void PushNativeBindings(lua_State* L) {
+  static const luaL_Reg functions[] = {
+      {"did_you_mean", DidYouMean},        {"step_names", StepNames},
+      {"step_schema", StepSchema},         {"function_source", FunctionSource},
+      {"limit_exceeded", LimitExceeded},   {"load_file", LoadFile},
+      {"main_chunk_line", MainChunkLine},
+      {nullptr, nullptr},
+  };
+  luaL_newlib(L, functions);
+  lua_pushstring(L, CTP_VERSION);
+  lua_setfield(L, -2, "version");
+}
+
+}  // namespace ctp::detail

@@ -1,0 +1,170 @@
+#include "ctp/params.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+
+#include "ctp/diagnostic.h"
+#include "pipeline_reader.h"
+
+namespace ctp {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  std::size_t begin = s.find_first_not_of(" \t");
+  if (begin == std::string::npos) return {};
+  return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
+}
+
+// A scalar as JSON: integers and numbers stay numbers, true/false booleans, the rest strings.
+nlohmann::json ScalarJson(const std::string& text) {
+  if (auto i = CanonicalParamValue(ParamType::kInt, text)) return std::stoll(*i);
+  if (auto f = CanonicalParamValue(ParamType::kFloat, text)) return std::stod(*f);
+  if (text == "true" || text == "false") return text == "true";
+  return text;
+}
+
+std::optional<std::string> CanonicalList(const std::string& text) {
+  std::string trimmed = Trim(text);
+  nlohmann::json list = nlohmann::json::array();
+  if (!trimmed.empty() && trimmed.front() == '[') {
+    nlohmann::json parsed = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_array()) return std::nullopt;
+    for (const auto& item : parsed)
+      if (item.is_object() || item.is_array() || item.is_null()) return std::nullopt;
+    return parsed.dump();
+  }
+  if (trimmed.empty()) return list.dump();
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = trimmed.find(',', start);
+    list.push_back(ScalarJson(Trim(trimmed.substr(start, comma - start))));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return list.dump();
+}
+
+const char* Article(ParamType type) { return type == ParamType::kInt ? "an" : "a"; }
+
+}  // namespace
+
+std::optional<std::string> CanonicalParamValue(ParamType type, const std::string& text) {
+  switch (type) {
+    case ParamType::kString:
+      return text;
+    case ParamType::kInt: {
+      static const std::regex integer("[+-]?[0-9]+");
+      if (!std::regex_match(text, integer)) return std::nullopt;
+      try {
+        return std::to_string(std::stoll(text));
+      } catch (const std::out_of_range&) {
+        return std::nullopt;
+      }
+    }
+    case ParamType::kFloat: {
+      static const std::regex number("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+      if (!std::regex_match(text, number)) return std::nullopt;
+      double value = std::strtod(text.c_str(), nullptr);
+      if (!std::isfinite(value)) return std::nullopt;
+      return detail::CanonicalFloat(value);
+    }
+    case ParamType::kBool: {
+      std::string lower = Lower(text);
+      if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return "true";
+      if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return "false";
+      return std::nullopt;
+    }
+    case ParamType::kList:
+      return CanonicalList(text);
+  }
+  return std::nullopt;
+}
+
+void AddParamAssignment(ParamValues& params, const std::string& assignment) {
+  std::size_t equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw std::invalid_argument(
+        fmt::format("-p expects name=value, got '{}'", assignment));
+  params.values[assignment.substr(0, equals)] = {assignment.substr(equals + 1), {"-p", 0}, false};
+}
+
+void AddParamFile(ParamValues& params, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw Error(SourceLocation{path, 0}, "cannot read the parameter file");
+  } catch (const YAML::Exception& e) {
+    throw Error(SourceLocation{path, e.mark.line + 1}, "not valid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap())
+    throw Error(SourceLocation{path, root.Mark().line + 1},
+                "a parameter file must be a map of name: value");
+  for (const auto& entry : root) {
+    std::string name = entry.first.as<std::string>();
+    const YAML::Node& value = entry.second;
+    SourceLocation origin{path, entry.first.Mark().line + 1};
+    if (value.IsScalar()) {
+      params.values[name] = {value.as<std::string>(), origin, false};
+    } else if (value.IsSequence()) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& item : value) {
+        if (!item.IsScalar())
+          throw Error(origin, fmt::format("parameter '{}': list items must be plain values", name),
+                      name);
+        list.push_back(ScalarJson(item.as<std::string>()));
+      }
+      params.values[name] = {list.dump(), origin, true};
+    } else {
+      throw Error(origin, fmt::format("parameter '{}' must be a value or a list", name), name);
+    }
+  }
+}
+
+void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
+  std::vector<std::string> names;
+  for (const Param& param : pipeline.params) names.push_back(param.name);
+  std::vector<Diagnostic> problems;
+  for (const auto& [name, value] : params.values) {
+    auto param = std::find_if(pipeline.params.begin(), pipeline.params.end(),
+                              [&](const Param& p) { return p.name == name; });
+    std::string from = value.origin.file == "-p" ? fmt::format(" (from -p {}={})", name, value.text)
+                                                 : std::string();
+    SourceLocation at = value.origin.file == "-p" ? SourceLocation{} : value.origin;
+    if (param == pipeline.params.end()) {
+      problems.push_back({at,
+                          fmt::format("pipeline '{}' has no parameter '{}'{}{}", pipeline.name, name,
+                                      DidYouMean(name, names), from),
+                          name});
+      continue;
+    }
+    std::optional<std::string> canonical;
+    if (!value.is_list || param->type == ParamType::kList)
+      canonical = CanonicalParamValue(param->type, value.text);
+    if (!canonical) {
+      problems.push_back({at,
+                          fmt::format("parameter '{}' is {} {}: cannot use '{}'{}", name,
+                                      Article(param->type), ParamTypeName(param->type), value.text,
+                                      from),
+                          name});
+      continue;
+    }
+    param->default_value = *canonical;
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+}  // namespace ctp

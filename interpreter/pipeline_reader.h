@@ -1,0 +1,18 @@
+// Lua tables built by the DSL → the Pipeline model.
+#pragma once
+
+#include <lua.hpp>
+
+#include <string>
+
+#include "ctp/pipeline.h"
+
+namespace ctp::detail {
+
+/// Reads the pipeline table at `index`. Must run inside a protected call (LuaState::Protected).
+Pipeline ReadPipeline(lua_State* L, int index);
+
+/// A float as parameter text: the shortest round-trip form, always with a '.' or exponent.
+std::string CanonicalFloat(double value);
+
+}  // namespace ctp::detail

@@ -1,0 +1,52 @@
+#include "ctp/script.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "ctp/dag.h"
+#include "ctp/diagnostic.h"
+#include "ctp/step_registry.h"
+#include "lua_state.h"
+#include "pipeline_reader.h"
+
+namespace ctp {
+
+const char* Version() { return CTP_VERSION; }
+
+Pipeline LoadPipelineFromString(std::string_view source, const std::string& name,
+                                const LoadOptions& options) {
+  const StepRegistry& registry = options.registry ? *options.registry : StepRegistry::Default();
+  std::string dir = std::filesystem::path(name).parent_path().string();
+  detail::LuaState state({options.instruction_limit, options.memory_limit}, registry,
+                         dir.empty() ? "." : dir, options.trace);
+  state.RunScript(std::string(source), name);
+  Pipeline pipeline;
+  state.Protected([&](lua_State* L) {
+    if (lua_type(L, 1) != LUA_TTABLE)
+      throw Error(SourceLocation{name, 0},
+                  "the script must return a pipeline (end it with `return ctp.pipeline { ... }`)");
+    lua_getfield(L, 1, "ctp_kind");
+    bool is_pipeline = lua_type(L, -1) == LUA_TSTRING && std::string(lua_tostring(L, -1)) == "pipeline";
+    lua_pop(L, 1);
+    if (!is_pipeline)
+      throw Error(SourceLocation{name, 0},
+                  "the script must return a pipeline (end it with `return ctp.pipeline { ... }`)");
+    pipeline = detail::ReadPipeline(L, 1);
+  }, /*nargs=*/1);
+  ApplyParams(pipeline, options.params);
+  CheckPipeline(pipeline);
+  return pipeline;
+}
+
+Pipeline LoadPipeline(const std::string& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(SourceLocation{path, 0}, std::string("cannot read script: ") + std::strerror(errno));
+  if (std::filesystem::is_directory(path))
+    throw Error(SourceLocation{path, 0}, "cannot read script: it is a directory");
+  std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return LoadPipelineFromString(source, path, options);
+}
+
+}  // namespace ctp

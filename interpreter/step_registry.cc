@@ -1,0 +1,57 @@
+#include "ctp/step_registry.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+namespace ctp {
+
+const std::string& StepContext::Arg(const std::string& name) const {
+  auto found = args.find(name);
+  if (found == args.end()) throw std::invalid_argument("missing argument '" + name + "'");
+  return found->second;
+}
+
+void StepContext::WriteOutput(const std::string& name, const std::string& value) const {
+  std::filesystem::create_directories(output_dir);
+  std::filesystem::path target = output_dir / name;
+  std::filesystem::path temp = target;
+  temp += ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary);
+    out << value;
+    if (!out.flush()) throw std::runtime_error("cannot write output " + target.string());
+  }
+  std::filesystem::rename(temp, target);
+}
+
+void StepRegistry::Register(NativeStep step) {
+  static const std::regex name_pattern("[a-z][a-z0-9_]*");
+  if (!std::regex_match(step.name, name_pattern))
+    throw std::invalid_argument(fmt::format(
+        "native step name '{}' must be lowercase letters, digits and '_'", step.name));
+  if (steps_.count(step.name))
+    throw std::invalid_argument(fmt::format("native step '{}' is already registered", step.name));
+  std::string name = step.name;
+  steps_.emplace(std::move(name), std::move(step));
+}
+
+const NativeStep* StepRegistry::Find(const std::string& name) const {
+  auto found = steps_.find(name);
+  return found == steps_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> StepRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, step] : steps_) names.push_back(name);
+  return names;
+}
+
+StepRegistry& StepRegistry::Default() {
+  static StepRegistry registry;
+  return registry;
+}
+
+}  // namespace ctp

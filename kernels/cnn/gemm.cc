@@ -1,0 +1,22 @@
+#include "gemm.h"
+
+#include <cblas.h>
+
+namespace ctp::kernels::cnn::detail {
+
+void GemmCpu(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+             const float* b, float beta, float* c) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, trans_a ? m : k, b,
+              trans_b ? k : n, beta, c, n);
+}
+
+void Gemm(Device device, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
+          const float* a, const float* b, float beta, float* c) {
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return GemmCuda(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
+#endif
+  GemmCpu(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
+}
+
+}  // namespace ctp::kernels::cnn::detail

@@ -1,0 +1,228 @@
+// CheckPipeline: names, references and the graph, with every problem reported at its line.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "ctp/dag.h"
+#include "ctp/diagnostic.h"
+
+namespace ctp {
+namespace {
+
+bool IsDnsLabel(const std::string& name) {
+  static const std::regex pattern("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  return name.size() <= 63 && std::regex_match(name, pattern);
+}
+
+bool IsIdentifier(const std::string& name) {
+  static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]*");
+  return std::regex_match(name, pattern);
+}
+
+// A DNS-1123 label close to `name`: lowercased, '_' and ' ' turned into '-'.
+std::string SuggestDnsLabel(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') s += static_cast<char>(c - 'A' + 'a');
+    else if (c == '_' || c == ' ' || c == '.') s += '-';
+    else s += c;
+  }
+  return IsDnsLabel(s) ? s : std::string();
+}
+
+class Checker {
+ public:
+  explicit Checker(const Pipeline& pipeline) : p_(pipeline) {
+    for (const Param& param : p_.params) param_names_.push_back(param.name);
+    for (const Step& step : p_.steps) step_names_.push_back(step.name);
+    for (const Volume& volume : p_.volumes) volume_names_.push_back(volume.name);
+  }
+
+  std::vector<Diagnostic> Run() {
+    CheckName("pipeline", p_.name, p_.location);
+    CheckParams();
+    std::set<std::string> seen;
+    for (const Step& step : p_.steps) CheckStep(step, seen, /*is_exit_handler=*/false);
+    if (p_.on_exit) CheckStep(*p_.on_exit, seen, /*is_exit_handler=*/true);
+    for (const auto& [name, value] : p_.outputs)
+      for (const auto& part : value.parts)
+        if (part.ref) CheckRef(*part.ref, nullptr, p_.location);
+    return std::move(problems_);
+  }
+
+ private:
+  void Report(const SourceLocation& at, std::string message, std::string highlight = {}) {
+    problems_.push_back({at, std::move(message), std::move(highlight)});
+  }
+
+  void CheckName(const char* what, const std::string& name, const SourceLocation& at) {
+    if (IsDnsLabel(name)) return;
+    std::string suggestion = SuggestDnsLabel(name);
+    Report(at,
+           fmt::format("{} name '{}' is not a valid Kubernetes name: use at most 63 lowercase "
+                       "letters, digits and '-', starting and ending with a letter or digit{}",
+                       what, name, suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"),
+           name);
+  }
+
+  void CheckParams() {
+    std::set<std::string> seen;
+    for (const Param& param : p_.params) {
+      if (!IsIdentifier(param.name))
+        Report(param.location,
+               fmt::format("parameter name '{}' must be an identifier (letters, digits, '_')",
+                           param.name),
+               param.name);
+      if (!seen.insert(param.name).second)
+        Report(param.location, fmt::format("duplicate parameter '{}'", param.name), param.name);
+    }
+  }
+
+  void CheckStep(const Step& step, std::set<std::string>& seen, bool is_exit_handler) {
+    CheckName("step", step.name, step.location);
+    if (!seen.insert(step.name).second)
+      Report(step.location, fmt::format("duplicate step name '{}'", step.name), step.name);
+    std::set<std::string> outputs;
+    for (const Output& output : step.outputs) {
+      if (!IsIdentifier(output.name))
+        Report(output.location,
+               fmt::format("output name '{}' of step '{}' must be an identifier (letters, digits, "
+                           "'_')",
+                           output.name, step.name),
+               output.name);
+      if (!outputs.insert(output.name).second)
+        Report(output.location,
+               fmt::format("step '{}' declares output '{}' twice", step.name, output.name));
+    }
+    for (const Ref& ref : StepRefs(step)) CheckRef(ref, &step, step.location, is_exit_handler);
+    for (const std::string& name : step.after) {
+      if (name == step.name)
+        Report(step.location, fmt::format("step '{}' cannot run after itself", step.name));
+      else if (!p_.FindStep(name) || (p_.on_exit && name == p_.on_exit->name))
+        Report(step.location,
+               fmt::format("step '{}' runs after unknown step '{}'{}", step.name, name,
+                           DidYouMean(name, step_names_)),
+               name);
+    }
+    for (const Mount& mount : step.mounts)
+      if (!p_.FindVolume(mount.volume))
+        Report(step.location,
+               fmt::format("step '{}' mounts unknown volume '{}'{}", step.name, mount.volume,
+                           DidYouMean(mount.volume, volume_names_)),
+               mount.volume);
+    if (step.kind == Step::Kind::kPipeline && step.pipeline) CheckSubPipeline(step);
+  }
+
+  void CheckSubPipeline(const Step& step) {
+    const Pipeline& inner = *step.pipeline;
+    std::vector<std::string> inner_params;
+    for (const Param& param : inner.params) inner_params.push_back(param.name);
+    for (const Input& input : step.inputs)
+      if (!inner.FindParam(input.name))
+        Report(input.location,
+               fmt::format("pipeline '{}' has no parameter '{}'{}", inner.name, input.name,
+                           DidYouMean(input.name, inner_params)),
+               input.name);
+    for (const Param& param : inner.params) {
+      bool given = std::any_of(step.inputs.begin(), step.inputs.end(),
+                               [&](const Input& i) { return i.name == param.name; });
+      if (!given && !param.default_value)
+        Report(step.location,
+               fmt::format("step '{}' must set parameter '{}' of pipeline '{}' (it has no default)",
+                           step.name, param.name, inner.name));
+    }
+    try {
+      CheckPipeline(inner);
+    } catch (const Error& error) {
+      for (const Diagnostic& d : error.diagnostics()) problems_.push_back(d);
+    }
+  }
+
+  void CheckRef(const Ref& ref, const Step* step, const SourceLocation& at,
+                bool is_exit_handler = false) {
+    std::string who = step ? fmt::format("step '{}'", step->name) : std::string("pipeline outputs");
+    switch (ref.kind) {
+      case Ref::Kind::kParam:
+        if (!p_.FindParam(ref.name))
+          Report(at,
+                 fmt::format("{} uses unknown parameter '{}'{}", who, ref.name,
+                             DidYouMean(ref.name, param_names_)),
+                 ref.name);
+        return;
+      case Ref::Kind::kStepOutput: {
+        const Step* producer = p_.FindStep(ref.step);
+        if (!producer) {
+          Report(at,
+                 fmt::format("{} uses an output of unknown step '{}'{}", who, ref.step,
+                             DidYouMean(ref.step, step_names_)),
+                 ref.step);
+          return;
+        }
+        if (step && producer == step) {
+          Report(at, fmt::format("{} uses its own output '{}'", who, ref.name), ref.name);
+          return;
+        }
+        if (is_exit_handler) {
+          Report(at, fmt::format("the exit handler '{}' cannot use outputs of step '{}': it runs "
+                                 "after the whole pipeline (use parameters and ctp.workflow.status)",
+                                 step->name, ref.step));
+          return;
+        }
+        if (p_.on_exit && producer == &*p_.on_exit) {
+          Report(at, fmt::format("{} uses an output of the exit handler '{}'", who, ref.step));
+          return;
+        }
+        std::vector<std::string> names;
+        for (const Output& output : producer->outputs) names.push_back(output.name);
+        if (std::find(names.begin(), names.end(), ref.name) == names.end())
+          Report(at,
+                 fmt::format("{} uses unknown output '{}' of step '{}'{}", who, ref.name, ref.step,
+                             DidYouMean(ref.name, names)),
+                 ref.name);
+        return;
+      }
+      case Ref::Kind::kLoopItem:
+        if (!step || !step->loop)
+          Report(at, fmt::format("{} uses ctp.item but has no for_each", who));
+        return;
+      case Ref::Kind::kWorkflowStatus:
+        if (!is_exit_handler)
+          Report(at, fmt::format("{} uses ctp.workflow.status, which only the exit handler can "
+                                 "see",
+                                 who));
+        return;
+      case Ref::Kind::kWorkflowName:
+        return;
+      case Ref::Kind::kOutputPath: {
+        bool found = step && std::any_of(step->outputs.begin(), step->outputs.end(),
+                                         [&](const Output& o) { return o.name == ref.name; });
+        if (!found) {
+          std::vector<std::string> names;
+          if (step)
+            for (const Output& output : step->outputs) names.push_back(output.name);
+          Report(at,
+                 fmt::format("{} writes to undeclared output '{}'{}", who, ref.name,
+                             DidYouMean(ref.name, names)),
+                 ref.name);
+        }
+        return;
+      }
+    }
+  }
+
+  const Pipeline& p_;
+  std::vector<std::string> param_names_, step_names_, volume_names_;
+  std::vector<Diagnostic> problems_;
+};
+
+}  // namespace
+
+void CheckPipeline(const Pipeline& pipeline) {
+  std::vector<Diagnostic> problems = Checker(pipeline).Run();
+  if (!problems.empty()) throw Error(std::move(problems));
+  Dag::Build(pipeline);  // dangling `after` and cycles
+}
+
+}  // namespace ctp

@@ -1,0 +1,89 @@
+#include "ctp/pipeline.h"
+
+namespace ctp {
+
+bool Template::IsLiteral() const {
+  for (const Part& part : parts)
+    if (part.ref) return false;
+  return true;
+}
+
+std::string Template::Literal() const {
+  std::string text;
+  for (const Part& part : parts) text += part.text;
+  return text;
+}
+
+const Ref* Template::SoleRef() const {
+  if (parts.size() == 1 && parts[0].ref) return &*parts[0].ref;
+  return nullptr;
+}
+
+Template Template::Of(std::string literal) {
+  Template t;
+  t.parts.push_back({std::move(literal), std::nullopt});
+  return t;
+}
+
+Template Template::Of(Ref ref) {
+  Template t;
+  t.parts.push_back({{}, std::move(ref)});
+  return t;
+}
+
+bool Resources::Empty() const {
+  return cpu_request.empty() && cpu_limit.empty() && memory_request.empty() &&
+         memory_limit.empty() && gpu_count == 0 && accelerator_type.empty() &&
+         node_selector.empty() && tolerations.empty();
+}
+
+const Step* Pipeline::FindStep(const std::string& step_name) const {
+  for (const Step& step : steps)
+    if (step.name == step_name) return &step;
+  if (on_exit && on_exit->name == step_name) return &*on_exit;
+  return nullptr;
+}
+
+const Param* Pipeline::FindParam(const std::string& param_name) const {
+  for (const Param& param : params)
+    if (param.name == param_name) return &param;
+  return nullptr;
+}
+
+const Volume* Pipeline::FindVolume(const std::string& volume_name) const {
+  for (const Volume& volume : volumes)
+    if (volume.name == volume_name) return &volume;
+  return nullptr;
+}
+
+const char* ParamTypeName(ParamType type) {
+  switch (type) {
+    case ParamType::kString: return "string";
+    case ParamType::kInt: return "int";
+    case ParamType::kFloat: return "float";
+    case ParamType::kBool: return "bool";
+    case ParamType::kList: return "list";
+  }
+  return "?";
+}
+
+const char* StepKindName(Step::Kind kind) {
+  switch (kind) {
+    case Step::Kind::kContainer: return "container";
+    case Step::Kind::kLua: return "lua";
+    case Step::Kind::kNative: return "native";
+    case Step::Kind::kPipeline: return "pipeline";
+  }
+  return "?";
+}
+
+const char* ValueKindName(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kParameter: return "parameter";
+    case ValueKind::kArtifact: return "artifact";
+    case ValueKind::kMetrics: return "metrics";
+  }
+  return "?";
+}
+
+}  // namespace ctp

@@ -1,0 +1,404 @@
+-- ctp: the pipeline DSL. A script declares parameters, volumes and steps with these functions and
+-- returns `ctp.pipeline { ... }`. Every declaration is a plain table validated field by field and
+-- stamped with the file:line that declared it. Nothing here runs a step or writes a file.
+local native = ...  -- ctp._native: bindings to the C++ core (private)
+local check = require "ctp_check"
+local values = require "ctp_values"
+
+local ctp = { version = native.version }
+
+-- Parameters -------------------------------------------------------------------------------
+
+local param_types = { "string", "int", "float", "bool", "list" }
+
+local function scalar_ok(kind, v)
+  if kind == "string" then return type(v) == "string" end
+  if kind == "int" then return math.type(v) == "integer" end
+  if kind == "float" then return type(v) == "number" end
+  if kind == "bool" then return type(v) == "boolean" end
+  if kind == "list" then
+    if type(v) ~= "table" or getmetatable(v) then return false end
+    for k, x in pairs(v) do
+      if math.type(k) ~= "integer" then return false end
+      local t = type(x)
+      if t ~= "string" and t ~= "number" and t ~= "boolean" then return false end
+    end
+    return true
+  end
+end
+
+local function param_constructor(kind)
+  return function(fields)
+    local where = check.caller()
+    if fields == nil then fields = {} end
+    local f = check.fields("ctp." .. kind, where, fields, {
+      default = function(v, w, p)
+        if not scalar_ok(kind, v) then
+          check.fail(w, p, "field 'default' of %s %s parameter must be %s, got %s",
+                     kind == "int" and "an" or "a", kind,
+                     kind == "list" and "a list of strings, numbers or booleans" or
+                     (kind == "int" and "an integer" or (kind == "float" and "a number" or
+                     (kind == "bool" and "true or false" or "a string"))), check.describe(v))
+        end
+        return v
+      end,
+      doc = check.string,
+    })
+    return { ctp_kind = "param_spec", type = kind, default = f.default, doc = f.doc or "",
+             location = where }
+  end
+end
+for _, kind in ipairs(param_types) do ctp[kind] = param_constructor(kind) end
+
+local Params = { __name = "ctp parameters" }
+local param_specs = setmetatable({}, { __mode = "k" })  -- params table → its specs
+Params.__index = function(p, name)
+  local names = check.sorted_keys(param_specs[p])
+  check.fail(check.caller(), name, "unknown parameter '%s'%s", tostring(name),
+             check.did_you_mean(tostring(name), names))
+end
+Params.__newindex = function() check.fail(check.caller(), nil, "parameters are read-only") end
+
+--- `ctp.params { name = ctp.int { default = 5, doc = "..." }, ... }` → a table of references.
+function ctp.params(specs)
+  local where = check.caller()
+  if type(specs) ~= "table" or getmetatable(specs) then
+    check.fail(where, nil, "ctp.params expects a table of name = ctp.<type>{...}, got %s", check.describe(specs))
+  end
+  local p, declared = {}, {}
+  for _, name in ipairs(check.sorted_keys(specs)) do
+    local spec = specs[name]
+    if type(name) ~= "string" then check.fail(where, nil, "ctp.params: every parameter needs a name") end
+    if type(spec) ~= "table" or spec.ctp_kind ~= "param_spec" then
+      check.fail(where, name, "parameter '%s' must be declared with ctp.string, ctp.int, ctp.float, "
+                 .. "ctp.bool or ctp.list, got %s", name, check.describe(spec))
+    end
+    declared[name] = spec
+    p[name] = values.ref("param", "", name)
+  end
+  param_specs[p] = declared
+  return setmetatable(p, Params)
+end
+
+-- Run-time values --------------------------------------------------------------------------
+
+ctp.item = values.ref("loop_item", "", "")
+ctp.workflow = { status = values.ref("workflow_status"), name = values.ref("workflow_name") }
+ctp.all, ctp.any, ctp.negate = values.all, values.any, values.negate
+
+--- The path where the step writes its own output `name` (in a container's command or args).
+function ctp.output_path(name)
+  if type(name) ~= "string" then
+    check.fail(check.caller(), nil, "ctp.output_path expects an output name, got %s", check.describe(name))
+  end
+  return values.ref("output_path", "", name)
+end
+
+--- A Kubernetes secret key, for `env`: `ctp.secret { name = "slack", key = "webhook" }`.
+function ctp.secret(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.secret", where, fields, { name = check.nonempty_string, key = check.nonempty_string },
+                         { "name", "key" })
+  return { ctp_kind = "secret", secret = f.name, key = f.key }
+end
+
+--- A Vault value filled in by argocd-vault-plugin: `ctp.vault { path = "secret/data/x", key = "k" }`,
+--- or `ctp.vault { key = "k" }` with the pipeline's `vault_path`.
+function ctp.vault(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.vault", where, fields, { path = check.nonempty_string, key = check.nonempty_string },
+                         { "key" })
+  return { ctp_kind = "vault", path = f.path or "", key = f.key }
+end
+
+-- Volumes ------------------------------------------------------------------------------------
+
+local Volume = { __name = "ctp volume" }
+Volume.__index = {
+  --- `volume:mount("/path", { read_only = true, sub_path = "x" })`
+  mount = function(self, path, options)
+    local where = check.caller()
+    if type(path) ~= "string" or path:sub(1, 1) ~= "/" then
+      check.fail(where, nil, "volume '%s': mount path must be an absolute path, got %s", self.name,
+                 type(path) == "string" and ("'" .. path .. "'") or check.describe(path))
+    end
+    local o = check.fields("mount options", where, options or {},
+                           { read_only = check.boolean, sub_path = check.string })
+    return { ctp_kind = "mount", volume = self, path = path, read_only = o.read_only or false,
+             sub_path = o.sub_path or "" }
+  end,
+}
+
+--- A volume: an existing claim (`claim`), a claim created for the run (`size`, `access_modes`,
+--- `storage_class`), a secret as files (`secret`) or scratch space (`empty_dir = true`).
+function ctp.volume(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.volume", where, fields, {
+    name = check.nonempty_string, claim = check.nonempty_string, size = check.quantity,
+    access_modes = check.list(check.enum { "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod" }),
+    storage_class = check.string, secret = check.nonempty_string, empty_dir = check.boolean,
+  }, { "name" })
+  local kinds = {}
+  if f.claim then kinds[#kinds + 1] = "claim" end
+  if f.size then kinds[#kinds + 1] = "size" end
+  if f.secret then kinds[#kinds + 1] = "secret" end
+  if f.empty_dir then kinds[#kinds + 1] = "empty_dir" end
+  if #kinds ~= 1 then
+    check.fail(where, nil, "ctp.volume '%s' needs exactly one of claim (existing claim), size (new claim), "
+               .. "secret or empty_dir%s", f.name, #kinds > 1 and (", got " .. table.concat(kinds, " and ")) or "")
+  end
+  if (f.access_modes or f.storage_class) and not f.size then
+    check.fail(where, f.access_modes and "access_modes" or "storage_class",
+               "ctp.volume '%s': access_modes and storage_class apply to a new claim (set size)", f.name)
+  end
+  local kind = ({ claim = "existing_claim", size = "new_claim", secret = "secret", empty_dir = "empty_dir" })[kinds[1]]
+  return setmetatable({ ctp_kind = "volume", kind = kind, name = f.name, claim = f.claim or "",
+                        size = f.size or "", access_modes = f.access_modes or (f.size and { "ReadWriteOnce" } or {}),
+                        storage_class = f.storage_class or "", secret = f.secret or "", location = where },
+                      Volume)
+end
+
+-- Steps ----------------------------------------------------------------------------------------
+
+local function value_checker(v, where, path) return values.template(v, where, path) end
+
+local function output_kind(v, where, path)
+  if v == "parameter" or v == "artifact" or v == "metrics" then return { kind = v, path = "", doc = "" } end
+  if type(v) == "table" and getmetatable(v) == nil then
+    local o = check.record({ kind = check.enum { "parameter", "artifact", "metrics" }, path = check.string,
+                             doc = check.string }, { "kind" })(v, where, path)
+    return { kind = o.kind, path = o.path or "", doc = o.doc or "" }
+  end
+  check.fail(where, path:match("^[%w_]+"), "field '%s' must be \"parameter\", \"artifact\", \"metrics\" or "
+             .. "{ kind = ..., path = ... }, got %s", path, check.describe(v))
+end
+
+local function outputs_checker(v, where, path)
+  if type(v) ~= "table" or getmetatable(v) then
+    check.fail(where, path, "field 'outputs' must be a table, got %s", check.describe(v))
+  end
+  local out = {}
+  for _, k in ipairs(check.sorted_keys(v)) do
+    if math.type(k) == "integer" then   -- { "a", "b" }: parameters
+      out[check.string(v[k], where, path .. "[" .. k .. "]")] = { kind = "parameter", path = "", doc = "" }
+    else
+      out[k] = output_kind(v[k], where, path .. "." .. tostring(k))
+    end
+  end
+  return out
+end
+
+local function env_value(v, where, path)
+  if type(v) == "table" and (v.ctp_kind == "secret" or v.ctp_kind == "vault") then return v end
+  return values.template(v, where, path)
+end
+
+local function step_ref(v, where, path)
+  if type(v) == "string" then return v end
+  if type(v) == "table" and v.ctp_kind == "step" then return v.name end
+  check.fail(where, path:match("^[%w_]+"), "field '%s' must be a step or a step name, got %s", path, check.describe(v))
+end
+
+local function condition(v, where, path)
+  if values.is_condition(v) then return v end
+  check.fail(where, path, "field 'when' must be a condition such as params.x:eq(\"y\"), got %s", check.describe(v))
+end
+
+local function loop(v, where, path)
+  if values.is_ref(v) then return { items_ref = v, parallelism = 0 } end
+  if type(v) ~= "table" or getmetatable(v) then
+    check.fail(where, path, "field 'for_each' must be a list of items, a list-valued reference, or "
+               .. "{ items = ..., parallelism = N }, got %s", check.describe(v))
+  end
+  if v.items == nil then return { items = v, parallelism = 0 } end
+  local items = v.items
+  local out = { parallelism = check.non_negative(v.parallelism or 0, where, path .. ".parallelism") }
+  for k in pairs(v) do
+    if k ~= "items" and k ~= "parallelism" then
+      check.fail(where, tostring(k), "field 'for_each' has no field '%s'%s", tostring(k),
+                 check.did_you_mean(tostring(k), { "items", "parallelism" }))
+    end
+  end
+  if values.is_ref(items) then out.items_ref = items else out.items = items end
+  return out
+end
+
+local retry_checker = check.record({
+  limit = check.non_negative, backoff = check.duration, factor = check.number, max_backoff = check.duration,
+  policy = check.enum { "Always", "OnFailure", "OnError", "OnTransientError" },
+}, { "limit" })
+
+local toleration = check.record({
+  key = check.string, operator = check.enum { "Equal", "Exists" }, value = check.string,
+  effect = check.enum { "NoSchedule", "PreferNoSchedule", "NoExecute" }, seconds = check.integer,
+})
+
+local resources_checker = check.record({
+  cpu = check.quantity, memory = check.quantity, cpu_limit = check.quantity, memory_limit = check.quantity,
+  gpu = check.non_negative, gpu_resource = check.nonempty_string, accelerator = check.string,
+})
+
+local function mount_checker(v, where, path)
+  if type(v) == "table" and v.ctp_kind == "mount" then return v end
+  check.fail(where, path, "field '%s' must be a mount made with volume:mount(\"/path\"), got %s", path,
+             check.describe(v))
+end
+
+-- Fields every kind of step accepts.
+local common_fields = {
+  name = check.nonempty_string, description = check.string,
+  after = check.list(step_ref), when = condition, for_each = loop,
+  retry = retry_checker, timeout = check.duration, cache = check.boolean,
+  resources = resources_checker, node_selector = check.map(check.string),
+  tolerations = check.list(toleration), mounts = check.list(mount_checker),
+  env = check.map(env_value), image_pull_policy = check.enum { "Always", "IfNotPresent", "Never" },
+}
+
+local function with_common(extra)
+  local schema = {}
+  for k, v in pairs(common_fields) do schema[k] = v end
+  for k, v in pairs(extra) do schema[k] = v end
+  return schema
+end
+
+local Outputs = { __name = "ctp step outputs" }
+Outputs.__index = function(o, name)
+  local step = rawget(o, "_step")
+  check.fail(check.caller(), tostring(name), "step '%s' has no output '%s'%s", step.name, tostring(name),
+             check.did_you_mean(tostring(name), check.sorted_keys(step.output_specs)))
+end
+
+local function make_step(kind, where, f, extra)
+  local s = { ctp_kind = "step", kind = kind, location = where, output_specs = f.outputs or {} }
+  for k, v in pairs(f) do if k ~= "outputs" then s[k] = v end end
+  for k, v in pairs(extra or {}) do s[k] = v end
+  local outputs = { _step = s }
+  for name in pairs(s.output_specs) do outputs[name] = values.ref("step_output", s.name, name) end
+  s.outputs = setmetatable(outputs, Outputs)
+  return s
+end
+
+--- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
+function ctp.container(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.container", where, fields, with_common {
+    image = check.nonempty_string, command = check.list(value_checker), args = check.list(value_checker),
+    working_dir = check.string, outputs = outputs_checker,
+  }, { "name" })
+  return make_step("container", where, f)
+end
+
+--- A Lua function step: `ctp.lua { name, fn = function(inputs) return { out = ... } end, inputs, outputs }`.
+--- The function runs in a fresh Lua state, here and in a cluster (then it must be self-contained).
+function ctp.lua(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.lua", where, fields, with_common {
+    fn = function(v, w, p)
+      if type(v) ~= "function" then check.fail(w, p, "field 'fn' must be a function, got %s", check.describe(v)) end
+      return v
+    end,
+    inputs = check.map(value_checker), outputs = outputs_checker,
+  }, { "name", "fn" })
+  local source, upvalues = native.function_source(f.fn)
+  f.fn = nil
+  return make_step("lua", where, f, { lua_source = source, lua_upvalues = upvalues })
+end
+
+--- A pipeline used as a step of another: `ctp.sub_pipeline { name, pipeline, params = {...} }`.
+function ctp.sub_pipeline(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.sub_pipeline", where, fields, with_common {
+    pipeline = function(v, w, p)
+      if type(v) ~= "table" or v.ctp_kind ~= "pipeline" then
+        check.fail(w, p, "field 'pipeline' must be a pipeline made with ctp.pipeline, got %s", check.describe(v))
+      end
+      return v
+    end,
+    params = check.map(value_checker),
+  }, { "name", "pipeline" })
+  f.inputs, f.params = f.params, nil
+  f.outputs = {}
+  for name in pairs(f.pipeline.outputs) do f.outputs[name] = { kind = "parameter", path = "", doc = "" } end
+  return make_step("pipeline", where, f)
+end
+
+-- Native steps: ctp.steps.NAME { ... } with arguments checked against the registry's schema.
+local native_arg_checkers = {
+  string = value_checker, int = value_checker, float = value_checker, bool = value_checker,
+  list = value_checker, path = value_checker,
+}
+
+ctp.steps = setmetatable({}, {
+  __index = function(_, name)
+    local schema = native.step_schema(name)
+    if not schema then
+      check.fail(check.caller(), tostring(name), "unknown native step '%s'%s", tostring(name),
+                 check.did_you_mean(tostring(name), native.step_names()))
+    end
+    return function(fields)
+      local where = check.caller()
+      local extra, required = {}, { "name" }
+      for _, arg in ipairs(schema.args) do
+        extra[arg.name] = native_arg_checkers[arg.type] or value_checker
+        if arg.required then required[#required + 1] = arg.name end
+      end
+      local f = check.fields("ctp.steps." .. name, where, fields, with_common(extra), required)
+      local inputs = {}
+      for _, arg in ipairs(schema.args) do
+        if f[arg.name] ~= nil then inputs[arg.name], f[arg.name] = f[arg.name], nil end
+      end
+      f.inputs = inputs
+      f.outputs = {}
+      for _, out in ipairs(schema.outputs) do f.outputs[out.name] = { kind = out.kind, path = "", doc = out.doc } end
+      return make_step("native", where, f, { native = name, native_version = schema.version })
+    end
+  end,
+})
+
+-- The pipeline -----------------------------------------------------------------------------
+
+local schedule_checker = check.record({
+  cron = function(v, w, p)
+    if type(v) == "string" then return { v } end
+    return check.list(check.nonempty_string)(v, w, p)
+  end,
+  timezone = check.string, concurrency = check.enum { "Allow", "Forbid", "Replace" },
+  keep_succeeded = check.non_negative, keep_failed = check.non_negative,
+  starting_deadline = check.duration, suspend = check.boolean,
+}, { "cron" })
+
+local function step_checker(v, where, path)
+  if type(v) == "table" and v.ctp_kind == "step" then return v end
+  check.fail(where, path, "field '%s' must be a step (made with ctp.container, ctp.lua, ctp.steps.* or "
+             .. "ctp.sub_pipeline), got %s", path, check.describe(v))
+end
+
+--- The pipeline a script returns: `return ctp.pipeline { name, params, steps = {...}, ... }`.
+function ctp.pipeline(fields)
+  local where = check.caller("ctp.pipeline")
+  local f = check.fields("ctp.pipeline", where, fields, {
+    name = check.nonempty_string, description = check.string,
+    params = function(v, w, p)
+      if getmetatable(v) ~= Params then check.fail(w, p, "field 'params' must come from ctp.params { ... }, got %s", check.describe(v)) end
+      return v
+    end,
+    steps = check.list(step_checker), on_exit = step_checker,
+    labels = check.map(check.string), annotations = check.map(check.string),
+    service_account = check.string, image = check.nonempty_string, ctp_image = check.nonempty_string,
+    vault_path = check.nonempty_string,
+    volumes = check.list(function(v, w, p)
+      if getmetatable(v) ~= Volume then check.fail(w, p, "field '%s' must be a ctp.volume, got %s", p, check.describe(v)) end
+      return v
+    end),
+    schedule = schedule_checker, outputs = check.map(value_checker),
+    timeout = check.duration, parallelism = check.non_negative, retry = retry_checker,
+  }, { "name", "steps" })
+  f.ctp_kind = "pipeline"
+  f.location = where
+  f.params = f.params and param_specs[f.params] or {}
+  f.outputs = f.outputs or {}
+  f.ctp_image = f.ctp_image or ("ctp:" .. native.version)
+  return f
+end
+
+return ctp

@@ -1,0 +1,217 @@
+-- ctp_check: locations and field validation for the DSL. Every declaration is a plain table checked
+-- against a schema; a bad field is an error at the user's line, with "did you mean" for typos.
+-- Internal module of the DSL.
+local native = ...  -- ctp._native, passed by the loader
+local getinfo = debug.getinfo
+
+local M = {}
+
+local Diagnostic = { __name = "ctp diagnostic" }
+Diagnostic.__tostring = function(d)
+  return string.format("%s:%d: %s", d.file, d.line, d.message)
+end
+
+--- The file:line of the user code that called into the DSL (the first frame outside it).
+--- `hint` (e.g. "ctp.pipeline") finds the line when the user's frame is gone because of a tail
+--- call (`return ctp.pipeline { ... }`): the last line of the script that mentions it.
+function M.caller(hint)
+  local level = 2
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then
+      local file, line = native.main_chunk_line(hint or "")
+      return { file = file, line = line }
+    end
+    if info.what ~= "C" and info.source:sub(1, 6) ~= "=[ctp]" then
+      local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+      return { file = file, line = info.currentline }
+    end
+    level = level + 1
+  end
+end
+
+--- Raises a diagnostic at `where` (from M.caller()), with the caret under `highlight`.
+function M.fail(where, highlight, fmt, ...)
+  error(setmetatable({ ctp_diagnostic = true, file = where.file, line = where.line,
+                       message = string.format(fmt, ...), highlight = highlight }, Diagnostic), 0)
+end
+
+--- " (did you mean 'x'?)" or "".
+function M.did_you_mean(name, candidates)
+  return native.did_you_mean(name, candidates)
+end
+
+--- How a value reads in a message: "a string", "a number", "a step", ...
+function M.describe(value)
+  local meta = getmetatable(value)
+  if type(meta) == "table" and meta.__name and meta.__name:sub(1, 4) == "ctp " then
+    return "a " .. meta.__name:sub(5)
+  end
+  local t = math.type(value) or type(value)
+  local article = (t == "integer" or t == "nil") and "an " or "a "
+  if t == "nil" then return "nil" end
+  return article .. t
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+M.sorted_keys = sorted_keys
+
+--- Checks `fields` (a table given by the user) against `schema` (field name → checker) and returns
+--- the checked values. A checker is function(value, where, path) → value, or raises.
+--- `required` lists fields that must be present.
+function M.fields(what, where, fields, schema, required)
+  if type(fields) ~= "table" or getmetatable(fields) ~= nil then
+    M.fail(where, nil, "%s expects a table of fields, got %s", what, M.describe(fields))
+  end
+  local out = {}
+  for _, key in ipairs(sorted_keys(fields)) do
+    if type(key) ~= "string" then
+      M.fail(where, nil, "%s: every field needs a name (found a positional value %s)", what,
+             M.describe(fields[key]))
+    end
+    local checker = schema[key]
+    if not checker then
+      M.fail(where, key, "%s: unknown field '%s'%s", what, key,
+             M.did_you_mean(key, sorted_keys(schema)))
+    end
+    out[key] = checker(fields[key], where, key)
+  end
+  for _, key in ipairs(required or {}) do
+    if fields[key] == nil then M.fail(where, nil, "%s: missing required field '%s'", what, key) end
+  end
+  return out
+end
+
+-- Checkers -----------------------------------------------------------------------------------
+
+local function expect(ok, where, path, wanted, value)
+  if not ok then M.fail(where, path:match("^[%w_]+"), "field '%s' must be %s, got %s", path, wanted, M.describe(value)) end
+end
+
+function M.string(v, where, path)
+  expect(type(v) == "string", where, path, "a string", v)
+  return v
+end
+
+function M.nonempty_string(v, where, path)
+  expect(type(v) == "string" and v ~= "", where, path, "a non-empty string", v)
+  return v
+end
+
+function M.integer(v, where, path)
+  expect(math.type(v) == "integer", where, path, "an integer", v)
+  return v
+end
+
+function M.non_negative(v, where, path)
+  expect(math.type(v) == "integer" and v >= 0, where, path, "a non-negative integer", v)
+  return v
+end
+
+function M.number(v, where, path)
+  expect(type(v) == "number", where, path, "a number", v)
+  return v
+end
+
+function M.boolean(v, where, path)
+  expect(type(v) == "boolean", where, path, "true or false", v)
+  return v
+end
+
+--- A checker accepting one of `choices` (strings).
+function M.enum(choices)
+  return function(v, where, path)
+    for _, c in ipairs(choices) do if v == c then return v end end
+    local hint = type(v) == "string" and M.did_you_mean(v, choices) or ""
+    M.fail(where, path:match("^[%w_]+"), "field '%s' must be one of %s, got %s%s", path,
+           table.concat(choices, ", "), type(v) == "string" and ("'" .. v .. "'") or M.describe(v), hint)
+  end
+end
+
+--- A checker for a list whose items pass `item`.
+function M.list(item)
+  return function(v, where, path)
+    expect(type(v) == "table" and getmetatable(v) == nil, where, path, "a list", v)
+    local out = {}
+    for k in pairs(v) do
+      if math.type(k) ~= "integer" or k < 1 or k > #v then
+        M.fail(where, path, "field '%s' must be a list (found key %s)", path, tostring(k))
+      end
+    end
+    for i, x in ipairs(v) do out[i] = item(x, where, path .. "[" .. i .. "]") end
+    return out
+  end
+end
+
+--- A checker for a table with string keys whose values pass `item`.
+function M.map(item)
+  return function(v, where, path)
+    expect(type(v) == "table" and getmetatable(v) == nil, where, path, "a table of name = value", v)
+    local out = {}
+    for _, k in ipairs(sorted_keys(v)) do
+      if type(k) ~= "string" then
+        M.fail(where, path, "field '%s' must map names to values (found key %s)", path, tostring(k))
+      end
+      out[k] = item(v[k], where, path .. "." .. k)
+    end
+    return out
+  end
+end
+
+--- A checker for a nested table of fields.
+function M.record(schema, required)
+  return function(v, where, path)
+    expect(type(v) == "table" and getmetatable(v) == nil, where, path, "a table of fields", v)
+    local out = {}
+    for _, key in ipairs(sorted_keys(v)) do
+      local checker = schema[key]
+      if type(key) ~= "string" or not checker then
+        M.fail(where, tostring(key), "field '%s' has no field '%s'%s", path, tostring(key),
+               type(key) == "string" and M.did_you_mean(key, sorted_keys(schema)) or "")
+      end
+      out[key] = checker(v[key], where, path .. "." .. key)
+    end
+    for _, key in ipairs(required or {}) do
+      if v[key] == nil then M.fail(where, path, "field '%s' needs '%s'", path, key) end
+    end
+    return out
+  end
+end
+
+local duration_units = { s = 1, m = 60, h = 3600, d = 86400 }
+
+--- A duration: seconds (a positive integer) or text like "90s", "5m", "1h30m", "2d".
+function M.duration(v, where, path)
+  if math.type(v) == "integer" and v > 0 then return v end
+  if type(v) == "string" and v ~= "" then
+    local total, rest = 0, v
+    while rest ~= "" do
+      local amount, unit, tail = rest:match("^(%d+)([smhd])(.*)$")
+      if not amount then break end
+      total, rest = total + tonumber(amount) * duration_units[unit], tail
+    end
+    if rest == "" and total > 0 then return total end
+  end
+  M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like \"90s\", \"5m\", \"1h30m\"), got %s",
+         path, type(v) == "string" and ("'" .. v .. "'") or M.describe(v))
+end
+
+--- A Kubernetes quantity ("500m", "4Gi", 2): returned as a string.
+function M.quantity(v, where, path)
+  if type(v) == "number" and v > 0 then
+    return math.type(v) == "integer" and string.format("%d", v) or tostring(v)
+  end
+  if type(v) == "string" and v:match("^%d+%.?%d*[EPTGMK]?i?$") or
+     type(v) == "string" and v:match("^%d+%.?%d*m$") then
+    return v
+  end
+  M.fail(where, path:match("^[%w_]+"), "field '%s' must be a Kubernetes quantity like \"500m\", \"2\" or \"4Gi\", got %s",
+         path, type(v) == "string" and ("'" .. v .. "'") or M.describe(v))
+end
+
+return M

@@ -1,0 +1,14 @@
+// The built-in native steps. Each lives in its own file and exposes a Make...Step() function.
+#include "ctp/step_registry.h"
+#include "native_steps.h"
+
+namespace ctp {
+
+void RegisterBuiltinSteps(StepRegistry& registry) {
+  for (NativeStep (*make)() : {&native::MakeEchoStep}) {
+    NativeStep step = make();
+    if (!registry.Find(step.name)) registry.Register(std::move(step));
+  }
+}
+
+}  // namespace ctp

@@ -1,0 +1,114 @@
+// Emitter behaviour shared by Argo and KFP: determinism and errors with their exact text.
+#include <doctest/doctest.h>
+
+#include "ctp/diagnostic.h"
+#include "ctp/emit.h"
+#include "sample_pipelines.h"
+
+using namespace ctp;
+using namespace ctp::testing;
+
+namespace {
+
+// The error text EmitArgo / EmitKfp throw, without source lines.
+template <class Emit>
+std::string ErrorOf(Emit emit) {
+  try {
+    emit();
+  } catch (const Error& e) {
+    return FormatError(e, false);
+  }
+  return "no error";
+}
+
+Pipeline LuaUpvaluePipeline() {
+  Pipeline p = NativeLuaPipeline();
+  p.steps[1].lua_upvalues = {"x", "y"};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("emitters are deterministic: the same pipeline gives the same bytes") {
+  for (const auto& [name, pipeline] : AllSamplePipelines()) {
+    CAPTURE(name);
+    CHECK(EmitArgo(pipeline) == EmitArgo(pipeline));
+    CHECK(EmitKfp(pipeline) == EmitKfp(pipeline));
+    const Pipeline copy = pipeline;
+    CHECK(EmitArgo(copy) == EmitArgo(pipeline));
+  }
+}
+
+TEST_CASE("a Lua step that captures upvalues cannot run in a cluster") {
+  const std::string expected =
+      "test.lua:3: error: Lua function step 'check' captures upvalues (x, y): a step function "
+      "must be self-contained to run in a cluster\n";
+  CHECK(ErrorOf([] { EmitArgo(LuaUpvaluePipeline()); }) == expected);
+  CHECK(ErrorOf([] { EmitKfp(LuaUpvaluePipeline()); }) == expected);
+}
+
+TEST_CASE("a CronWorkflow needs a schedule") {
+  Pipeline p = ParamsPipeline();
+  EmitOptions options;
+  options.kind = EmitOptions::Kind::kCron;
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) ==
+        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule\n");
+  options.kind = EmitOptions::Kind::kAll;
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) ==
+        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule\n");
+}
+
+TEST_CASE("an Argo 3 CronWorkflow takes one schedule") {
+  Pipeline p = ScheduledPipeline({"0 2 * * *", "0 14 * * *"});
+  EmitOptions options;
+  options.kind = EmitOptions::Kind::kCron;
+  options.argo_major_version = 3;
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) ==
+        "test.lua:9: error: pipeline 'nightly' has 2 schedules, but an Argo 3 CronWorkflow takes "
+        "one (target Argo 4 for several)\n");
+  options.argo_major_version = 4;
+  CHECK(EmitArgo(p, options).find("    - 0 14 * * *\n") != std::string::npos);
+}
+
+TEST_CASE("native and Lua steps need a ctp image") {
+  Pipeline p = NativeLuaPipeline();
+  p.ctp_image.clear();
+  CHECK(ErrorOf([&] { EmitArgo(p); }) ==
+        "test.lua:2: error: native step 'tile' runs in the ctp image, but none is set (set "
+        "ctp_image on the pipeline or pass --ctp-image)\n");
+}
+
+TEST_CASE("a container step needs an image") {
+  Pipeline p;
+  p.name = "p";
+  p.steps = {ContainerStep("bare", 4, "")};
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "test.lua:4: error: container step 'bare' has no image (set one on the step or the "
+        "pipeline)\n");
+}
+
+TEST_CASE("Argo cannot collect the artifacts of a loop") {
+  Pipeline p;
+  p.name = "p";
+  Step make = CommandStep("make", 2, "alpine:3.19", {"true"});
+  WithOutput(make, "data", ValueKind::kArtifact);
+  make.loop = Loop{{"1", "2"}, std::nullopt, 0};
+  Step use = CommandStep("use", 3, "alpine:3.19", {"cat"});
+  WithArg(use, OutputRef("make", "data"));
+  p.steps = {make, use};
+  CHECK(ErrorOf([&] { EmitArgo(p); }) ==
+        "test.lua:3: error: step 'use' reads artifact 'data' of looped step 'make': Argo cannot "
+        "collect the artifacts of a loop (write them to a volume instead)\n");
+}
+
+TEST_CASE("KFP gives the pipeline status only to the exit handler") {
+  Pipeline p;
+  p.name = "p";
+  Step report = CommandStep("report", 2, "alpine:3.19", {"echo"});
+  WithArg(report, StatusRef());
+  p.steps = {report};
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "test.lua:2: error: step 'report' reads the pipeline status, which KFP gives only to the "
+        "exit handler\n");
+  CHECK(EmitArgo(p).find("- \"{{workflow.status}}\"") != std::string::npos);
+}

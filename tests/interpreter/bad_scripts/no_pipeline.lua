@@ -1,0 +1,2 @@
+local ctp = require "ctp"
+local a = ctp.container { name = "a", image = "alpine" }

@@ -1,0 +1,6 @@
+local ctp = require "ctp"
+return ctp.pipeline {
+  name = "p",
+  steps = {},
+  service_acount = "argo",
+}
