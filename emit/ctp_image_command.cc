@@ -38,8 +38,15 @@ std::vector<Template> CtpImageCommand(const Step& step) {
     case Step::Kind::kPipeline:
       return {};
   }
-  literal("--output-dir");
-  literal("/tmp/outputs");
+  // Each output's path is passed explicitly, so every engine can say where it wants it (Argo:
+  // /tmp/outputs/NAME; KFP: its own output file placeholders).
+  for (const Output& output : step.outputs) {
+    literal("--output");
+    Template assignment;
+    assignment.parts.push_back({output.name + "=", std::nullopt});
+    assignment.parts.push_back({{}, Ref{Ref::Kind::kOutputPath, {}, output.name}});
+    command.push_back(std::move(assignment));
+  }
   return command;
 }
 

@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <regex>
 #include <stdexcept>
+
+#include "ctp/atomic_file.h"
 
 namespace ctp {
 
@@ -14,17 +15,13 @@ const std::string& StepContext::Arg(const std::string& name) const {
   return found->second;
 }
 
+std::filesystem::path StepContext::OutputPath(const std::string& name) const {
+  auto found = output_paths.find(name);
+  return found != output_paths.end() ? found->second : output_dir / name;
+}
+
 void StepContext::WriteOutput(const std::string& name, const std::string& value) const {
-  std::filesystem::create_directories(output_dir);
-  std::filesystem::path target = output_dir / name;
-  std::filesystem::path temp = target;
-  temp += ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary);
-    out << value;
-    if (!out.flush()) throw std::runtime_error("cannot write output " + target.string());
-  }
-  std::filesystem::rename(temp, target);
+  WriteFileAtomically(OutputPath(name), value);
 }
 
 void StepRegistry::Register(NativeStep step) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -35,8 +36,15 @@ std::string SuggestDnsLabel(const std::string& name) {
 class Checker {
  public:
   explicit Checker(const Pipeline& pipeline) : p_(pipeline) {
-    for (const Param& param : p_.params) param_names_.push_back(param.name);
-    for (const Step& step : p_.steps) step_names_.push_back(step.name);
+    for (const Param& param : p_.params) {
+      param_names_.push_back(param.name);
+      params_.emplace(param.name, &param);
+    }
+    for (const Step& step : p_.steps) {
+      step_names_.push_back(step.name);
+      steps_.emplace(step.name, &step);
+    }
+    if (p_.on_exit) steps_.emplace(p_.on_exit->name, &*p_.on_exit);
     for (const Volume& volume : p_.volumes) volume_names_.push_back(volume.name);
   }
 
@@ -100,7 +108,7 @@ class Checker {
     for (const std::string& name : step.after) {
       if (name == step.name)
         Report(step.location, fmt::format("step '{}' cannot run after itself", step.name));
-      else if (!p_.FindStep(name) || (p_.on_exit && name == p_.on_exit->name))
+      else if (!FindStep(name) || (p_.on_exit && name == p_.on_exit->name))
         Report(step.location,
                fmt::format("step '{}' runs after unknown step '{}'{}", step.name, name,
                            DidYouMean(name, step_names_)),
@@ -145,14 +153,14 @@ class Checker {
     std::string who = step ? fmt::format("step '{}'", step->name) : std::string("pipeline outputs");
     switch (ref.kind) {
       case Ref::Kind::kParam:
-        if (!p_.FindParam(ref.name))
+        if (!params_.count(ref.name))
           Report(at,
                  fmt::format("{} uses unknown parameter '{}'{}", who, ref.name,
                              DidYouMean(ref.name, param_names_)),
                  ref.name);
         return;
       case Ref::Kind::kStepOutput: {
-        const Step* producer = p_.FindStep(ref.step);
+        const Step* producer = FindStep(ref.step);
         if (!producer) {
           Report(at,
                  fmt::format("{} uses an output of unknown step '{}'{}", who, ref.step,
@@ -212,7 +220,14 @@ class Checker {
     }
   }
 
+  const Step* FindStep(const std::string& name) const {
+    auto found = steps_.find(name);
+    return found == steps_.end() ? nullptr : found->second;
+  }
+
   const Pipeline& p_;
+  std::map<std::string, const Param*> params_;
+  std::map<std::string, const Step*> steps_;
   std::vector<std::string> param_names_, step_names_, volume_names_;
   std::vector<Diagnostic> problems_;
 };

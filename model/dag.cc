@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 
 #include "ctp/diagnostic.h"
 
@@ -82,6 +83,7 @@ Dag Dag::Build(const Pipeline& pipeline) {
   }
   WaitGraph graph(impl->names.size());
   std::vector<Diagnostic> problems;
+  std::set<std::pair<std::string, std::string>> seen;  // (from, to)
   auto add_edge = [&](const Step& step, const std::string& from, DagEdge::Reason reason) {
     auto found = impl->index.find(from);
     if (found == impl->index.end()) {
@@ -91,8 +93,7 @@ Dag Dag::Build(const Pipeline& pipeline) {
                           from});
       return;
     }
-    for (const DagEdge& e : impl->edges)
-      if (e.from == from && e.to == step.name) return;
+    if (!seen.emplace(from, step.name).second) return;
     impl->edges.push_back({from, step.name, reason});
   };
   for (const Step& step : pipeline.steps) {

@@ -30,6 +30,7 @@ struct ScriptOptions {
 using Command = std::function<int()>;
 Command AddCheckCommand(CLI::App& app);
 Command AddGraphCommand(CLI::App& app);
+Command AddStepCommand(CLI::App& app);
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void WriteOutput(const std::string& path, const std::string& text);

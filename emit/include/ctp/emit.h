@@ -33,9 +33,11 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options = {});
 /// and image, one edge per dependency, the exit handler as a separate dashed node.
 std::string EmitDot(const Pipeline& pipeline);
 
-/// The container command line that runs a native or Lua step in the ctp image
-/// (`ctp step NAME --ARG VALUE ... --output-dir DIR` or `ctp exec ...`); empty for other steps.
-/// Shared by both emitters so Argo and KFP run steps identically.
+/// The container command line that runs a native or Lua step in the ctp image:
+/// `ctp step NAME --ARG VALUE ... --output NAME=PATH ...` or
+/// `ctp exec --source SRC --input NAME=VALUE ... --output NAME=PATH ...`, where each PATH is an
+/// output-path reference that the emitter renders; empty for other steps. Shared by both
+/// emitters so Argo and KFP run steps identically.
 std::vector<Template> CtpImageCommand(const Step& step);
 
 }  // namespace ctp

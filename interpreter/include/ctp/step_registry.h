@@ -43,8 +43,9 @@ struct StepProgress {
 
 /// What a running native step sees.
 struct StepContext {
-  std::map<std::string, std::string> args;          ///< argument values (artifacts: local paths)
-  std::filesystem::path output_dir;                 ///< write output NAME to output_dir / NAME
+  std::map<std::string, std::string> args;  ///< argument values (artifacts: local paths)
+  std::filesystem::path output_dir;         ///< outputs go to output_dir / NAME, unless
+  std::map<std::string, std::filesystem::path> output_paths;  ///< ... a path is given here
   std::ostream* log = nullptr;                      ///< the step's log
   std::function<void(const StepProgress&)> progress;  ///< report progress (may be empty)
   /// Record a metric (name, value, step index such as the epoch; -1 = none).
@@ -53,6 +54,8 @@ struct StepContext {
 
   /// The argument's value; throws std::invalid_argument naming it when it is missing.
   const std::string& Arg(const std::string& name) const;
+  /// Where output `name` goes: its entry in output_paths, or output_dir / name.
+  std::filesystem::path OutputPath(const std::string& name) const;
   /// Writes a parameter output's value (atomically).
   void WriteOutput(const std::string& name, const std::string& value) const;
 };

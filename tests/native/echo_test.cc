@@ -1,0 +1,25 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "ctp/step_registry.h"
+#include "golden.h"
+
+TEST_CASE("the echo step logs its message and writes it as an output") {
+  ctp::StepRegistry registry;
+  ctp::RegisterBuiltinSteps(registry);
+  const ctp::NativeStep* echo = registry.Find("echo");
+  REQUIRE(echo != nullptr);
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "ctp-echo-test";
+  std::filesystem::remove_all(dir);
+  std::ostringstream log;
+  ctp::StepContext context;
+  context.args = {{"message", "hi"}, {"times", "2"}};
+  context.output_dir = dir;
+  context.log = &log;
+  echo->run(context);
+  CHECK(log.str() == "hi\nhi\n");
+  CHECK(ctp::testing::ReadText((dir / "message").string()) == "hi");
+  std::filesystem::remove_all(dir);
+}
