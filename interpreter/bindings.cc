@@ -1,10 +1,14 @@
 #include "bindings.h"
 
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "ctp/diagnostic.h"
+#include "ctp/params.h"
 #include "ctp/step_registry.h"
 #include "lua_state.h"
 #include "lua_step_source.h"
@@ -120,6 +124,53 @@ int MainChunkLine(lua_State* L) {
   return 2;
 }
 
+// param_override(name) -> the text given with -p/--params, or nothing
+int ParamOverride(lua_State* L) {
+  const auto& values = StateOf(L).param_values();
+  auto found = values.find(luaL_checkstring(L, 1));
+  if (found == values.end()) return 0;
+  lua_pushstring(L, found->second.c_str());
+  return 1;
+}
+
+void PushJson(lua_State* L, const nlohmann::json& value) {
+  if (value.is_boolean()) lua_pushboolean(L, value.get<bool>());
+  else if (value.is_number_integer()) lua_pushinteger(L, value.get<int64_t>());
+  else if (value.is_number()) lua_pushnumber(L, value.get<double>());
+  else if (value.is_string()) lua_pushstring(L, value.get<std::string>().c_str());
+  else if (value.is_array()) {
+    lua_createtable(L, static_cast<int>(value.size()), 0);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      PushJson(L, value[i]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+  } else lua_pushnil(L);
+}
+
+// parse_param(type, text) -> the value as Lua, or nil, "bad value"
+int ParseParam(lua_State* L) {
+  static const std::map<std::string, ParamType> types = {
+      {"string", ParamType::kString}, {"int", ParamType::kInt}, {"float", ParamType::kFloat},
+      {"bool", ParamType::kBool}, {"list", ParamType::kList}};
+  auto type = types.find(luaL_checkstring(L, 1));
+  std::string text = luaL_checkstring(L, 2);
+  if (type == types.end()) return luaL_error(L, "unknown parameter type");
+  std::optional<std::string> canonical = CanonicalParamValue(type->second, text);
+  if (!canonical) {
+    lua_pushnil(L);
+    lua_pushstring(L, "bad value");
+    return 2;
+  }
+  switch (type->second) {
+    case ParamType::kString: lua_pushstring(L, canonical->c_str()); break;
+    case ParamType::kInt: lua_pushinteger(L, std::stoll(*canonical)); break;
+    case ParamType::kFloat: lua_pushnumber(L, std::stod(*canonical)); break;
+    case ParamType::kBool: lua_pushboolean(L, *canonical == "true"); break;
+    case ParamType::kList: PushJson(L, nlohmann::json::parse(*canonical)); break;
+  }
+  return 1;
+}
+
 int LimitExceeded(lua_State* L) {
   lua_pushboolean(L, StateOf(L).limit_exceeded());
   return 1;
@@ -139,7 +190,8 @@ void PushNativeBindings(lua_State* L) {
       {"did_you_mean", DidYouMean},        {"step_names", StepNames},
       {"step_schema", StepSchema},         {"function_source", FunctionSource},
       {"limit_exceeded", LimitExceeded},   {"load_file", LoadFile},
-      {"main_chunk_line", MainChunkLine},
+      {"main_chunk_line", MainChunkLine}, {"param_override", ParamOverride},
+      {"parse_param", ParseParam},
       {nullptr, nullptr},
   };
   luaL_newlib(L, functions);

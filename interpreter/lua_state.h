@@ -52,6 +52,11 @@ class LuaState {
   int LoadFile(const std::string& path, int env_index);
 
   const std::string& script_dir() const { return script_dir_; }
+  /// Parameter values given for this load (name → text), readable by the script (ctp.value).
+  const std::map<std::string, std::string>& param_values() const { return param_values_; }
+  void set_param_values(std::map<std::string, std::string> values) {
+    param_values_ = std::move(values);
+  }
   /// The path of the script RunScript ran.
   const std::string& main_chunk() const { return main_chunk_; }
   const StepRegistry& registry() const { return registry_; }
@@ -75,6 +80,7 @@ class LuaState {
   bool instructions_exceeded_ = false;
   bool memory_exceeded_ = false;
   std::map<std::string, std::string> chunks_;
+  std::map<std::string, std::string> param_values_;
 };
 
 /// The LuaState that owns `L` (also for coroutines of it).

@@ -21,6 +21,9 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
   std::string dir = std::filesystem::path(name).parent_path().string();
   detail::LuaState state({options.instruction_limit, options.memory_limit}, registry,
                          dir.empty() ? "." : dir, options.trace);
+  std::map<std::string, std::string> param_texts;
+  for (const auto& [param, value] : options.params.values) param_texts[param] = value.text;
+  state.set_param_values(std::move(param_texts));
   state.RunScript(std::string(source), name);
   Pipeline pipeline;
   state.Protected([&](lua_State* L) {

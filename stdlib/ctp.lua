@@ -52,6 +52,7 @@ for _, kind in ipairs(param_types) do ctp[kind] = param_constructor(kind) end
 
 local Params = { __name = "ctp parameters" }
 local param_specs = setmetatable({}, { __mode = "k" })  -- params table → its specs
+local specs_by_name = {}                                -- parameter name → its spec
 Params.__index = function(p, name)
   local names = check.sorted_keys(param_specs[p])
   check.fail(check.caller(), name, "unknown parameter '%s'%s", tostring(name),
@@ -74,10 +75,33 @@ function ctp.params(specs)
                  .. "ctp.bool or ctp.list, got %s", name, check.describe(spec))
     end
     declared[name] = spec
+    specs_by_name[name] = spec
     p[name] = values.ref("param", "", name)
   end
   param_specs[p] = declared
   return setmetatable(p, Params)
+end
+
+--- The value a parameter has for this load (its `-p`/`--params` value, else its default), for
+--- decisions made while the script runs, e.g. which stages to include. The emitted pipeline keeps
+--- the parameter, so use this only for what must be fixed when the pipeline is built.
+function ctp.value(ref)
+  local where = check.caller()
+  if not values.is_ref(ref) or ref.kind ~= "param" then
+    check.fail(where, nil, "ctp.value expects a parameter (params.NAME), got %s", check.describe(ref))
+  end
+  local spec = specs_by_name[ref.name]
+  local text = native.param_override(ref.name)
+  if text == nil then
+    if spec.default == nil then
+      check.fail(where, ref.name, "parameter '%s' has no default: give it a value (-p %s=...)", ref.name, ref.name)
+    end
+    return spec.default
+  end
+  local value, problem = native.parse_param(spec.type, text)
+  if problem then check.fail(where, ref.name, "parameter '%s' is %s %s: cannot use '%s'", ref.name,
+                             spec.type == "int" and "an" or "a", spec.type, text) end
+  return value
 end
 
 -- Run-time values --------------------------------------------------------------------------

@@ -50,7 +50,12 @@ int Main(int argc, char** argv) {
   };
   add(&AddCheckCommand);
   add(&AddGraphCommand);
+  add(&AddEmitCommand);
+  add(&AddRunCommand);
+  add(&AddRunsCommand);
+  add(&AddReportCommand);
   add(&AddStepCommand);
+  add(&AddExecCommand);
   CLI::App* help = app.add_subcommand("help", "show help for ctp or one of its commands");
   std::string help_topic;
   help->add_option("COMMAND", help_topic, "a command");

@@ -31,6 +31,11 @@ using Command = std::function<int()>;
 Command AddCheckCommand(CLI::App& app);
 Command AddGraphCommand(CLI::App& app);
 Command AddStepCommand(CLI::App& app);
+Command AddEmitCommand(CLI::App& app);
+Command AddExecCommand(CLI::App& app);
+Command AddRunCommand(CLI::App& app);
+Command AddRunsCommand(CLI::App& app);
+Command AddReportCommand(CLI::App& app);
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void WriteOutput(const std::string& path, const std::string& text);

@@ -140,6 +140,10 @@ class BatchNormLayer : public Layer {
     out.push_back(&gamma_);
     out.push_back(&beta_);
   }
+  void CollectBuffers(std::vector<Tensor*>& out) override {
+    out.push_back(&running_mean_);
+    out.push_back(&running_var_);
+  }
 
  private:
   Parameter gamma_, beta_;
@@ -229,6 +233,9 @@ class ResidualBlockLayer : public Layer {
   void CollectParameters(std::vector<Parameter*>& out) override {
     for (auto& layer : main_) layer->CollectParameters(out);
   }
+  void CollectBuffers(std::vector<Tensor*>& out) override {
+    for (auto& layer : main_) layer->CollectBuffers(out);
+  }
 
  private:
   std::vector<std::unique_ptr<Layer>> main_;
@@ -294,6 +301,7 @@ Sequential::Sequential(Shape item, const std::vector<LayerSpec>& layers, Device 
     shape = OutputShape(shape, spec);
   }
   for (auto& layer : layers_) layer->CollectParameters(parameters_);
+  for (auto& layer : layers_) layer->CollectBuffers(buffers_);
 }
 
 Sequential::~Sequential() = default;
@@ -303,6 +311,7 @@ Sequential& Sequential::operator=(Sequential&&) noexcept = default;
 const Tensor& Sequential::Forward(const Tensor& x, bool training) {
   const Tensor* h = &x;
   for (auto& layer : layers_) h = &layer->Forward(*h, training);
+  logits_ = h;
   return *h;
 }
 

@@ -7,5 +7,9 @@ namespace ctp::native {
 
 /// `echo`: writes its `message` argument to the output `message` (a test and example step).
 NativeStep MakeEchoStep();
+/// `tile`: slides under a data root to labelled patches, incrementally (tile.cc; docs/tiling.md).
+NativeStep MakeTileStep();
+/// `train`, `evaluate`, `predict`: the CNN steps (train.cc, evaluate.cc, predict.cc; docs/cnn.md).
+NativeStep MakeTrainStep(), MakeEvaluateStep(), MakePredictStep();
 
 }  // namespace ctp::native

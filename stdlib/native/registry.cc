@@ -5,7 +5,8 @@
 namespace ctp {
 
 void RegisterBuiltinSteps(StepRegistry& registry) {
-  for (NativeStep (*make)() : {&native::MakeEchoStep}) {
+  for (NativeStep (*make)() : {&native::MakeEchoStep, &native::MakeTileStep, &native::MakeTrainStep,
+                               &native::MakeEvaluateStep, &native::MakePredictStep}) {
     NativeStep step = make();
     if (!registry.Find(step.name)) registry.Register(std::move(step));
   }

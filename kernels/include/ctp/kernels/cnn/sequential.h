@@ -54,6 +54,8 @@ class Layer {
   virtual const Tensor& Backward(const Tensor& dy) = 0;
   /// Appends this layer's parameters.
   virtual void CollectParameters(std::vector<Parameter*>& out) = 0;
+  /// Appends this layer's non-learned state (batch norm running mean, then running variance).
+  virtual void CollectBuffers(std::vector<Tensor*>& out) { (void)out; }
 };
 
 /// The network. Parameters start like PyTorch's defaults: conv/linear weight and bias
@@ -74,7 +76,11 @@ class Sequential {
   void SgdStep(const SgdOptions& options, float learning_rate);
   void AdamStep(const AdamOptions& options, float learning_rate);
 
+  /// The logits of the last Forward / ForwardBackward (valid until the next call).
+  const Tensor& logits() const { return *logits_; }
   const std::vector<Parameter*>& parameters() const { return parameters_; }
+  /// State saved with the weights but not learned: each batch norm's running mean and variance.
+  const std::vector<Tensor*>& buffers() const { return buffers_; }
   /// Number of learned scalars (weights, biases, BN scales and shifts).
   std::size_t ParameterCount() const;
   Device device() const { return device_; }
@@ -83,7 +89,9 @@ class Sequential {
   Device device_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Parameter*> parameters_;
+  std::vector<Tensor*> buffers_;
   Tensor dlogits_;
+  const Tensor* logits_ = nullptr;
   std::int64_t steps_ = 0;
 };
 

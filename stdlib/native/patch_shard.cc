@@ -1,0 +1,153 @@
+// The .ctpshard writer (positional writes, thread-safe) and reader.
+#include "patch_shard.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <span>
+#include <stdexcept>
+
+#include "ctp/kernels/tiling/packing.h"
+
+namespace ctp::native {
+namespace {
+
+constexpr std::uint64_t kHeaderBytes = 64;
+
+std::uint64_t AlignUp(std::uint64_t value, std::uint64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+template <typename T>
+void Put(std::uint8_t* out, std::size_t offset, T value) {
+  std::memcpy(out + offset, &value, sizeof(T));  // the build targets little-endian hosts
+}
+
+template <typename T>
+T Get(const std::uint8_t* in, std::size_t offset) {
+  T value;
+  std::memcpy(&value, in + offset, sizeof(T));
+  return value;
+}
+
+std::runtime_error ShardError(const std::filesystem::path& path, const std::string& what) {
+  return std::runtime_error(path.string() + ": " + what);
+}
+
+}  // namespace
+
+ShardHeader MakeShardHeader(std::uint64_t count, int height, int width, int level) {
+  ShardHeader header;
+  header.count = count;
+  header.height = static_cast<std::uint32_t>(height);
+  header.width = static_cast<std::uint32_t>(width);
+  header.level = static_cast<std::uint32_t>(level);
+  header.labels_offset = kHeaderBytes;
+  header.coords_offset = AlignUp(header.labels_offset + count, 8);
+  header.pixels_offset = AlignUp(header.coords_offset + count * 8, 64);
+  return header;
+}
+
+PatchShardWriter::PatchShardWriter(const std::filesystem::path& path, const ShardHeader& header)
+    : path_(path), header_(header) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw ShardError(path_, std::string("cannot create: ") + std::strerror(errno));
+  if (::ftruncate(fd_, static_cast<off_t>(header_.FileBytes())) != 0) {
+    ::close(fd_);
+    throw ShardError(path_, std::string("cannot size: ") + std::strerror(errno));
+  }
+  std::uint8_t bytes[kHeaderBytes] = {};
+  std::memcpy(bytes, kShardMagic.data(), kShardMagic.size());
+  Put(bytes, 8, kShardVersion);
+  Put(bytes, 12, static_cast<std::uint32_t>(kHeaderBytes));
+  Put(bytes, 16, header_.count);
+  Put(bytes, 24, header_.height);
+  Put(bytes, 28, header_.width);
+  Put(bytes, 32, header_.channels);
+  Put(bytes, 36, header_.level);
+  Put(bytes, 40, header_.labels_offset);
+  Put(bytes, 48, header_.coords_offset);
+  Put(bytes, 56, header_.pixels_offset);
+  WriteAt(0, bytes, sizeof bytes);
+}
+
+PatchShardWriter::~PatchShardWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void PatchShardWriter::WriteAt(std::uint64_t offset, const void* data, std::size_t bytes) {
+  const auto* next = static_cast<const char*>(data);
+  while (bytes > 0) {
+    ssize_t written = ::pwrite(fd_, next, bytes, static_cast<off_t>(offset));
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw ShardError(path_, std::string("write failed: ") + std::strerror(errno));
+    next += written;
+    offset += static_cast<std::uint64_t>(written);
+    bytes -= static_cast<std::size_t>(written);
+  }
+}
+
+void PatchShardWriter::SetPatch(std::uint64_t index, std::uint8_t label, std::int32_t x,
+                                std::int32_t y, kernels::tiling::ConstImageU8 patch) {
+  if (index >= header_.count) throw ShardError(path_, "patch index out of range");
+  if (patch.width != static_cast<int>(header_.width) ||
+      patch.height != static_cast<int>(header_.height))
+    throw ShardError(path_, "patch size differs from the shard's");
+  std::vector<std::uint8_t> packed(header_.PatchBytes());
+  kernels::tiling::PackPatchesNhwc(std::span<const kernels::tiling::ConstImageU8>(&patch, 1),
+                                   patch.width, patch.height, packed);
+  std::int32_t xy[2] = {x, y};
+  WriteAt(header_.labels_offset + index, &label, 1);
+  WriteAt(header_.coords_offset + index * 8, xy, sizeof xy);
+  WriteAt(header_.pixels_offset + index * header_.PatchBytes(), packed.data(), packed.size());
+}
+
+void PatchShardWriter::Close() {
+  if (fd_ < 0) return;
+  int result = ::close(fd_);
+  fd_ = -1;
+  if (result != 0) throw ShardError(path_, std::string("close failed: ") + std::strerror(errno));
+}
+
+PatchShard ReadPatchShard(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ShardError(path, "cannot open");
+  std::uint8_t bytes[kHeaderBytes];
+  if (!in.read(reinterpret_cast<char*>(bytes), sizeof bytes))
+    throw ShardError(path, "truncated header");
+  if (std::memcmp(bytes, kShardMagic.data(), kShardMagic.size()) != 0)
+    throw ShardError(path, "not a ctp patch shard (bad magic)");
+  if (Get<std::uint32_t>(bytes, 8) != kShardVersion)
+    throw ShardError(path,
+                     "unsupported shard version " + std::to_string(Get<std::uint32_t>(bytes, 8)));
+  PatchShard shard;
+  ShardHeader& h = shard.header;
+  h.count = Get<std::uint64_t>(bytes, 16);
+  h.height = Get<std::uint32_t>(bytes, 24);
+  h.width = Get<std::uint32_t>(bytes, 28);
+  h.channels = Get<std::uint32_t>(bytes, 32);
+  h.level = Get<std::uint32_t>(bytes, 36);
+  h.labels_offset = Get<std::uint64_t>(bytes, 40);
+  h.coords_offset = Get<std::uint64_t>(bytes, 48);
+  h.pixels_offset = Get<std::uint64_t>(bytes, 56);
+  std::error_code error;
+  if (std::filesystem::file_size(path, error) != h.FileBytes())
+    throw ShardError(path, "file size does not match its header");
+  shard.labels.resize(h.count);
+  shard.coords.resize(h.count);
+  shard.pixels.resize(h.count * h.PatchBytes());
+  in.seekg(static_cast<std::streamoff>(h.labels_offset));
+  in.read(reinterpret_cast<char*>(shard.labels.data()), static_cast<std::streamsize>(h.count));
+  in.seekg(static_cast<std::streamoff>(h.coords_offset));
+  in.read(reinterpret_cast<char*>(shard.coords.data()), static_cast<std::streamsize>(h.count * 8));
+  in.seekg(static_cast<std::streamoff>(h.pixels_offset));
+  in.read(reinterpret_cast<char*>(shard.pixels.data()),
+          static_cast<std::streamsize>(shard.pixels.size()));
+  if (!in) throw ShardError(path, "truncated data");
+  return shard;
+}
+
+}  // namespace ctp::native

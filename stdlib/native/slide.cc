@@ -1,0 +1,122 @@
+// OpenSlide wrapper and the low-resolution read used for tissue detection.
+#include "slide.h"
+
+#include <openslide.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "ctp/kernels/tiling/color.h"
+
+namespace ctp::native {
+
+namespace tiling = kernels::tiling;
+
+struct Slide::Handle {
+  openslide_t* osr = nullptr;
+  ~Handle() {
+    if (osr) openslide_close(osr);
+  }
+};
+
+Slide::Slide(const std::filesystem::path& path) : handle_(std::make_unique<Handle>()) {
+  std::error_code error;
+  if (std::filesystem::file_size(path, error) == 0 && !error)
+    throw std::runtime_error("cannot open: empty file");
+  if (!openslide_detect_vendor(path.c_str()))
+    throw std::runtime_error("cannot open: not a slide format OpenSlide recognises");
+  handle_->osr = openslide_open(path.c_str());
+  if (!handle_->osr) throw std::runtime_error("cannot open: OpenSlide could not open it");
+  if (const char* message = openslide_get_error(handle_->osr))
+    throw std::runtime_error(std::string("cannot open: ") + message);
+}
+
+Slide::~Slide() = default;
+Slide::Slide(Slide&&) noexcept = default;
+Slide& Slide::operator=(Slide&&) noexcept = default;
+
+int Slide::LevelCount() const { return openslide_get_level_count(handle_->osr); }
+
+LevelSize Slide::Size(int level) const {
+  LevelSize size;
+  openslide_get_level_dimensions(handle_->osr, level, &size.width, &size.height);
+  return size;
+}
+
+double Slide::Downsample(int level) const {
+  return openslide_get_level_downsample(handle_->osr, level);
+}
+
+std::string Slide::Vendor() const {
+  const char* vendor = openslide_get_property_value(handle_->osr, OPENSLIDE_PROPERTY_NAME_VENDOR);
+  return vendor ? vendor : "";
+}
+
+void Slide::ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h,
+                     std::uint32_t* argb) {
+  openslide_read_region(handle_->osr, argb, x0, y0, level, w, h);
+  if (const char* message = openslide_get_error(handle_->osr))
+    throw std::runtime_error(std::string("read failed: ") + message);
+}
+
+namespace {
+
+// Averages factor x factor blocks of `rgb` (rounded) into rows [row0, row0 + rows) of `out`.
+void BoxAverage(tiling::ConstImageU8 rgb, int factor, tiling::ImageU8 out, int row0) {
+  const int area = factor * factor;
+  for (int y = 0; y < rgb.height / factor; ++y) {
+    std::uint8_t* target = out.Row(row0 + y);
+    for (int x = 0; x < out.width; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        int sum = 0;
+        for (int dy = 0; dy < factor; ++dy)
+          for (int dx = 0; dx < factor; ++dx) sum += rgb.At(x * factor + dx, y * factor + dy)[c];
+        target[x * 3 + c] = static_cast<std::uint8_t>((sum + area / 2) / area);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+LowResolutionImage ReadLowResolution(Slide& slide, int min_side) {
+  LowResolutionImage result;
+  for (int level = slide.LevelCount() - 1; level >= 0; --level) {
+    LevelSize size = slide.Size(level);
+    if (std::max(size.width, size.height) >= min_side) {
+      result.level = level;
+      break;
+    }
+  }
+  LevelSize size = slide.Size(result.level);
+  std::int64_t longer = std::max(size.width, size.height);
+  result.factor = std::max<int>(1, static_cast<int>(longer / std::max(1, min_side)));
+  const int width = static_cast<int>(size.width), height = static_cast<int>(size.height);
+  result.rgb = tiling::Image<std::uint8_t>(width / result.factor, height / result.factor, 3);
+  // One read when the level is small (exact: OpenSlide positions bands at level-0 coordinates,
+  // which need not be whole level pixels); bands of about 256 rows otherwise.
+  const bool one_read = static_cast<std::int64_t>(width) * height <= (std::int64_t{1} << 26);
+  const int band_rows = one_read ? std::max(1, height - height % result.factor)
+                                 : result.factor * std::max(1, 256 / result.factor);
+  std::vector<std::uint32_t> argb(static_cast<std::size_t>(width) * band_rows);
+  tiling::Image<std::uint8_t> band(width, band_rows, 3);
+  const double downsample = slide.Downsample(result.level);
+  for (int row = 0; row < result.rgb.height * result.factor; row += band_rows) {
+    int rows = std::min(band_rows, result.rgb.height * result.factor - row);
+    slide.ReadArgb(0, static_cast<std::int64_t>(row * downsample), result.level, width, rows,
+                   argb.data());
+    tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
+    tiling::PremultipliedArgbToRgb(
+        tiling::PackedView<const std::uint32_t>(argb.data(), width, rows, 1), band_view);
+    if (result.factor == 1) {
+      std::copy_n(band.pixels.data(), static_cast<std::size_t>(width) * rows * 3,
+                  result.rgb.View().Row(row));
+    } else {
+      BoxAverage(band_view, result.factor, result.rgb.View(), row / result.factor);
+    }
+  }
+  return result;
+}
+
+}  // namespace ctp::native

@@ -1,0 +1,232 @@
+// Executes a slide's plan: workers take runs of neighbouring patches, read each run with one
+// OpenSlide call, and write images, ground truth and shard records into the staging folder.
+#include "tile_slide.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "ctp/kernels/tiling/color.h"
+#include "ctp/kernels/tiling/polygon.h"
+#include "ctp/kernels/tiling/reinhard.h"
+#include "image_io.h"
+#include "patch_shard.h"
+
+namespace ctp::native {
+namespace {
+
+namespace fs = std::filesystem;
+namespace tiling = kernels::tiling;
+
+constexpr std::int64_t kMaxRunSpan = 2048;  // widest single read, in level pixels
+
+// Patches [begin, end) of the plan that one read covers (same row, left to right).
+struct Run {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+std::vector<Run> GroupRuns(const std::vector<PlannedPatch>& patches, int size) {
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < patches.size(); ++i) {
+    if (!runs.empty()) {
+      const PlannedPatch& first = patches[runs.back().begin];
+      const PlannedPatch& last = patches[i - 1];
+      const PlannedPatch& next = patches[i];
+      if (next.level_y == first.level_y && next.level_x > last.level_x &&
+          next.level_x + size - first.level_x <= std::max<std::int64_t>(kMaxRunSpan, size)) {
+        runs.back().end = i + 1;
+        continue;
+      }
+    }
+    runs.push_back({i, i + 1});
+  }
+  return runs;
+}
+
+const char* LabelName(std::uint8_t label) {
+  return label == kLabelPositive ? "positive" : label == kLabelNegative ? "negative" : "none";
+}
+
+void WriteBytes(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+// Everything a worker needs, shared read-only (except the shard, which is thread-safe).
+struct Shared {
+  const SlideJob& job;
+  const TileOptions& options;
+  const SlidePlan& plan;
+  const std::vector<LabelledRegion>& regions;
+  const std::vector<std::string>& names;
+  fs::path image_dir;
+  fs::path ground_truth_dir;
+  PatchShardWriter& shard;
+};
+
+// Draws the ground truth of a patch: 0 outside, 155 negative, 255 positive (positives on top).
+void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8 mask) {
+  std::fill_n(mask.data, mask.Pixels(), std::uint8_t{0});
+  const double side = s.options.patch_size * s.plan.downsample;
+  const tiling::RasterTransform transform{static_cast<double>(patch.x),
+                                          static_cast<double>(patch.y), 1 / s.plan.downsample,
+                                          1 / s.plan.downsample};
+  for (bool positive : {false, true}) {
+    for (const LabelledRegion& r : s.regions) {
+      if (r.positive != positive || r.region.max_x < patch.x || r.region.max_y < patch.y ||
+          r.region.min_x > patch.x + side || r.region.min_y > patch.y + side)
+        continue;
+      tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask);
+    }
+  }
+}
+
+// Converts, normalises, encodes and stores one patch whose ARGB pixels are `argb`.
+void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU32 argb,
+                tiling::Image<std::uint8_t>& rgb, tiling::Image<std::uint8_t>& normalised,
+                tiling::Image<std::uint8_t>& mask) {
+  const PlannedPatch& patch = s.plan.patches[index];
+  tiling::PremultipliedArgbToRgb(argb, rgb.View());
+  tiling::Image<std::uint8_t>* pixels = &rgb;
+  if (s.options.reinhard) {
+    tiling::ReinhardNormalize(rgb.View(), *s.options.reinhard, normalised.View());
+    pixels = &normalised;
+  }
+  const std::string& name = s.names[index];
+  WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
+             s.options.jpeg ? EncodeJpeg(pixels->View(), s.options.jpeg_quality)
+                            : EncodePng(pixels->View(), s.options.png_compression));
+  DrawGroundTruth(s, patch, mask.View());
+  WriteBytes(s.ground_truth_dir / (name + ".png"),
+             EncodePng(mask.View(), s.options.png_compression));
+  s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
+                   static_cast<std::int32_t>(patch.y), pixels->View());
+}
+
+// Runs workers over `runs`; each opens its own Slide. Rethrows the first failure.
+void RunWorkers(const Shared& s, const std::vector<Run>& runs,
+                const std::function<void()>& on_patch) {
+  const int size = s.options.patch_size;
+  const int workers = std::max(1, std::min<int>(s.options.threads, static_cast<int>(runs.size())));
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr failure;
+  std::mutex mutex;
+  auto work = [&] {
+    try {
+      Slide slide(s.job.path);
+      tiling::Image<std::uint8_t> rgb(size, size, 3), normalised(size, size, 3),
+          mask(size, size, 1);
+      std::vector<std::uint32_t> argb;
+      for (std::size_t r = next++; r < runs.size() && !failed; r = next++) {
+        const PlannedPatch& first = s.plan.patches[runs[r].begin];
+        const PlannedPatch& last = s.plan.patches[runs[r].end - 1];
+        const int width = static_cast<int>(last.level_x - first.level_x) + size;
+        argb.resize(static_cast<std::size_t>(width) * size);
+        slide.ReadArgb(first.x, first.y, s.options.level, width, size, argb.data());
+        auto view = tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1);
+        for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
+          int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
+          StorePatch(s, i, view.Crop(offset, 0, size, size), rgb, normalised, mask);
+          std::lock_guard lock(mutex);
+          if (on_patch) on_patch();
+        }
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+      failed = true;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 1; i < workers; ++i) threads.emplace_back(work);
+  work();
+  for (std::thread& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const SlidePlan& plan,
+                          const std::string& vendor, const std::vector<std::string>& names) {
+  const auto& m = plan.mask;
+  nlohmann::json patches = nlohmann::json::array();
+  for (std::size_t i = 0; i < plan.patches.size(); ++i) {
+    const PlannedPatch& p = plan.patches[i];
+    patches.push_back({{"x", p.x},
+                       {"y", p.y},
+                       {"level", options.level},
+                       {"tissue_fraction", std::round(p.tissue * 1e6) / 1e6},
+                       {"label", LabelName(p.label)},
+                       {"name", names[i]}});
+  }
+  return {{"slide", job.path.filename().string()},
+          {"split", job.split},
+          {"vendor", vendor},
+          {"level", options.level},
+          {"downsample", plan.downsample},
+          {"patch_size", options.patch_size},
+          {"stride", options.stride},
+          {"sampling", options.sampling == Sampling::kGrid ? "grid" : "random"},
+          {"format", options.jpeg ? "jpeg" : "png"},
+          {"candidates", plan.candidates},
+          {"mask",
+           {{"level", plan.mask_level},
+            {"factor", plan.mask_factor},
+            {"width", plan.mask_width},
+            {"height", plan.mask_height},
+            {"background", m.fluorescence ? "fluorescence" : "brightfield"},
+            {"border_median_gray", m.background.border_median_gray},
+            {"method", m.method == tiling::MaskMethod::kOtsuGray ? "otsu-gray" : "saturation"},
+            {"threshold", m.threshold},
+            {"polarity", m.polarity == tiling::Polarity::kBelow ? "below" : "above"},
+            {"tissue_fraction", m.tissue_fraction}}},
+          {"patches", std::move(patches)}};
+}
+
+}  // namespace
+
+SlideOutputs OutputsOf(const SlideJob& job) {
+  fs::path split = fs::path("slide-patch") / job.split;
+  return {split / "image", split / "ground-truth", split / "shard" / (job.stem + ".ctpshard"),
+          fs::path("preprocess-metadata") / (job.stem + ".json")};
+}
+
+TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::path& staging,
+                     const std::function<void()>& on_patch) {
+  std::vector<LabelledRegion> regions = LoadRegions(options.data_root, job.stem);
+  Slide slide(job.path);
+  std::uint64_t seed = options.seed;
+  for (char c : job.stem) seed = (seed ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  SlidePlan plan = PlanSlide(slide, regions, options, seed);
+  TiledSlide result;
+  for (const PlannedPatch& p : plan.patches)
+    result.image_names.push_back(fmt::format("{}_{}_{}", job.stem, p.x, p.y));
+  SlideOutputs out = OutputsOf(job);
+  for (const fs::path& dir :
+       {out.image_dir, out.ground_truth_dir, out.shard.parent_path(), out.metadata.parent_path()})
+    fs::create_directories(staging / dir);
+  PatchShardWriter shard(
+      staging / out.shard,
+      MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
+  Shared shared{job,
+                options,
+                plan,
+                regions,
+                result.image_names,
+                staging / out.image_dir,
+                staging / out.ground_truth_dir,
+                shard};
+  RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
+  shard.Close();
+  result.metadata = MetadataOf(job, options, plan, slide.Vendor(), result.image_names);
+  WriteBytes(staging / out.metadata, result.metadata.dump(1));
+  return result;
+}
+
+}  // namespace ctp::native

@@ -1,0 +1,96 @@
+// The `ctp` command line: exit codes (0 ok, 1 bad pipeline or failure, 2 bad usage) and messages.
+#include <doctest/doctest.h>
+
+#include "run_ctp.h"
+
+using namespace ctp::testing;
+
+TEST_CASE("version, help and usage errors") {
+  CommandResult version = RunCtp("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == "ctp 0.1.0\n");
+
+  CommandResult help = RunCtp("help check");
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("validate a pipeline script") != std::string::npos);
+
+  CHECK(RunCtp("").exit_code == 2);
+  CHECK(RunCtp("frobnicate").exit_code == 2);
+  CommandResult format = RunCtp("emit scripts/hello.lua --format xml");
+  CHECK(format.exit_code == 2);
+  CHECK(format.err.find("--format: xml not in {argo,kfp}") != std::string::npos);
+}
+
+TEST_CASE("a missing script and bad parameters are reported with exit code 1 or 2") {
+  CommandResult missing = RunCtp("check no/such/script.lua");
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err == "no/such/script.lua: error: cannot read script: No such file or directory\n");
+
+  CommandResult unknown = RunCtp("check scripts/hello.lua -p whom=you");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err ==
+        "error: pipeline 'hello' has no parameter 'whom' (did you mean 'who'?) (from -p whom=you)\n");
+
+  CommandResult typed = RunCtp("check scripts/hello.lua -p repeats=three");
+  CHECK(typed.exit_code == 1);
+  CHECK(typed.err == "error: parameter 'repeats' is an int: cannot use 'three' (from -p repeats=three)\n");
+
+  CommandResult malformed = RunCtp("check scripts/hello.lua -p who");
+  CHECK(malformed.exit_code == 2);
+  CHECK(malformed.err == "ctp check: -p expects name=value, got 'who'\n");
+
+  CommandResult from_file = RunCtp("check scripts/hello.lua --params scripts/settings.yaml");
+  CHECK(from_file.exit_code == 0);
+}
+
+TEST_CASE("emit -o writes nothing when the script is bad") {
+  TempDir dir("cli_emit");
+  const std::string out = (dir.path / "workflow.yaml").string();
+  CommandResult bad = RunCtp("emit tests/interpreter/bad_scripts/cycle.lua -o '" + out + "'");
+  CHECK(bad.exit_code == 1);
+  CHECK_FALSE(std::filesystem::exists(out));
+  CommandResult good = RunCtp("emit scripts/hello.lua -o '" + out + "'");
+  CHECK(good.exit_code == 0);
+  CHECK(good.out == "");
+  CHECK(ReadText(out).rfind("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n", 0) == 0);
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                      std::filesystem::directory_iterator()) == 1);  // no temporary file left
+}
+
+TEST_CASE("--trace adds the Lua traceback to a script error") {
+  CommandResult plain = RunCtp("check tests/interpreter/bad_scripts/runtime_error.lua");
+  CHECK(plain.err.find("stack traceback") == std::string::npos);
+  CommandResult traced = RunCtp("check tests/interpreter/bad_scripts/runtime_error.lua --trace");
+  CHECK(traced.exit_code == 1);
+  CHECK(traced.err.find("stack traceback") != std::string::npos);
+}
+
+TEST_CASE("ctp step and ctp exec run one step and write its outputs") {
+  TempDir dir("cli_step");
+  const std::string message = (dir.path / "message").string();
+  CommandResult step = RunCtp("step echo --message hi --times 2 --output message='" + message + "'");
+  CHECK(step.exit_code == 0);
+  CHECK(step.out == "hi\nhi\n");
+  CHECK(ReadText(message) == "hi");
+
+  CommandResult unknown = RunCtp("step echo --mesage hi");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.rfind("ctp step: step echo has no argument 'mesage' (did you mean 'message'?)", 0) == 0);
+
+  const std::string doubled = (dir.path / "n").string();
+  CommandResult exec = RunCtp(
+      "exec --source 'return function(inputs) return { n = tonumber(inputs.x) * 2 } end' "
+      "--input x=21 --output n='" + doubled + "'");
+  CHECK(exec.exit_code == 0);
+  CHECK(ReadText(doubled) == "42");
+
+  CommandResult failing = RunCtp("exec --name count --source 'return function(inputs) return inputs.a.b end'");
+  CHECK(failing.exit_code == 1);
+  CHECK(failing.err == "<count>:1: error: attempt to index a nil value (field 'a')\n");
+}
+
+TEST_CASE("commands of later versions say they are not available yet") {
+  CommandResult run = RunCtp("run scripts/hello.lua");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "ctp run: not available in this version of ctp yet\n");
+}
