@@ -11,5 +11,7 @@ NativeStep MakeEchoStep();
 NativeStep MakeTileStep();
 /// `train`, `evaluate`, `predict`: the CNN steps (train.cc, evaluate.cc, predict.cc; docs/cnn.md).
 NativeStep MakeTrainStep(), MakeEvaluateStep(), MakePredictStep();
+/// `deploy`: promotes a checkpoint in model-deploy-config.json if it beats the deployed one.
+NativeStep MakeDeployStep();
 
 }  // namespace ctp::native

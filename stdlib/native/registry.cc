@@ -6,7 +6,8 @@ namespace ctp {
 
 void RegisterBuiltinSteps(StepRegistry& registry) {
   for (NativeStep (*make)() : {&native::MakeEchoStep, &native::MakeTileStep, &native::MakeTrainStep,
-                               &native::MakeEvaluateStep, &native::MakePredictStep}) {
+                               &native::MakeEvaluateStep, &native::MakePredictStep,
+                               &native::MakeDeployStep}) {
     NativeStep step = make();
     if (!registry.Find(step.name)) registry.Register(std::move(step));
   }

@@ -1,0 +1,84 @@
+-- train.lua: continuous training of a whole-slide-image patch classifier (the main job).
+--
+-- On the data volume (an NFS claim in the cluster, a folder here):
+--   slide/{train,test}/*.svs                       new slides arrive here
+--   region-annotation/{positive,negative}/<slide>/  GeoJSON regions drawn in QuPath
+-- preprocess tiles only slides it has not seen (preprocess-checkpoint.json) → train a CNN on the
+-- patches → evaluate it on the test split → deploy promotes it in model-deploy-config.json only
+-- if it beats the deployed model → notify posts a summary when a webhook is configured (Vault).
+--   ctp check scripts/train.lua
+--   ctp emit scripts/train.lua --kind all -o train.yaml   # WorkflowTemplate + nightly CronWorkflow
+local ctp = require "ctp"
+local notify = require "components.notify"
+
+local params = ctp.params {
+  patch_size = ctp.int { default = 128, doc = "patch side in pixels" },
+  level = ctp.int { default = 1, doc = "slide level patches are read at" },
+  min_tissue = ctp.float { default = 0.5, doc = "minimum tissue fraction of a kept patch" },
+  model = ctp.string { default = "small_cnn", doc = "model preset or JSON list of layers" },
+  epochs = ctp.int { default = 3, doc = "training epochs" },
+  learning_rate = ctp.float { default = 0.01, doc = "SGD learning rate" },
+}
+
+local data = ctp.volume { name = "data", claim = "wsi-data" }
+local root = "/mnt/data"
+local on_data = { data:mount(root) }
+
+local preprocess = ctp.steps.tile {
+  name = "preprocess",
+  description = "Tiles new slides into labelled patches (incremental).",
+  data = root,
+  patch_size = params.patch_size,
+  level = params.level,
+  min_tissue = params.min_tissue,
+  format = "png",
+  mounts = on_data,
+  resources = { cpu = "4", memory = "8Gi" },
+}
+
+local train = ctp.steps.train {
+  name = "train",
+  after = { preprocess },
+  data = root .. "/slide-patch/train/shard",
+  model = params.model,
+  class_names = "negative,positive",
+  checkpoint_root = root .. "/model-checkpoint",
+  epochs = params.epochs,
+  learning_rate = params.learning_rate,
+  horizontal_flip = true,
+  vertical_flip = true,
+  rotate90 = true,
+  mounts = on_data,
+  resources = { cpu = "4", memory = "16Gi", gpu = 1 },
+  tolerations = { { key = "nvidia.com/gpu", operator = "Exists", effect = "NoSchedule" } },
+  retry = { limit = 1, backoff = "1m" },
+  timeout = "6h",
+}
+
+local evaluate = ctp.steps.evaluate {
+  name = "evaluate",
+  checkpoint = train.outputs.checkpoint,
+  data = root .. "/slide-patch/test/shard",
+  mounts = on_data,
+}
+
+local deploy = ctp.steps.deploy {
+  name = "deploy",
+  config = root .. "/model-deploy-config.json",
+  checkpoint = train.outputs.checkpoint,
+  value = evaluate.outputs.accuracy,
+  metric = "accuracy",
+  mounts = on_data,
+}
+
+return ctp.pipeline {
+  name = "wsi-continuous-training",
+  description = "Nightly: tile new slides, train, evaluate, promote the model if it is better.",
+  params = params,
+  steps = { preprocess, train, evaluate, deploy },
+  on_exit = notify { pipeline = "wsi-continuous-training", webhook = ctp.vault { key = "slack-webhook" } },
+  vault_path = "secret/data/ctp/wsi",
+  service_account = "wsi-pipeline",
+  schedule = { cron = "0 2 * * *", timezone = "Europe/Berlin", concurrency = "Forbid" },
+  timeout = "12h",
+}
