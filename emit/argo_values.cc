@@ -22,25 +22,6 @@ std::string JsonOperand(const nlohmann::json& item) {
   return "'" + (item.is_string() ? item.get<std::string>() : item.dump()) + "'";
 }
 
-const char* ComparisonOperator(Condition::Op op) {
-  switch (op) {
-    case Condition::Op::kEq:
-      return "==";
-    case Condition::Op::kNe:
-      return "!=";
-    case Condition::Op::kLt:
-      return "<";
-    case Condition::Op::kLe:
-      return "<=";
-    case Condition::Op::kGt:
-      return ">";
-    case Condition::Op::kGe:
-      return ">=";
-    default:
-      return "";
-  }
-}
-
 std::string When(const ArgoScope& scope, const Condition& c, const Step& step, bool nested) {
   switch (c.op) {
     case Condition::Op::kAnd:
@@ -76,7 +57,7 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
     default: {
       const bool numeric = LiteralNumber(c.lhs) || LiteralNumber(c.rhs);
       return Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric) + " " +
-             ComparisonOperator(c.op) + " " +
+             OperatorSymbol(c.op) + " " +
              Operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask), numeric);
     }
   }

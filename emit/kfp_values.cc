@@ -48,27 +48,6 @@ std::string CelOperand(const KfpScope& scope, const Template& value, const Templ
   return text;
 }
 
-const char* CelOperator(Condition::Op op) {
-  switch (op) {
-    case Condition::Op::kEq:
-      return "==";
-    case Condition::Op::kNe:
-      return "!=";
-    case Condition::Op::kLt:
-      return "<";
-    case Condition::Op::kLe:
-      return "<=";
-    case Condition::Op::kGt:
-      return ">";
-    case Condition::Op::kGe:
-      return ">=";
-    case Condition::Op::kIn:
-      return "in";
-    default:
-      return "";
-  }
-}
-
 std::string CelList(const Template& value, const Step& step) {
   nlohmann::json list = nlohmann::json::parse(value.Literal(), nullptr, false);
   if (!list.is_array())
@@ -101,7 +80,7 @@ std::string Cel(const KfpScope& scope, const Condition& c, const Step& step, boo
       return CelOperand(scope, c.lhs, c.rhs, step) + " in " +
              (c.rhs.IsLiteral() ? CelList(c.rhs, step) : CelOperand(scope, c.rhs, c.lhs, step));
     default:
-      return CelOperand(scope, c.lhs, c.rhs, step) + " " + CelOperator(c.op) + " " +
+      return CelOperand(scope, c.lhs, c.rhs, step) + " " + OperatorSymbol(c.op) + " " +
              CelOperand(scope, c.rhs, c.lhs, step);
   }
 }

@@ -77,6 +77,22 @@ const char* StepKindName(Step::Kind kind) {
   return "?";
 }
 
+const char* OperatorSymbol(Condition::Op op) {
+  switch (op) {
+    case Condition::Op::kEq: return "==";
+    case Condition::Op::kNe: return "!=";
+    case Condition::Op::kLt: return "<";
+    case Condition::Op::kLe: return "<=";
+    case Condition::Op::kGt: return ">";
+    case Condition::Op::kGe: return ">=";
+    case Condition::Op::kIn: return "in";
+    case Condition::Op::kAnd:
+    case Condition::Op::kOr:
+    case Condition::Op::kNot: return "";
+  }
+  return "";
+}
+
 const char* ValueKindName(ValueKind kind) {
   switch (kind) {
     case ValueKind::kParameter: return "parameter";

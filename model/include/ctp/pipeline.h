@@ -278,6 +278,9 @@ struct Pipeline {
 const char* ParamTypeName(ParamType type);
 /// The text of a Step::Kind: "container", "lua", "native", "pipeline".
 const char* StepKindName(Step::Kind kind);
+/// The operator of a comparison as Argo's and KFP's expression languages write it: "==", "!=",
+/// "<", "<=", ">", ">=", "in"; "" for kAnd, kOr and kNot.
+const char* OperatorSymbol(Condition::Op op);
 /// The text of a ValueKind: "parameter", "artifact", "metrics".
 const char* ValueKindName(ValueKind kind);
 

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ctp/kernels/cublas_loader.h"
+
 namespace ctp::kernels::detail {
 
 [[noreturn]] inline void ThrowCudaError(const char* what, const char* detail, const char* file,
@@ -32,8 +34,8 @@ namespace ctp::kernels::detail {
   do {                                                                                         \
     cublasStatus_t ctp_cublas_status_ = (call);                                                \
     if (ctp_cublas_status_ != CUBLAS_STATUS_SUCCESS)                                           \
-      ::ctp::kernels::detail::ThrowCudaError(#call, cublasGetStatusString(ctp_cublas_status_), \
-                                             __FILE__, __LINE__);                              \
+      ::ctp::kernels::detail::ThrowCudaError(                                                  \
+          #call, ::ctp::kernels::Cublas().status_string(ctp_cublas_status_), __FILE__, __LINE__); \
   } while (0)
 
 /// Checks the last kernel launch.

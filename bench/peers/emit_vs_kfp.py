@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Side by side: compiling the same generated pipeline with the real KFP compiler and with `ctp emit`.
+
+The pipeline has N container steps: step i reads the outputs of two earlier steps (i-1 and i/2), and
+every tenth step has a condition and a retry and is read by no other step (KFP forbids reading a
+conditional task from outside its condition); the shape of bench/support/generated_pipeline.h. The KFP
+version is written with the KFP SDK's container components; the ctp version is the same pipeline as
+a Lua script. Both are timed as whole processes (what a user waits for), best of --repeat runs.
+
+    python3 bench/peers/emit_vs_kfp.py --ctp build/ctp --steps 10 100 2000
+Needs `pip install kfp` (a test-time peer only).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+KFP_PROGRAM = '''
+import sys, time
+from kfp import compiler, dsl
+
+N = {steps}
+
+@dsl.container_component
+def first(size: int, out: dsl.OutputPath(str)):
+    return dsl.ContainerSpec(image="alpine:3.19", command=["sh", "-c"], args=["echo", size, out])
+
+@dsl.container_component
+def step(a: str, b: str, out: dsl.OutputPath(str)):
+    return dsl.ContainerSpec(image="alpine:3.19", command=["sh", "-c"], args=["echo", a, b, out])
+
+@dsl.pipeline(name="generated")
+def generated(size: int = 3, mode: str = "fast"):
+    def readable(j):  # the closest earlier step that is not conditional
+        return j - 1 if j % 10 == 0 else j
+    tasks = [None, first(size=size)]
+    for i in range(2, N + 1):
+        def make():
+            return step(a=tasks[readable(i - 1)].outputs["out"],
+                        b=tasks[readable(max(1, i // 2))].outputs["out"])
+        if i % 10 == 0:
+            with dsl.If(mode == "fast"):
+                t = make()
+                t.set_retry(num_retries=2, backoff_duration="5s")
+        else:
+            t = make()
+        tasks.append(t)
+
+start = time.perf_counter()
+compiler.Compiler().compile(generated, sys.argv[1])
+print(time.perf_counter() - start)
+'''
+
+
+def readable(j):
+    """The closest step at or before j that is not conditional (every tenth step is)."""
+    return j - 1 if j % 10 == 0 else j
+
+
+def lua_script(steps):
+    lines = ["local ctp = require 'ctp'",
+             "local params = ctp.params { size = ctp.int { default = 3 }, mode = ctp.string { default = 'fast' } }",
+             "local s = {}"]
+    for i in range(1, steps + 1):
+        reads = ("params.size" if i == 1 else
+                 f"s[{readable(i - 1)}].outputs.out, s[{readable(max(1, i // 2))}].outputs.out")
+        extra = ", when = params.mode:eq('fast'), retry = { limit = 2, backoff = '5s' }" if i % 10 == 0 else ""
+        lines.append(f"s[{i}] = ctp.container {{ name = 'step-{i}', image = 'alpine:3.19', command = {{ 'sh', '-c' }}, "
+                     f"args = {{ 'echo', {reads}, ctp.output_path 'out' }}, outputs = {{ out = 'parameter' }}{extra} }}")
+    lines.append("return ctp.pipeline { name = 'generated', params = params, steps = s }")
+    return "\n".join(lines) + "\n"
+
+
+def best_wall(command, repeat):
+    best = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ctp", default="build/ctp")
+    parser.add_argument("--steps", type=int, nargs="+", default=[10, 100, 2000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{'steps':>6} {'kfp compile (s)':>16} {'ctp emit --format kfp (s)':>26} {'ctp emit argo (s)':>18} {'kfp/ctp':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for steps in args.steps:
+            program = os.path.join(tmp, f"kfp_{steps}.py")
+            script = os.path.join(tmp, f"generated_{steps}.lua")
+            with open(program, "w") as f:
+                f.write(KFP_PROGRAM.format(steps=steps))
+            with open(script, "w") as f:
+                f.write(lua_script(steps))
+            kfp = best_wall([sys.executable, program, os.path.join(tmp, "kfp.yaml")], args.repeat)
+            ctp_kfp = best_wall([args.ctp, "emit", script, "--format", "kfp", "-o", os.path.join(tmp, "ctp.yaml")], args.repeat)
+            ctp_argo = best_wall([args.ctp, "emit", script, "-o", os.path.join(tmp, "argo.yaml")], args.repeat)
+            print(f"{steps:>6} {kfp:>16.3f} {ctp_kfp:>26.3f} {ctp_argo:>18.3f} {kfp / ctp_kfp:>8.0f}x")
+
+
+if __name__ == "__main__":
+    main()
