@@ -6,42 +6,12 @@
 
 #include "ctp/diagnostic.h"
 #include "ctp/step_registry.h"
+#include "lua_json.h"
 #include "lua_state.h"
 #include "pipeline_reader.h"
 
 namespace ctp {
 namespace {
-
-nlohmann::json ToJson(lua_State* L, int index, int depth = 0) {
-  index = lua_absindex(L, index);
-  switch (lua_type(L, index)) {
-    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0;
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, index)) return static_cast<int64_t>(lua_tointeger(L, index));
-      return lua_tonumber(L, index);
-    case LUA_TSTRING: return std::string(lua_tostring(L, index));
-    case LUA_TTABLE: {
-      if (depth > 64) throw std::runtime_error("a returned table is nested too deeply");
-      lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, index));
-      nlohmann::json out = n > 0 ? nlohmann::json::array() : nlohmann::json::object();
-      if (n > 0) {
-        for (lua_Integer i = 1; i <= n; ++i) {
-          lua_rawgeti(L, index, i);
-          out.push_back(ToJson(L, -1, depth + 1));
-          lua_pop(L, 1);
-        }
-        return out;
-      }
-      lua_pushnil(L);
-      while (lua_next(L, index)) {
-        if (lua_type(L, -2) == LUA_TSTRING) out[lua_tostring(L, -2)] = ToJson(L, -1, depth + 1);
-        lua_pop(L, 1);
-      }
-      return out;
-    }
-    default: return nullptr;
-  }
-}
 
 std::string ValueText(lua_State* L, int index) {
   switch (lua_type(L, index)) {
@@ -50,7 +20,7 @@ std::string ValueText(lua_State* L, int index) {
     case LUA_TNUMBER:
       if (lua_isinteger(L, index)) return std::to_string(lua_tointeger(L, index));
       return detail::CanonicalFloat(lua_tonumber(L, index));
-    default: return ToJson(L, index).dump();
+    default: return detail::LuaToJson(L, index, detail::EmptyTable::kObject).dump();
   }
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "ctp/diagnostic.h"
+#include "lua_json.h"
 
 namespace ctp::detail {
 namespace {
@@ -159,31 +160,7 @@ class Reader {
   }
 
   // Values ------------------------------------------------------------------------------------
-  nlohmann::json Json(int index) {
-    switch (lua_type(L_, index)) {
-      case LUA_TBOOLEAN: return lua_toboolean(L_, index) != 0;
-      case LUA_TNUMBER:
-        if (lua_isinteger(L_, index)) return static_cast<int64_t>(lua_tointeger(L_, index));
-        return lua_tonumber(L_, index);
-      case LUA_TSTRING: return std::string(lua_tostring(L_, index));
-      case LUA_TTABLE: {
-        lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L_, index));
-        if (n > 0) {
-          nlohmann::json array = nlohmann::json::array();
-          ForEachItem(index, [&](int item) { array.push_back(Json(item)); });
-          return array;
-        }
-        nlohmann::json object = nlohmann::json::object();
-        lua_pushnil(L_);
-        while (lua_next(L_, index)) {
-          if (lua_type(L_, -2) == LUA_TSTRING) object[lua_tostring(L_, -2)] = Json(lua_gettop(L_));
-          lua_pop(L_, 1);
-        }
-        return object.empty() ? nlohmann::json::array() : object;
-      }
-      default: return nullptr;
-    }
-  }
+  nlohmann::json Json(int index) { return LuaToJson(L_, index); }
 
   std::string CanonicalValue(ParamType type, int index) {
     switch (type) {
