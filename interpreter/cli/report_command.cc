@@ -1,0 +1,46 @@
+#include "cli/report_command.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "ctp/html_report.h"
+#include "ctp/report_loader.h"
+
+namespace ctp::cli {
+
+std::filesystem::path DefaultWorkdir() {
+  const char* env = std::getenv("CTP_WORKDIR");
+  return env && *env ? std::filesystem::path(env) : std::filesystem::path(".ctp");
+}
+
+int WriteRunReport(StoredRun run, const std::string& output) {
+  if (!run.run_dir.empty()) report::LoadRunFolder(run.run_dir, run.report);
+  for (const std::filesystem::path& root : run.data_roots)
+    report::LoadTiledSlides(root, run.report);
+  const std::string html = report::RenderHtmlReport(run.report);
+  const std::string path = output.empty() ? (run.run_dir / "report.html").string() : output;
+  WriteOutput(path, html);
+  if (path != "-") std::cerr << "report: " << path << "\n";
+  return kOk;
+}
+
+Command AddReportCommandWith(CLI::App& app, RunStoreReader read_run) {
+  struct Options {
+    std::string run_id, output, workdir;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand("report", "write a self-contained HTML report of a run");
+  command->add_option("RUN_ID", options->run_id, "the run (see `ctp runs`)")->required();
+  command->add_option("-o,--output", options->output,
+                      "the HTML file ('-' for stdout; default <workdir>/runs/RUN_ID/report.html)");
+  command->add_option("--workdir", options->workdir,
+                      "the workspace (default $CTP_WORKDIR, else ./.ctp)");
+  return [options, read_run = std::move(read_run)] {
+    const std::filesystem::path workdir =
+        options->workdir.empty() ? DefaultWorkdir() : std::filesystem::path(options->workdir);
+    return WriteRunReport(read_run(workdir, options->run_id), options->output);
+  };
+}
+
+}  // namespace ctp::cli

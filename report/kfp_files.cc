@@ -1,0 +1,148 @@
+#include "kfp_files.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace ctp::report {
+namespace {
+
+/// Splits one CSV row "target,predicted,count" whose class names may themselves hold commas:
+/// the count is after the last comma, and the target is the label the row starts with.
+bool SplitConfusionRow(const std::string& row, const std::vector<std::string>& labels,
+                       std::size_t& target, std::size_t& predicted, long long& count) {
+  const std::size_t last = row.rfind(',');
+  if (last == std::string::npos) return false;
+  const std::string pair = row.substr(0, last), number = row.substr(last + 1);
+  char* end = nullptr;
+  count = std::strtoll(number.c_str(), &end, 10);
+  if (number.empty() || *end != '\0') return false;
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    if (pair.size() <= labels[t].size() || pair.compare(0, labels[t].size(), labels[t]) != 0 ||
+        pair[labels[t].size()] != ',')
+      continue;
+    const std::string rest = pair.substr(labels[t].size() + 1);
+    const auto found = std::find(labels.begin(), labels.end(), rest);
+    if (found == labels.end()) continue;
+    target = t;
+    predicted = std::size_t(found - labels.begin());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void AddScalar(RunReport& report, const std::string& step, const std::string& name, double value) {
+  for (ScalarMetric& m : report.scalars)
+    if (m.step == step && m.name == name) {
+      m.value = value;
+      return;
+    }
+  report.scalars.push_back({step, name, value});
+}
+
+void AddPoint(RunReport& report, const std::string& step, const std::string& name, int index,
+              double value) {
+  auto series =
+      std::find_if(report.series.begin(), report.series.end(),
+                   [&](const MetricSeries& s) { return s.step == step && s.name == name; });
+  if (series == report.series.end()) {
+    report.series.push_back({step, name, {}});
+    series = std::prev(report.series.end());
+  }
+  for (MetricPoint& p : series->points)
+    if (p.index == index) {
+      p.value = value;
+      return;
+    }
+  series->points.push_back({index, value});
+}
+
+void AddKfpMetrics(const nlohmann::json& document, const std::string& step, RunReport& report) {
+  if (!document.is_object() || !document.contains("metrics") || !document["metrics"].is_array())
+    throw std::runtime_error("expected an object with a \"metrics\" array");
+  std::size_t i = 0;
+  for (const nlohmann::json& metric : document["metrics"]) {
+    if (!metric.is_object() || !metric.contains("name") || !metric["name"].is_string() ||
+        !metric.contains("numberValue") || !metric["numberValue"].is_number())
+      throw std::runtime_error(
+          fmt::format("metrics[{}]: expected {{\"name\": string, \"numberValue\": number}}", i));
+    AddScalar(report, step, metric["name"].get<std::string>(), metric["numberValue"].get<double>());
+    ++i;
+  }
+}
+
+std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
+                                                const std::string& step) {
+  if (!document.is_object() || !document.contains("outputs") || !document["outputs"].is_array())
+    throw std::runtime_error("expected an object with an \"outputs\" array");
+  std::size_t i = 0;
+  for (const nlohmann::json& output : document["outputs"]) {
+    const std::string where = fmt::format("outputs[{}]", i++);
+    if (!output.is_object() || output.value("type", "") != "confusion_matrix") continue;
+    if (output.value("storage", "") != "inline")
+      throw std::runtime_error(where +
+                               ": only inline confusion matrices can be shown (storage "
+                               "is not \"inline\")");
+    if (!output.contains("labels") || !output["labels"].is_array() || !output.contains("source") ||
+        !output["source"].is_string())
+      throw std::runtime_error(where + ": expected \"labels\" (array) and \"source\" (CSV string)");
+    ConfusionMatrix matrix;
+    matrix.step = step;
+    for (const nlohmann::json& label : output["labels"]) {
+      if (!label.is_string()) throw std::runtime_error(where + ": labels must be strings");
+      matrix.class_names.push_back(label.get<std::string>());
+    }
+    const std::size_t k = matrix.class_names.size();
+    matrix.counts.assign(k, std::vector<long long>(k, 0));
+    std::istringstream csv(output["source"].get<std::string>());
+    std::string row;
+    for (int line = 1; std::getline(csv, row); ++line) {
+      if (!row.empty() && row.back() == '\r') row.pop_back();
+      if (row.empty()) continue;
+      std::size_t t = 0, p = 0;
+      long long count = 0;
+      if (!SplitConfusionRow(row, matrix.class_names, t, p, count))
+        throw std::runtime_error(fmt::format(
+            "{}: source line {}: expected \"target,predicted,count\" with labels from \"labels\", "
+            "got '{}'",
+            where, line, row));
+      matrix.counts[t][p] = count;
+    }
+    return matrix;
+  }
+  return std::nullopt;
+}
+
+void AddLoggedMetrics(std::string_view log, const std::string& step, RunReport& report) {
+  std::istringstream lines{std::string(log)};
+  std::string line;
+  while (std::getline(lines, line)) {
+    constexpr std::string_view kPrefix = "metric: ";
+    if (line.rfind(kPrefix, 0) != 0) continue;
+    const std::size_t equals = line.find('=', kPrefix.size());
+    if (equals == std::string::npos || equals == kPrefix.size()) continue;
+    const std::string name = line.substr(kPrefix.size(), equals - kPrefix.size());
+    const char* start = line.c_str() + equals + 1;
+    char* end = nullptr;
+    const double value = std::strtod(start, &end);
+    if (end == start) continue;
+    const std::string rest(end);
+    int index = -1;
+    if (rest.rfind(" (step ", 0) == 0)
+      index = std::atoi(rest.c_str() + 7);
+    else if (!rest.empty())
+      continue;
+    if (index >= 0)
+      AddPoint(report, step, name, index, value);
+    else
+      AddScalar(report, step, name, value);
+  }
+}
+
+}  // namespace ctp::report

@@ -1,0 +1,178 @@
+#include "ctp/report_loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "kfp_files.h"
+#include "png_size.h"
+
+namespace fs = std::filesystem;
+
+namespace ctp::report {
+namespace {
+
+constexpr std::size_t kLogTailLines = 20, kLogTailBytes = 4000;
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot be read");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+nlohmann::json ReadJson(const fs::path& path) {
+  try {
+    return nlohmann::json::parse(ReadBytes(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
+  }
+}
+
+/// Runs `read`, prefixing what it throws with the file's path.
+template <typename Read>
+void InFile(const fs::path& path, Read read) {
+  try {
+    read();
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    if (what.rfind(path.string() + ":", 0) == 0) throw;
+    throw std::runtime_error(path.string() + ": " + what);
+  }
+}
+
+/// The last kLogTailLines lines of a log, at most kLogTailBytes.
+std::string Tail(std::string_view log) {
+  if (!log.empty() && log.back() == '\n') log.remove_suffix(1);
+  std::size_t start = log.size();
+  for (std::size_t lines = 0; lines < kLogTailLines && start > 0; ++lines) {
+    const std::size_t newline = log.rfind('\n', start - 1);
+    start = newline == std::string_view::npos ? 0 : newline;
+  }
+  if (start < log.size() && log[start] == '\n') ++start;
+  std::string tail(log.substr(start));
+  if (tail.size() > kLogTailBytes) tail = "…" + tail.substr(tail.size() - kLogTailBytes);
+  return tail;
+}
+
+/// A file's name without the extension, and whether it names a KFP document of `kind`.
+bool IsKfpFile(const fs::path& file, const std::string& kind) {
+  std::string name = file.filename().string();
+  if (name.size() > 5 && name.ends_with(".json")) name.resize(name.size() - 5);
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name == kind;
+}
+
+SlideView& SlideFor(RunReport& report, const std::string& stem) {
+  for (SlideView& slide : report.slides)
+    if (fs::path(slide.slide).stem().string() == stem || slide.slide == stem) return slide;
+  report.slides.push_back({});
+  report.slides.back().slide = stem;
+  return report.slides.back();
+}
+
+void LoadStepOutputs(const fs::path& outputs, const std::string& step, RunReport& report) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(outputs))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    const std::string name = file.filename().string();
+    if (IsKfpFile(file, "mlpipeline-metrics")) {
+      InFile(file, [&] { AddKfpMetrics(ReadJson(file), step, report); });
+    } else if (IsKfpFile(file, "mlpipeline-ui-metadata")) {
+      InFile(file, [&] {
+        if (auto matrix = ReadKfpConfusion(ReadJson(file), step)) report.confusion = *matrix;
+      });
+    } else if (name.ends_with(".heatmap.png")) {
+      InFile(file, [&] {
+        std::string bytes = ReadBytes(file);
+        ReadPngSize(bytes);
+        SlideFor(report, name.substr(0, name.size() - 12)).heatmap_png = std::move(bytes);
+      });
+    }
+  }
+}
+
+PatchBox ReadPatch(const nlohmann::json& patch, double size, std::size_t i) {
+  if (!patch.is_object() || !patch.contains("x") || !patch["x"].is_number() ||
+      !patch.contains("y") || !patch["y"].is_number())
+    throw std::runtime_error(fmt::format("patches[{}]: expected numbers \"x\" and \"y\"", i));
+  return {patch["x"].get<double>(), patch["y"].get<double>(), size, patch.value("label", "none")};
+}
+
+void LoadSlide(const fs::path& metadata_file, RunReport& report) {
+  const nlohmann::json metadata = ReadJson(metadata_file);
+  if (!metadata.is_object() || !metadata.contains("patches") || !metadata["patches"].is_array())
+    throw std::runtime_error("expected an object with a \"patches\" array");
+  const double downsample = metadata.value("downsample", 1.0);
+  const double size = metadata.value("patch_size", 0.0) * downsample;
+  if (!(size > 0)) throw std::runtime_error("\"patch_size\" must be a positive number");
+  SlideView& slide = SlideFor(report, metadata_file.stem().string());
+  slide.slide = metadata.value("slide", metadata_file.stem().string());
+  slide.split = metadata.value("split", "");
+  slide.patches.clear();
+  std::size_t i = 0;
+  for (const nlohmann::json& patch : metadata["patches"])
+    slide.patches.push_back(ReadPatch(patch, size, i++));
+  if (!metadata.contains("thumbnail")) return;
+  const nlohmann::json& thumbnail = metadata["thumbnail"];
+  if (!thumbnail.is_object() || !thumbnail.contains("file") || !thumbnail["file"].is_string() ||
+      !thumbnail.contains("downsample") || !thumbnail["downsample"].is_number() ||
+      !(thumbnail["downsample"].get<double>() > 0))
+    throw std::runtime_error(
+        "\"thumbnail\": expected {\"file\": PNG next to the metadata, \"downsample\": level-0 "
+        "pixels per thumbnail pixel (> 0)}");
+  const fs::path png = metadata_file.parent_path() / thumbnail["file"].get<std::string>();
+  std::string bytes = ReadBytes(png);
+  try {
+    const PngSize png_size = ReadPngSize(bytes);
+    slide.thumbnail_width = png_size.width;
+    slide.thumbnail_height = png_size.height;
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(png.string() + ": " + e.what());
+  }
+  slide.thumbnail_png = std::move(bytes);
+  slide.thumbnail_downsample = thumbnail["downsample"].get<double>();
+}
+
+}  // namespace
+
+void LoadRunFolder(const fs::path& run_dir, RunReport& report) {
+  if (!fs::is_directory(run_dir))
+    throw std::runtime_error(run_dir.string() + ": no such run folder");
+  std::vector<fs::path> step_dirs;
+  for (const auto& entry : fs::directory_iterator(run_dir))
+    if (entry.is_directory()) step_dirs.push_back(entry.path());
+  std::sort(step_dirs.begin(), step_dirs.end());
+  for (const fs::path& dir : step_dirs) {
+    const std::string step = dir.filename().string();
+    const fs::path log_file = dir / "log.txt";
+    if (fs::is_regular_file(log_file)) {
+      const std::string log = ReadBytes(log_file);
+      AddLoggedMetrics(log, step, report);
+      for (StepRecord& record : report.steps)
+        if (record.name == step) record.log_tail = Tail(log);
+    }
+    if (fs::is_directory(dir / "outputs")) LoadStepOutputs(dir / "outputs", step, report);
+  }
+}
+
+void LoadTiledSlides(const fs::path& data_root, RunReport& report, std::size_t max_slides) {
+  const fs::path folder = data_root / "preprocess-metadata";
+  if (!fs::is_directory(folder)) return;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  if (files.size() > max_slides) files.resize(max_slides);
+  for (const fs::path& file : files) InFile(file, [&] { LoadSlide(file, report); });
+}
+
+}  // namespace ctp::report
