@@ -1,0 +1,166 @@
+// ctp.load_component: the v1 and v2 KFP component specs in tests/interpreter/kfp_components/
+// become container steps with the placeholders resolved against the inputs each call gives, and
+// the pipeline using them emits Argo and KFP YAML that the shared validators accept.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "ctp/diagnostic.h"
+#include "ctp/emit.h"
+#include "ctp/script.h"
+#include "ctp/step_registry.h"
+#include "test_paths.h"
+#include "validators.h"
+
+using namespace ctp;
+
+namespace {
+
+Pipeline LoadComponentsPipeline() {
+  RegisterBuiltinSteps(StepRegistry::Default());
+  return LoadPipeline(testing::SourcePath("tests/interpreter/kfp_components/pipeline.lua"));
+}
+
+// A template as text, references written as <kind:name>.
+std::string Render(const Template& value) {
+  std::string out;
+  for (const Template::Part& part : value.parts) {
+    if (!part.ref) {
+      out += part.text;
+      continue;
+    }
+    switch (part.ref->kind) {
+      case Ref::Kind::kParam:
+        out += "<param:" + part.ref->name + ">";
+        break;
+      case Ref::Kind::kStepOutput:
+        out += "<" + part.ref->step + "." + part.ref->name + ">";
+        break;
+      case Ref::Kind::kOutputPath:
+        out += "<output_path:" + part.ref->name + ">";
+        break;
+      case Ref::Kind::kWorkflowName:
+        out += "<workflow_name>";
+        break;
+      default:
+        out += "<other>";
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Render(const std::vector<Template>& values) {
+  std::vector<std::string> out;
+  for (const Template& value : values) out.push_back(Render(value));
+  return out;
+}
+
+std::string Kinds(const Step& step) {
+  std::string out;
+  for (const Output& output : step.outputs)
+    out += output.name + ":" + ValueKindName(output.kind) + " ";
+  return out;
+}
+
+// Loads a one-step pipeline calling the factory of `spec` (relative to kfp_components/) with
+// `call`; returns the diagnostic text, or "(no error)".
+std::string LoadError(const std::string& spec, const std::string& call) {
+  const std::string source = "local ctp = require 'ctp'\nlocal c = ctp.load_component '" + spec +
+                             "'\nlocal s = c " + call +
+                             "\nreturn ctp.pipeline { name = 'p', steps = { s } }\n";
+  try {
+    LoadPipelineFromString(source, testing::SourcePath("tests/interpreter/kfp_components/t.lua"));
+  } catch (const Error& e) {
+    std::string text = FormatError(e, /*show_source=*/false);
+    return text.substr(text.find("error: ") + 7);
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("a v1 component.yaml becomes a container step with its placeholders resolved") {
+  Pipeline p = LoadComponentsPipeline();
+  REQUIRE(p.steps.size() == 3);
+  const Step& train = p.steps[1];
+  CHECK(train.name == "train-classifier");  // from the component's name
+  CHECK(train.kind == Step::Kind::kContainer);
+  CHECK(train.image == "python:3.11-slim");
+  CHECK(train.description == "Trains a classifier on a CSV table.");
+  CHECK(train.location.line == 16);  // the factory call in pipeline.lua
+  CHECK(Render(train.command) == std::vector<std::string>{"python3", "-m", "trainer"});
+  CHECK(Render(train.args) ==
+        std::vector<std::string>{"--training-data", "<fetch.table>",  // optional path: absent
+                                 "--label-column", "0",               // the default
+                                 "--learning-rate=0.05",              // {concat}, given by name
+                                 "--epochs", "<param:epochs>",
+                                 "--verbose",                       // {if: {inputValue}} true
+                                 "--model", "<output_path:model>",  // run name: absent
+                                 "--accuracy", "<output_path:accuracy>", "--metrics",
+                                 "<output_path:mlpipeline_metrics>"});
+  CHECK(Kinds(train) == "accuracy:parameter mlpipeline_metrics:metrics model:artifact ");
+  CHECK(train.outputs[2].doc == "The trained model");
+  REQUIRE(train.env.size() == 1);
+  CHECK(train.env[0].name == "PYTHONUNBUFFERED");
+  CHECK(Render(train.env[0].value) == "1");
+  REQUIRE(train.retry);  // step fields pass through
+  CHECK(train.retry->limit == 2);
+}
+
+TEST_CASE("a v2 IR component becomes a container step with its placeholders resolved") {
+  Pipeline p = LoadComponentsPipeline();
+  const Step& summary = p.steps[2];
+  CHECK(summary.name == "summary");
+  CHECK(summary.image == "alpine:3.19");
+  CHECK(Render(summary.command) == std::vector<std::string>{"summarize"});
+  CHECK(Render(summary.args) ==
+        std::vector<std::string>{"--model", "<train-classifier.model>",
+                                 "--accuracy=<train-classifier.accuracy>",
+                                 "--title=report-<workflow_name>",  // Concat with the default
+                                 "--no-notes",                      // IfPresent's Else
+                                 "--threshold", "0.5", "--report", "<output_path:report>",
+                                 "--passed", "<output_path:passed>"});
+  CHECK(Kinds(summary) == "passed:parameter report:artifact ");
+}
+
+TEST_CASE("a pipeline of KFP components emits Argo and KFP YAML the validators accept") {
+  Pipeline p = LoadComponentsPipeline();
+  testing::TempDir dir("kfp_components");
+  testing::CheckArgoValid(dir, dir.Write("components.argo.yaml", EmitArgo(p)));
+  testing::CheckKfpValid(dir, dir.Write("components.kfp.yaml", EmitKfp(p)));
+}
+
+TEST_CASE("inputs are checked when the factory is called") {
+  const std::string train = "train_v1.yaml";
+  const std::string path = testing::SourcePath("tests/interpreter/kfp_components/train_v1.yaml");
+  const std::string component = "component 'Train classifier' (" + path + "): ";
+  const std::string table =
+      "ctp.container { name = 'f', image = 'a', outputs = { t = 'artifact' } }";
+  CHECK(LoadError(train, "{ epochs = 1 }") ==
+        component + "missing required input 'training_data'\n");
+  CHECK(LoadError(train, "{ training_data = " + table + ".outputs.t, epocs = 1 }") ==
+        component + "unknown input 'epocs' (did you mean 'epochs'?)\n");
+  CHECK(LoadError(train, "{ training_data = " + table + ".outputs.t, epochs = 'ten' }") ==
+        component + "input 'epochs' is an Integer (a Lua integer), got 'ten'\n");
+  CHECK(LoadError(train, "{ training_data = 'data.csv', epochs = 1 }") ==
+        component +
+            "input 'training_data' is a file (an artifact): give it an output of another "
+            "step (step.outputs.NAME), got a string\n");
+  CHECK(LoadError("summarize_v2.yaml", "{ model = " + table + ".outputs.t, accuracy = true }") ==
+        "component 'summarize-model' (" +
+            testing::SourcePath("tests/interpreter/kfp_components/summarize_v2.yaml") +
+            "): input 'accuracy' is a Float (a number), got a boolean\n");
+}
+
+TEST_CASE("an {if} on a value known only at run time is refused") {
+  const std::string table =
+      "ctp.container { name = 'f', image = 'a', outputs = { t = 'artifact', "
+      "v = 'parameter' } }";
+  std::string error =
+      LoadError("train_v1.yaml", "{ training_data = " + table +
+                                     ".outputs.t, epochs = 1, verbose = " + table + ".outputs.v }");
+  CHECK(error.find("the condition of an {if} placeholder must be known when the pipeline is built "
+                   "(true/false, or isPresent), got a value known only at run time") !=
+        std::string::npos);
+}
