@@ -164,3 +164,87 @@ TEST_CASE("an {if} on a value known only at run time is refused") {
                    "(true/false, or isPresent), got a value known only at run time") !=
         std::string::npos);
 }
+
+namespace {
+
+// Writes `spec` as component.yaml in a temporary folder and loads a script there that calls
+// its factory with `call`; returns the pipeline, or throws ctp::Error.
+Pipeline LoadInline(const testing::TempDir& dir, const std::string& spec, const std::string& call) {
+  dir.Write("component.yaml", spec);
+  const std::string source =
+      "local ctp = require 'ctp'\n"
+      "local c = ctp.load_component 'component.yaml'\n"
+      "local src = ctp.container { name = 'src', image = 'a', "
+      "outputs = { f = 'artifact' } }\n"
+      "return ctp.pipeline { name = 'p', steps = { src, c " +
+      call + " } }\n";
+  return LoadPipelineFromString(source, (dir.path / "p.lua").string());
+}
+
+std::string InlineError(const std::string& spec, const std::string& call = "{}") {
+  testing::TempDir dir("kfp_inline");
+  try {
+    LoadInline(dir, spec, call);
+  } catch (const Error& e) {
+    std::string text = FormatError(e, /*show_source=*/false);
+    std::size_t at = text.find(dir.path.string());
+    while (at != std::string::npos) {
+      text.replace(at, dir.path.string().size(), "DIR");
+      at = text.find(dir.path.string());
+    }
+    return text.substr(text.find("error: ") + 7);
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("v1 fileOutputs, typed properties, exact input names and step options") {
+  testing::TempDir dir("kfp_inline");
+  Pipeline p =
+      LoadInline(dir, R"(name: 3D Render
+inputs:
+- {name: Scene file, type: {GCSPath: {data_type: OBJ}}}
+- {name: name, type: String}
+outputs:
+- {name: Frame count, type: Integer}
+- {name: 2nd pass}
+implementation:
+  container:
+    image: render:1
+    command: [render, {inputPath: Scene file}, {inputValue: name}]
+    fileOutputs:
+      Frame count: /out/frames.txt
+)",
+                 R"(({ ["Scene file"] = src.outputs.f, name = "hero" }, { name = "render" }))");
+  const Step& step = p.steps[1];
+  CHECK(step.name == "render");  // from the options table: `name` is an input here
+  CHECK(Render(step.command) == std::vector<std::string>{"render", "<src.f>", "hero"});
+  REQUIRE(step.outputs.size() == 2);
+  CHECK(step.outputs[0].name == "_2nd_pass");
+  CHECK(step.outputs[0].kind == ValueKind::kArtifact);
+  CHECK(step.outputs[1].name == "frame_count");
+  CHECK(step.outputs[1].kind == ValueKind::kParameter);
+  CHECK(step.outputs[1].path == "/out/frames.txt");
+}
+
+TEST_CASE("specs ctp cannot run are refused with the file and line") {
+  CHECK(InlineError("name: G\nimplementation:\n  graph: {tasks: {}}\n") ==
+        "ctp.load_component: DIR/component.yaml:3: graph components (implementation.graph) are "
+        "not supported: ctp loads container components\n");
+  CHECK(InlineError("name: U\ninputs:\n- {name: D}\nimplementation:\n  container:\n    image: a\n"
+                    "    args: [{inputUri: D}]\n") ==
+        "ctp.load_component: DIR/component.yaml:7: unknown placeholder 'inputUri' (ctp supports "
+        "inputValue, inputPath, outputPath, concat, if, isPresent)\n");
+  CHECK(InlineError("name: K\ninputs:\n- {name: Data}\n- {name: data}\nimplementation:\n"
+                    "  container: {image: a}\n") ==
+        "ctp.load_component: DIR/component.yaml:1: 'Data' and 'data' would both be called 'data' "
+        "in Lua: rename one\n");
+  CHECK(InlineError("components:\n  comp-a: {executorLabel: exec-a}\n  comp-b: {executorLabel: "
+                    "exec-b}\ndeploymentSpec: {executors: {}}\n") ==
+        "ctp.load_component: DIR/component.yaml:2: a v2 component spec must hold exactly one "
+        "component in 'components' (found 2): ctp loads single components\n");
+  CHECK(InlineError("- just\n- a list\n") ==
+        "ctp.load_component: DIR/component.yaml: a component spec must be a YAML map (a v1 "
+        "component.yaml with 'implementation', or a v2 IR YAML with 'deploymentSpec')\n");
+}
