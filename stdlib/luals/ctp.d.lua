@@ -74,7 +74,8 @@ function Ref:is_in(list) end
 ---@field doc? string what the parameter means
 
 ---The table `ctp.params { ... }` returns: one reference per parameter (read-only).
----@class ctp.Params: { [string]: ctp.Ref }
+---@class ctp.Params
+---@field [string] ctp.Ref
 
 ---A Kubernetes secret key for `env`.
 ---@class ctp.Secret
@@ -210,9 +211,9 @@ function Volume:mount(path, options) end
 ---@field working_dir? string
 ---@field [string] ctp.Value
 
----A step factory made from a KFP component spec. `options` sets step fields whose names clash
----with the component's inputs.
----@alias ctp.Component fun(fields: ctp.ComponentFields, options?: ctp.StepFields): ctp.Step
+---A step factory made from a KFP component spec. `options` sets step fields (ctp.StepFields)
+---whose names clash with the component's inputs.
+---@alias ctp.Component fun(fields: ctp.ComponentFields, options?: table): ctp.Step
 
 ---A step: pass it to `ctp.pipeline { steps = {...} }`; its outputs are references.
 ---@class ctp.Step

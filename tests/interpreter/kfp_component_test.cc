@@ -3,6 +3,8 @@
 // the pipeline using them emits Argo and KFP YAML that the shared validators accept.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -153,18 +155,6 @@ TEST_CASE("inputs are checked when the factory is called") {
             "): input 'accuracy' is a Float (a number), got a boolean\n");
 }
 
-TEST_CASE("an {if} on a value known only at run time is refused") {
-  const std::string table =
-      "ctp.container { name = 'f', image = 'a', outputs = { t = 'artifact', "
-      "v = 'parameter' } }";
-  std::string error =
-      LoadError("train_v1.yaml", "{ training_data = " + table +
-                                     ".outputs.t, epochs = 1, verbose = " + table + ".outputs.v }");
-  CHECK(error.find("the condition of an {if} placeholder must be known when the pipeline is built "
-                   "(true/false, or isPresent), got a value known only at run time") !=
-        std::string::npos);
-}
-
 namespace {
 
 // Writes `spec` as component.yaml in a temporary folder and loads a script there that calls
@@ -247,4 +237,55 @@ TEST_CASE("specs ctp cannot run are refused with the file and line") {
   CHECK(InlineError("- just\n- a list\n") ==
         "ctp.load_component: DIR/component.yaml: a component spec must be a YAML map (a v1 "
         "component.yaml with 'implementation', or a v2 IR YAML with 'deploymentSpec')\n");
+}
+
+TEST_CASE("an {if} on an input value is decided when the script loads") {
+  const std::string spec =
+      "name: F\ninputs:\n- {name: Flag, type: Boolean, optional: true}\nimplementation:\n"
+      "  container:\n    image: a\n    args:\n    - if:\n        cond: {inputValue: Flag}\n"
+      "        then: [--on]\n        else: [--off]\n";
+  testing::TempDir dir("kfp_inline");
+  CHECK(Render(LoadInline(dir, spec, "{ flag = true }").steps[1].args) ==
+        std::vector<std::string>{"--on"});
+  CHECK(Render(LoadInline(dir, spec, "{ flag = false }").steps[1].args) ==
+        std::vector<std::string>{"--off"});
+  CHECK(Render(LoadInline(dir, spec, "{}").steps[1].args) == std::vector<std::string>{"--off"});
+  CHECK(InlineError(spec, "{ flag = src.outputs.f }") ==
+        "component 'F' (DIR/component.yaml): the condition of an {if} placeholder must be known "
+        "when the pipeline is built (true/false, or isPresent), got a value known only at run "
+        "time\n");
+}
+
+TEST_CASE("KFP's own loader reads every component spec here and names outputs as ctp does") {
+  if (testing::RunCommand("python3 -c 'import kfp.components' > /dev/null 2>&1") != 0) {
+    std::cout << "SKIPPED: KFP loader check (pip install -r deps/python-test-requirements.txt)\n";
+    return;
+  }
+  testing::TempDir dir("kfp_loader");
+  const std::string names = (dir.path / "names.txt").string();
+  // Prints the output names kfp.components gives the spec, sorted, one line.
+  auto kfp_output_names = [&](const std::string& spec) {
+    const std::string command =
+        "python3 -c 'import sys; from kfp import components; "
+        "c = components.load_component_from_file(sys.argv[1]); "
+        "print(\" \".join(sorted(c.component_spec.outputs or {})))' '" +
+        spec + "' > '" + names + "' 2>&1";
+    INFO(spec);
+    CHECK(testing::RunCommand(command) == 0);
+    std::ifstream in(names);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  Pipeline p = LoadComponentsPipeline();
+  auto ctp_output_names = [](const Step& step) {
+    std::string out;
+    for (const Output& output : step.outputs) out += (out.empty() ? "" : " ") + output.name;
+    return out;
+  };
+  const std::string fixtures = testing::SourcePath("tests/interpreter/kfp_components/");
+  CHECK(kfp_output_names(fixtures + "train_v1.yaml") == ctp_output_names(p.steps[1]));
+  CHECK(kfp_output_names(fixtures + "summarize_v2.yaml") == ctp_output_names(p.steps[2]));
+  for (const char* name : {"download", "csv_summary", "publish_report"})
+    kfp_output_names(testing::SourcePath("scripts/components/") + name + "/component.yaml");
 }
