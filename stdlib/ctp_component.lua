@@ -142,10 +142,12 @@ function M.load(path, container, step_fields)
     end
     for key, value in pairs(options or {}) do step[key] = value end
     for _, input in ipairs(spec.inputs) do
-      if given[input.key] == nil and input.default ~= nil then given[input.key] = input.default end
+      -- A file input's default is text KFP would write to a file; ctp passes files by reference.
+      local default = input.kind ~= "artifact" and input.default or nil
+      if given[input.key] == nil and default ~= nil then given[input.key] = default end
       if given[input.key] == nil and not input.optional then
-        check.fail(call, nil, "component '%s' (%s): missing required input '%s'", spec.name, spec.path,
-                   input.key)
+        check.fail(call, nil, "component '%s' (%s): missing required input '%s'%s", spec.name, spec.path,
+                   input.key, input.default and " (a file: its default text is not used)" or "")
       end
     end
     local resolve = resolver(spec, given, call)

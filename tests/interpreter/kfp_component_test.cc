@@ -218,6 +218,19 @@ implementation:
   CHECK(step.outputs[1].path == "/out/frames.txt");
 }
 
+TEST_CASE("a file input's default is not passed as a path") {
+  const std::string spec =
+      "name: D\ninputs:\n- {name: Data, default: 'a,b'}\n- {name: Extra, default: x, optional: "
+      "true}\nimplementation:\n  container:\n    image: a\n    args: [{inputPath: Data}, "
+      "{inputPath: Extra}]\n";
+  CHECK(InlineError(spec) ==
+        "component 'D' (DIR/component.yaml): missing required input 'data' (a file: its default "
+        "text is not used)\n");
+  testing::TempDir dir("kfp_inline");
+  CHECK(Render(LoadInline(dir, spec, "{ data = src.outputs.f }").steps[1].args) ==
+        std::vector<std::string>{"<src.f>"});
+}
+
 TEST_CASE("specs ctp cannot run are refused with the file and line") {
   CHECK(InlineError("name: G\nimplementation:\n  graph: {tasks: {}}\n") ==
         "ctp.load_component: DIR/component.yaml:3: graph components (implementation.graph) are "
