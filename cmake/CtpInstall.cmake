@@ -18,3 +18,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/ctpConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/ctpConfig.cmake ${PROJECT_BINARY_DIR}/ctpConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ctp)
+# LuaLS annotations of the DSL, for editors (`workspace.library`).
+install(FILES ${PROJECT_SOURCE_DIR}/stdlib/luals/ctp.d.lua DESTINATION ${CMAKE_INSTALL_DATADIR}/ctp/lua)

@@ -10,6 +10,8 @@
 #include "ctp/diagnostic.h"
 #include "ctp/params.h"
 #include "ctp/step_registry.h"
+#include "kfp_component_spec.h"
+#include "lua_json.h"
 #include "lua_state.h"
 #include "lua_step_source.h"
 
@@ -133,20 +135,6 @@ int ParamOverride(lua_State* L) {
   return 1;
 }
 
-void PushJson(lua_State* L, const nlohmann::json& value) {
-  if (value.is_boolean()) lua_pushboolean(L, value.get<bool>());
-  else if (value.is_number_integer()) lua_pushinteger(L, value.get<int64_t>());
-  else if (value.is_number()) lua_pushnumber(L, value.get<double>());
-  else if (value.is_string()) lua_pushstring(L, value.get<std::string>().c_str());
-  else if (value.is_array()) {
-    lua_createtable(L, static_cast<int>(value.size()), 0);
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      PushJson(L, value[i]);
-      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-    }
-  } else lua_pushnil(L);
-}
-
 // parse_param(type, text) -> the value as Lua, or nil, "bad value"
 int ParseParam(lua_State* L) {
   static const std::map<std::string, ParamType> types = {
@@ -183,6 +171,32 @@ int LoadFile(lua_State* L) {
   return StateOf(L).LoadFile(path, 2);
 }
 
+// load_component(path) -> the component spec as a table | nil, "path:line: message"
+// (a relative path is relative to the script's folder, as for require).
+int LoadComponent(lua_State* L) {
+  std::string path = luaL_checkstring(L, 1);
+  if (path.empty() || path[0] != '/') path = StateOf(L).script_dir() + "/" + path;
+  nlohmann::json spec;
+  std::string problem;
+  try {
+    spec = ReadComponentSpec(path);
+  } catch (const Error& e) {
+    problem = FormatDiagnostic(e.diagnostics().front(), /*show_source=*/false);
+    problem.erase(problem.find_last_not_of('\n') + 1);
+    if (auto at = problem.find(": error: "); at != std::string::npos) problem.erase(at, 7);
+  } catch (const std::exception& e) {
+    problem = path + ": " + e.what();
+  }
+  if (!problem.empty()) {
+    lua_pushnil(L);
+    lua_pushstring(L, problem.c_str());
+    return 2;
+  }
+  PushJson(L, spec);
+  lua_pushstring(L, path.c_str());
+  return 2;
+}
+
 }  // namespace
 
 void PushNativeBindings(lua_State* L) {
@@ -191,7 +205,7 @@ void PushNativeBindings(lua_State* L) {
       {"step_schema", StepSchema},         {"function_source", FunctionSource},
       {"limit_exceeded", LimitExceeded},   {"load_file", LoadFile},
       {"main_chunk_line", MainChunkLine}, {"param_override", ParamOverride},
-      {"parse_param", ParseParam},
+      {"parse_param", ParseParam},         {"load_component", LoadComponent},
       {nullptr, nullptr},
   };
   luaL_newlib(L, functions);

@@ -45,4 +45,31 @@ nlohmann::json LuaToJson(lua_State* L, int index, EmptyTable empty) {
   return Convert(L, index, empty, 0);
 }
 
+void PushJson(lua_State* L, const nlohmann::json& value) {
+  luaL_checkstack(L, 3, "nested JSON");
+  if (value.is_boolean()) {
+    lua_pushboolean(L, value.get<bool>());
+  } else if (value.is_number_integer()) {
+    lua_pushinteger(L, value.get<int64_t>());
+  } else if (value.is_number()) {
+    lua_pushnumber(L, value.get<double>());
+  } else if (value.is_string()) {
+    lua_pushstring(L, value.get_ref<const std::string&>().c_str());
+  } else if (value.is_array()) {
+    lua_createtable(L, static_cast<int>(value.size()), 0);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      PushJson(L, value[i]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+  } else if (value.is_object()) {
+    lua_createtable(L, 0, static_cast<int>(value.size()));
+    for (const auto& [key, item] : value.items()) {
+      PushJson(L, item);
+      lua_setfield(L, -2, key.c_str());
+    }
+  } else {
+    lua_pushnil(L);
+  }
+}
+
 }  // namespace ctp::detail

@@ -15,4 +15,8 @@ enum class EmptyTable { kArray, kObject };
 /// std::runtime_error for tables nested more than 64 deep. Run inside a protected call.
 nlohmann::json LuaToJson(lua_State* L, int index, EmptyTable empty = EmptyTable::kArray);
 
+/// Pushes `value` as a Lua value: arrays as lists, objects as tables with string keys, null as
+/// nil. Run inside a protected call.
+void PushJson(lua_State* L, const nlohmann::json& value);
+
 }  // namespace ctp::detail

@@ -151,7 +151,8 @@ LuaState::LuaState(const LuaLimits& limits, const StepRegistry& registry, std::s
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, kNativeKey);
     lua_pop(L, 1);
-    for (const char* module : {"ctp", "ctp_check", "ctp_values"}) LoadEmbedded(module);
+    for (const char* module : {"ctp", "ctp_check", "ctp_values", "ctp_component"})
+      LoadEmbedded(module);
     // The sandbox: ctp_sandbox(native, script_dir) returns the scripts' environment.
     const char* source = EmbeddedLuaModule("ctp_sandbox");
     if (luaL_loadbuffer(L, source, std::strlen(source), "=[ctp]/ctp_sandbox") != LUA_OK)

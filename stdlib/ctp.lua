@@ -379,6 +379,20 @@ ctp.steps = setmetatable({}, {
   end,
 })
 
+-- KFP components ---------------------------------------------------------------------------
+
+local component = require "ctp_component"
+local component_step_fields = { "image", "working_dir" }
+for field in pairs(common_fields) do component_step_fields[#component_step_fields + 1] = field end
+table.sort(component_step_fields)
+
+--- A step factory from a KFP component spec (v1 component.yaml or v2 IR YAML), read relative to
+--- the script: `local train = ctp.load_component "components/train/component.yaml"`, then
+--- `train { data = prepare.outputs.data, epochs = params.epochs, retry = { limit = 2 } }`.
+function ctp.load_component(path)
+  return component.load(path, ctp.container, component_step_fields)
+end
+
 -- The pipeline -----------------------------------------------------------------------------
 
 local schedule_checker = check.record({
