@@ -3,12 +3,12 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set_target_properties(ctp PROPERTIES EXPORT_NAME ctp)
-install(TARGETS ctp ctp_model ctp_emit ctp_interpreter ctp_native ctp_kernels ctp_blas
+install(TARGETS ctp ctp_model ctp_emit ctp_interpreter ctp_native ctp_runner ctp_kernels ctp_blas
         EXPORT ctpTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS ctp_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(dir model emit interpreter kernels)
+foreach(dir model emit interpreter kernels runner)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(EXPORT ctpTargets NAMESPACE ctp:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ctp)

@@ -1,0 +1,79 @@
+// Runner overhead per step: a pipeline of N no-op container steps (`true`) run by RunPipeline,
+// against starting `true` N times with raw fork/exec. Both one step at a time (--jobs 1), so the
+// difference is what the runner adds per step (scheduling, run folders, logs, the SQLite
+// records, publishing outputs). Results: docs/benchmarks.md.
+#include <benchmark/benchmark.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "ctp/runner.h"
+
+namespace {
+
+constexpr int kSteps = 1000;
+
+ctp::Pipeline NoopPipeline(int steps, bool chain) {
+  ctp::Pipeline pipeline;
+  pipeline.name = "noop";
+  for (int i = 0; i < steps; ++i) {
+    ctp::Step step;
+    step.name = "s" + std::to_string(i);
+    step.kind = ctp::Step::Kind::kContainer;
+    step.image = "alpine";
+    step.command = {ctp::Template::Of("true")};
+    if (chain && i > 0) step.after = {"s" + std::to_string(i - 1)};
+    pipeline.steps.push_back(std::move(step));
+  }
+  return pipeline;
+}
+
+void BM_ForkExecTrue(benchmark::State& state) {
+  for (auto _ : state) {
+    for (int i = 0; i < kSteps; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        ::execl("/usr/bin/true", "true", static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kSteps);
+}
+
+void RunNoop(benchmark::State& state, bool chain, int jobs) {
+  const ctp::Pipeline pipeline = NoopPipeline(kSteps, chain);
+  const std::filesystem::path workdir =
+      std::filesystem::temp_directory_path() / ("ctp_runner_bench_" + std::to_string(::getpid()));
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::filesystem::remove_all(workdir);
+    state.ResumeTiming();
+    std::ostringstream out;
+    ctp::RunOptions options;
+    options.workdir = workdir;
+    options.jobs = jobs;
+    options.use_cache = false;
+    options.progress = ctp::ProgressStyle::kQuiet;
+    options.out = &out;
+    ctp::RunResult result = ctp::RunPipeline(pipeline, options);
+    if (result.status != "succeeded") state.SkipWithError("the run failed");
+  }
+  std::filesystem::remove_all(workdir);
+  state.SetItemsProcessed(state.iterations() * kSteps);
+}
+
+void BM_RunnerNoopSteps(benchmark::State& state) { RunNoop(state, false, 1); }
+void BM_RunnerNoopChain(benchmark::State& state) { RunNoop(state, true, 1); }
+void BM_RunnerNoopStepsAllCores(benchmark::State& state) { RunNoop(state, false, 0); }
+
+}  // namespace
+
+BENCHMARK(BM_ForkExecTrue)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_RunnerNoopSteps)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_RunnerNoopChain)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_RunnerNoopStepsAllCores)->Unit(benchmark::kMillisecond)->Iterations(3);

@@ -1,0 +1,105 @@
+// The run history: `<workdir>/ctp.db` (SQLite in WAL mode). Runs, their steps, the metrics steps
+// logged and the cache index. `ctp run` writes it; `ctp runs` and `ctp report` read it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace ctp {
+
+/// One run of a pipeline.
+struct RunRecord {
+  std::string id;
+  std::string pipeline;
+  std::string script;
+  std::map<std::string, std::string> params;  ///< parameter values as text
+  std::string status;                         ///< running | succeeded | failed | interrupted
+  double started_at = 0;                      ///< seconds since the epoch
+  double ended_at = 0;                        ///< 0 while running
+};
+
+/// One task of a run: a step, or one iteration of a looped step (`name[2]`).
+struct StepRecord {
+  std::string run_id;
+  std::string step;
+  std::string status;  ///< running | succeeded | failed | skipped | cached | omitted
+  int attempts = 0;
+  int exit_code = 0;
+  double duration = 0;  ///< seconds
+  bool cache_hit = false;
+  std::map<std::string, std::string> outputs;  ///< output name → value (artifacts: their path)
+  std::string fingerprint;
+  std::string message;  ///< why it failed or was skipped
+};
+
+/// A number a step logged: a native step's metric or an entry of a KFP metrics JSON file.
+struct MetricRecord {
+  std::string run_id;
+  std::string step;
+  std::string name;
+  double value = 0;
+  int index = -1;  ///< e.g. the epoch; -1 = a single value
+};
+
+/// What the cache remembers of a successful step.
+struct CacheEntry {
+  std::string run_id;
+  std::string step;
+  std::map<std::string, std::string> outputs;
+};
+
+/// The SQLite run store. Thread-safe: one connection behind a mutex.
+class RunStore {
+ public:
+  /// Opens (creating) the database at `path`. Throws std::runtime_error naming the file.
+  explicit RunStore(const std::filesystem::path& path);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+
+  /// Inserts or replaces a run.
+  void SaveRun(const RunRecord& run);
+  /// Inserts or replaces a step of a run.
+  void SaveStep(const StepRecord& step);
+  /// Adds a metric.
+  void AddMetric(const MetricRecord& metric);
+  /// Removes the metrics of one step of a run (before it runs again).
+  void ClearMetrics(const std::string& run_id, const std::string& step);
+  /// Remembers the outputs of a successful step under its fingerprint.
+  void SaveCacheEntry(const std::string& fingerprint, const CacheEntry& entry);
+  /// Marks every run still recorded as running as interrupted (its runner is gone).
+  void MarkRunningAsInterrupted();
+
+  /// Every run, newest first.
+  std::vector<RunRecord> Runs() const;
+  /// The run with this id.
+  std::optional<RunRecord> FindRun(const std::string& id) const;
+  /// The steps of a run, in the order they started.
+  std::vector<StepRecord> Steps(const std::string& run_id) const;
+  /// The metrics of a run, by step, name and index.
+  std::vector<MetricRecord> Metrics(const std::string& run_id) const;
+  /// The newest succeeded record of `step` in a run of `pipeline` other than `except_run`.
+  std::optional<StepRecord> LatestSucceededStep(const std::string& pipeline,
+                                                const std::string& step,
+                                                const std::string& except_run) const;
+  /// The cache entry for a fingerprint.
+  std::optional<CacheEntry> FindCacheEntry(const std::string& fingerprint) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::filesystem::path path_;
+  mutable std::mutex mutex_;
+};
+
+/// Reads a KFP metrics file (`{"metrics": [{"name": ..., "numberValue": ...}]}`); entries that are
+/// not numbers are ignored. Throws std::runtime_error naming the file when it is not such JSON.
+std::vector<std::pair<std::string, double>> ReadKfpMetrics(const std::filesystem::path& path);
+
+}  // namespace ctp

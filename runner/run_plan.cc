@@ -1,0 +1,110 @@
+#include "run_plan.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include "ctp/diagnostic.h"
+#include "ctp/process_launcher.h"
+
+namespace ctp::runner {
+namespace {
+
+std::vector<std::string> StepNames(const Pipeline& pipeline) {
+  std::vector<std::string> names;
+  for (const Step& step : pipeline.steps) names.push_back(step.name);
+  return names;
+}
+
+void CheckStepName(const Pipeline& pipeline, const std::string& option, const std::string& name) {
+  if (name.empty()) return;
+  for (const Step& step : pipeline.steps)
+    if (step.name == name) return;
+  throw std::invalid_argument(fmt::format("{} {}: pipeline '{}' has no step '{}'{}", option, name,
+                                          pipeline.name, name,
+                                          DidYouMean(name, StepNames(pipeline))));
+}
+
+void CheckVolumes(const Pipeline& pipeline, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const Volume& volume : pipeline.volumes) {
+    names.push_back(volume.claim.empty() ? volume.name : volume.claim);
+    if (!volume.claim.empty() && volume.claim != volume.name) names.push_back(volume.name);
+  }
+  for (const auto& [name, path] : options.volumes) {
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      throw std::invalid_argument(fmt::format(
+          "--volume {}={}: pipeline '{}' has no volume or claim '{}'{}", name, path.string(),
+          pipeline.name, name,
+          names.empty() ? std::string(" (it declares no volumes)") : DidYouMean(name, names)));
+    if (!std::filesystem::is_directory(path))
+      throw std::invalid_argument(
+          fmt::format("--volume {}={}: no such folder", name, path.string()));
+  }
+}
+
+void CheckStep(const Step& step, bool host_processes) {
+  if (step.kind == Step::Kind::kPipeline)
+    throw Error(
+        step.location,
+        fmt::format("step '{}' is a sub-pipeline; ctp run cannot run those yet", step.name));
+  if (step.kind != Step::Kind::kContainer) return;
+  if (step.command.empty())
+    throw Error(step.location,
+                fmt::format("container step '{}' has no command: ctp run runs it on this machine "
+                            "and cannot use the image's entrypoint (set command)",
+                            step.name));
+  const Template& program = step.command.front();
+  if (host_processes && program.IsLiteral() && FindProgram(program.Literal()).empty())
+    throw Error(step.location, fmt::format("container step '{}': command '{}' is not on PATH",
+                                           step.name, program.Literal()));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ParamValuesOf(const Pipeline& pipeline) {
+  std::map<std::string, std::string> values;
+  for (const Param& param : pipeline.params) {
+    if (!param.default_value)
+      throw std::invalid_argument(fmt::format(
+          "parameter '{}' has no value (give one with -p {}=VALUE)", param.name, param.name));
+    values[param.name] = *param.default_value;
+  }
+  return values;
+}
+
+void CheckRunnable(const Pipeline& pipeline, const RunOptions& options) {
+  CheckStepName(pipeline, "--only", options.only);
+  CheckStepName(pipeline, "--from", options.from);
+  if (!options.only.empty() && !options.from.empty())
+    throw std::invalid_argument("--only and --from cannot be used together");
+  if (options.jobs < 0) throw std::invalid_argument("--jobs must be at least 1");
+  CheckVolumes(pipeline, options);
+  const bool host_processes = options.launcher == nullptr;
+  for (const Step& step : pipeline.steps) CheckStep(step, host_processes);
+  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, host_processes);
+  ParamValuesOf(pipeline);
+}
+
+std::set<std::string> SelectSteps(const Pipeline& pipeline, const Dag& dag,
+                                  const RunOptions& options) {
+  std::set<std::string> selected;
+  if (!options.only.empty()) return {options.only};
+  if (options.from.empty()) {
+    for (const Step& step : pipeline.steps) selected.insert(step.name);
+    return selected;
+  }
+  std::vector<std::string> pending = {options.from};
+  while (!pending.empty()) {
+    std::string name = pending.back();
+    pending.pop_back();
+    if (!selected.insert(name).second) continue;
+    for (const std::string& next : dag.Downstream(name)) pending.push_back(next);
+  }
+  return selected;
+}
+
+}  // namespace ctp::runner

@@ -1,0 +1,258 @@
+#include "ctp/run_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace ctp {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, script TEXT NOT NULL, params TEXT NOT NULL,
+  status TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS steps (
+  run_id TEXT NOT NULL, step TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL, duration REAL NOT NULL, cache_hit INTEGER NOT NULL,
+  outputs TEXT NOT NULL, fingerprint TEXT NOT NULL, message TEXT NOT NULL,
+  seq INTEGER NOT NULL, PRIMARY KEY (run_id, step));
+CREATE TABLE IF NOT EXISTS metrics (
+  run_id TEXT NOT NULL, step TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL,
+  idx INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, step);
+CREATE TABLE IF NOT EXISTS cache (
+  fingerprint TEXT PRIMARY KEY, run_id TEXT NOT NULL, step TEXT NOT NULL, outputs TEXT NOT NULL);
+)sql";
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(fmt::format("run store: {}", sqlite3_errmsg(db)));
+  }
+  ~Statement() { sqlite3_finalize(statement_); }
+  Statement& Bind(int index, const std::string& text) {
+    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int index, double value) {
+    sqlite3_bind_double(statement_, index, value);
+    return *this;
+  }
+  Statement& Bind(int index, int value) {
+    sqlite3_bind_int(statement_, index, value);
+    return *this;
+  }
+  /// Steps once; true while there is a row.
+  bool Step() {
+    const int code = sqlite3_step(statement_);
+    if (code == SQLITE_ROW) return true;
+    if (code != SQLITE_DONE)
+      throw std::runtime_error(fmt::format("run store: {}", sqlite3_errmsg(db_)));
+    return false;
+  }
+  std::string Text(int column) const {
+    const unsigned char* text = sqlite3_column_text(statement_, column);
+    return text ? reinterpret_cast<const char*>(text) : "";
+  }
+  double Double(int column) const { return sqlite3_column_double(statement_, column); }
+  int Int(int column) const { return sqlite3_column_int(statement_, column); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+std::string ToJson(const std::map<std::string, std::string>& values) {
+  return nlohmann::json(values).dump();
+}
+
+std::map<std::string, std::string> FromJson(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  std::map<std::string, std::string> values;
+  if (json.is_object())
+    for (auto& [key, value] : json.items())
+      values[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  return values;
+}
+
+RunRecord ReadRun(const Statement& row) {
+  return {row.Text(0), row.Text(1),   row.Text(2),  FromJson(row.Text(3)),
+          row.Text(4), row.Double(5), row.Double(6)};
+}
+
+StepRecord ReadStep(const Statement& row) {
+  return {row.Text(0),   row.Text(1),     row.Text(2),           row.Int(3),  row.Int(4),
+          row.Double(5), row.Int(6) != 0, FromJson(row.Text(7)), row.Text(8), row.Text(9)};
+}
+
+}  // namespace
+
+RunStore::RunStore(const std::filesystem::path& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error(fmt::format("cannot open run store '{}': {}", path.string(), message));
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  char* error = nullptr;
+  const std::string setup =
+      std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") + kSchema;
+  if (sqlite3_exec(db_, setup.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    sqlite3_close(db_);
+    throw std::runtime_error(fmt::format("run store '{}': {}", path.string(), message));
+  }
+}
+
+RunStore::~RunStore() { sqlite3_close(db_); }
+
+void RunStore::SaveRun(const RunRecord& run) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .Bind(1, run.id)
+      .Bind(2, run.pipeline)
+      .Bind(3, run.script)
+      .Bind(4, ToJson(run.params))
+      .Bind(5, run.status)
+      .Bind(6, run.started_at)
+      .Bind(7, run.ended_at)
+      .Step();
+}
+
+void RunStore::SaveStep(const StepRecord& step) {
+  std::lock_guard lock(mutex_);
+  // Keep the original start order (seq) when a step is updated.
+  Statement(db_,
+            "INSERT INTO steps VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+            "(SELECT COUNT(*) FROM steps WHERE run_id = ?1)) "
+            "ON CONFLICT (run_id, step) DO UPDATE SET status = ?3, attempts = ?4, exit_code = ?5, "
+            "duration = ?6, cache_hit = ?7, outputs = ?8, fingerprint = ?9, message = ?10")
+      .Bind(1, step.run_id)
+      .Bind(2, step.step)
+      .Bind(3, step.status)
+      .Bind(4, step.attempts)
+      .Bind(5, step.exit_code)
+      .Bind(6, step.duration)
+      .Bind(7, step.cache_hit ? 1 : 0)
+      .Bind(8, ToJson(step.outputs))
+      .Bind(9, step.fingerprint)
+      .Bind(10, step.message)
+      .Step();
+}
+
+void RunStore::AddMetric(const MetricRecord& metric) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "INSERT INTO metrics VALUES (?, ?, ?, ?, ?)")
+      .Bind(1, metric.run_id)
+      .Bind(2, metric.step)
+      .Bind(3, metric.name)
+      .Bind(4, metric.value)
+      .Bind(5, metric.index)
+      .Step();
+}
+
+void RunStore::ClearMetrics(const std::string& run_id, const std::string& step) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "DELETE FROM metrics WHERE run_id = ? AND step = ?")
+      .Bind(1, run_id)
+      .Bind(2, step)
+      .Step();
+}
+
+void RunStore::SaveCacheEntry(const std::string& fingerprint, const CacheEntry& entry) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "INSERT OR REPLACE INTO cache VALUES (?, ?, ?, ?)")
+      .Bind(1, fingerprint)
+      .Bind(2, entry.run_id)
+      .Bind(3, entry.step)
+      .Bind(4, ToJson(entry.outputs))
+      .Step();
+}
+
+void RunStore::MarkRunningAsInterrupted() {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "UPDATE runs SET status = 'interrupted' WHERE status = 'running'").Step();
+  Statement(db_, "UPDATE steps SET status = 'interrupted' WHERE status = 'running'").Step();
+}
+
+std::vector<RunRecord> RunStore::Runs() const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT * FROM runs ORDER BY started_at DESC, id DESC");
+  std::vector<RunRecord> runs;
+  while (select.Step()) runs.push_back(ReadRun(select));
+  return runs;
+}
+
+std::optional<RunRecord> RunStore::FindRun(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT * FROM runs WHERE id = ?");
+  select.Bind(1, id);
+  if (!select.Step()) return std::nullopt;
+  return ReadRun(select);
+}
+
+std::vector<StepRecord> RunStore::Steps(const std::string& run_id) const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT * FROM steps WHERE run_id = ? ORDER BY seq");
+  select.Bind(1, run_id);
+  std::vector<StepRecord> steps;
+  while (select.Step()) steps.push_back(ReadStep(select));
+  return steps;
+}
+
+std::optional<StepRecord> RunStore::LatestSucceededStep(const std::string& pipeline,
+                                                        const std::string& step,
+                                                        const std::string& except_run) const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_,
+                   "SELECT steps.* FROM steps JOIN runs ON runs.id = steps.run_id "
+                   "WHERE runs.pipeline = ? AND steps.step = ? AND steps.status = 'succeeded' "
+                   "AND runs.id != ? ORDER BY runs.started_at DESC LIMIT 1");
+  select.Bind(1, pipeline).Bind(2, step).Bind(3, except_run);
+  if (!select.Step()) return std::nullopt;
+  return ReadStep(select);
+}
+
+std::vector<MetricRecord> RunStore::Metrics(const std::string& run_id) const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT * FROM metrics WHERE run_id = ? ORDER BY step, name, idx, rowid");
+  select.Bind(1, run_id);
+  std::vector<MetricRecord> metrics;
+  while (select.Step())
+    metrics.push_back(
+        {select.Text(0), select.Text(1), select.Text(2), select.Double(3), select.Int(4)});
+  return metrics;
+}
+
+std::optional<CacheEntry> RunStore::FindCacheEntry(const std::string& fingerprint) const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT run_id, step, outputs FROM cache WHERE fingerprint = ?");
+  select.Bind(1, fingerprint);
+  if (!select.Step()) return std::nullopt;
+  return CacheEntry{select.Text(0), select.Text(1), FromJson(select.Text(2))};
+}
+
+std::vector<std::pair<std::string, double>> ReadKfpMetrics(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("cannot read metrics file '{}'", path.string()));
+  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+  if (!json.is_object() || !json.contains("metrics") || !json["metrics"].is_array())
+    throw std::runtime_error(fmt::format(
+        "metrics file '{}' is not KFP metrics JSON ({{\"metrics\": [...]}})", path.string()));
+  std::vector<std::pair<std::string, double>> metrics;
+  for (const auto& entry : json["metrics"])
+    if (entry.is_object() && entry.contains("name") && entry["name"].is_string() &&
+        entry.contains("numberValue") && entry["numberValue"].is_number())
+      metrics.emplace_back(entry["name"].get<std::string>(), entry["numberValue"].get<double>());
+  return metrics;
+}
+
+}  // namespace ctp

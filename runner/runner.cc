@@ -1,0 +1,156 @@
+// RunPipeline: checks, the workdir lock, the run record, then the scheduler; and --dry-run's plan.
+#include "ctp/runner.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "ctp/dag.h"
+#include "ctp/process_launcher.h"
+#include "ctp/step_registry.h"
+#include "ctp/workspace.h"
+#include "run_plan.h"
+#include "scheduler.h"
+
+namespace ctp {
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+ProgressStyle DecideStyle(ProgressStyle style, std::ostream& out) {
+  if (style != ProgressStyle::kAuto) return style;
+  return &out == &std::cout && ::isatty(STDOUT_FILENO) ? ProgressStyle::kLive
+                                                       : ProgressStyle::kPlain;
+}
+
+// The records of the run to resume, by task. Throws when there is no such run.
+std::map<std::string, StepRecord> ResumedSteps(const RunStore& store, const std::string& run_id,
+                                               const Pipeline& pipeline) {
+  std::optional<RunRecord> run = store.FindRun(run_id);
+  if (!run) throw std::invalid_argument(fmt::format("--resume {}: no such run", run_id));
+  if (run->pipeline != pipeline.name)
+    throw std::invalid_argument(fmt::format("--resume {}: that run is of pipeline '{}', not '{}'",
+                                            run_id, run->pipeline, pipeline.name));
+  std::map<std::string, StepRecord> steps;
+  for (StepRecord& step : store.Steps(run_id)) steps[step.step] = std::move(step);
+  return steps;
+}
+
+std::string PlanValue(const Template& value, const runner::ValueScope& scope) {
+  return runner::ResolveTemplate(value, scope);
+}
+
+}  // namespace
+
+RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
+  runner::CheckRunnable(pipeline, options);
+  Dag dag = Dag::Build(pipeline);
+  std::ostream& out = options.out ? *options.out : std::cout;
+  if (options.dry_run) {
+    out << DescribePlan(pipeline, options);
+    return {"", "succeeded", {}};
+  }
+  runner::SecretSource secrets(options.secrets_file);
+  Workspace workspace(options.workdir.empty() ? DefaultWorkdir() : options.workdir);
+  WorkdirLock lock(workspace.root());
+  RunStore store(workspace.Database());
+  store.MarkRunningAsInterrupted();
+
+  runner::RunSetup setup;
+  setup.pipeline = &pipeline;
+  setup.dag = &dag;
+  setup.options = &options;
+  setup.params = runner::ParamValuesOf(pipeline);
+  setup.selected = runner::SelectSteps(pipeline, dag, options);
+  setup.workspace = &workspace;
+  setup.store = &store;
+  setup.secrets = &secrets;
+  std::unique_ptr<ProcessLauncher> posix;
+  if (!options.launcher) posix = MakePosixProcessLauncher();
+  setup.launcher = options.launcher ? options.launcher : posix.get();
+  setup.registry = options.registry ? options.registry : &StepRegistry::Default();
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  setup.jobs = options.jobs > 0 ? options.jobs : cores;
+  if (pipeline.parallelism > 0) setup.jobs = std::min(setup.jobs, pipeline.parallelism);
+
+  RunRecord run;
+  if (!options.resume.empty()) {
+    setup.resumed = ResumedSteps(store, options.resume, pipeline);
+    run = *store.FindRun(options.resume);
+    run.params = setup.params;
+    run.status = "running";
+    run.ended_at = 0;
+  } else {
+    run = {
+        NewRunId(pipeline.name), pipeline.name, options.script, setup.params, "running", Now(), 0};
+  }
+  setup.run_id = run.id;
+  std::filesystem::create_directories(workspace.RunDir(run.id));
+  store.SaveRun(run);
+
+  runner::ProgressView view(out, DecideStyle(options.progress, out), options.verbose);
+  setup.progress = &view;
+  out << fmt::format("run {} of pipeline '{}' in {}\n", run.id, pipeline.name,
+                     workspace.RunDir(run.id).string())
+      << std::flush;
+  run.status = runner::Schedule(setup);
+  run.ended_at = Now();
+  store.SaveRun(run);
+
+  RunResult result{run.id, run.status, store.Steps(run.id)};
+  view.Summary(run.id, run.status, result.steps);
+  return result;
+}
+
+std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
+  runner::CheckRunnable(pipeline, options);
+  Dag dag = Dag::Build(pipeline);
+  const std::set<std::string> selected = runner::SelectSteps(pipeline, dag, options);
+  const std::map<std::string, std::string> params = runner::ParamValuesOf(pipeline);
+  runner::ValueScope scope;
+  scope.params = &params;
+  scope.step_output = [](const Ref& ref) {
+    return fmt::format("{{{{{}.{}}}}}", ref.step, ref.name);
+  };
+  scope.output_path = [](const std::string& name) { return "{{outputs/" + name + "}}"; };
+  const nlohmann::json item = "{{item}}";
+  scope.item = &item;
+  scope.workflow_status = "{{status}}";
+  scope.workflow_name = "{{run}}";
+  std::string plan = fmt::format("plan of pipeline '{}' ({} step{}):\n", pipeline.name,
+                                 pipeline.steps.size(), pipeline.steps.size() == 1 ? "" : "s");
+  auto describe = [&](const Step& step, const std::string& note) {
+    std::vector<std::string> notes;
+    if (!note.empty()) notes.push_back(note);
+    if (!selected.count(step.name) && note.empty()) notes.push_back("reuses earlier outputs");
+    if (step.loop) notes.push_back("for each");
+    if (step.when) notes.push_back("when");
+    plan += fmt::format("  {} ({}){}\n", step.name, StepKindName(step.kind),
+                        notes.empty() ? "" : fmt::format(" [{}]", fmt::join(notes, ", ")));
+    std::string command;
+    if (step.kind == Step::Kind::kContainer) {
+      for (const Template& part : step.command) command += " " + PlanValue(part, scope);
+      for (const Template& part : step.args) command += " " + PlanValue(part, scope);
+      plan += "    $" + command + "\n";
+      for (const EnvVar& env : step.env)
+        plan += fmt::format("    env {}={}\n", env.name,
+                            env.secret
+                                ? fmt::format("<secret {}/{}>", env.secret->secret, env.secret->key)
+                            : env.vault ? fmt::format("<vault {}>", env.vault->key)
+                                        : PlanValue(env.value, scope));
+    } else {
+      for (const Input& input : step.inputs)
+        plan += fmt::format("    {} = {}\n", input.name, PlanValue(input.value, scope));
+    }
+  };
+  for (const std::string& name : dag.TopologicalOrder()) describe(*pipeline.FindStep(name), "");
+  if (pipeline.on_exit) describe(*pipeline.on_exit, "on exit");
+  return plan;
+}
+
+}  // namespace ctp

@@ -1,0 +1,374 @@
+#include "scheduler.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "worker_pool.h"
+
+namespace ctp::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+/// Where one step is in its life.
+struct StepState {
+  enum class Phase { kWaiting, kActive, kDone };
+  Phase phase = Phase::kWaiting;
+  std::string status;  // succeeded | failed | skipped | omitted
+  int tasks = 0, finished = 0, running = 0;
+  bool failed = false;
+  std::vector<std::map<std::string, std::string>> iteration_outputs;
+  StepRecord record;
+};
+
+/// A task waiting to run (again): at `not_before` after a failed attempt.
+struct Pending {
+  std::shared_ptr<Task> task;
+  Clock::time_point not_before;
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(const RunSetup& setup)
+      : setup_(setup), pipeline_(*setup.pipeline), pool_(setup.jobs) {
+    env_.run_id = setup.run_id;
+    env_.workspace = setup.workspace;
+    env_.store = setup.store;
+    env_.launcher = setup.launcher;
+    env_.registry = setup.registry;
+    env_.use_cache = setup.options->use_cache;
+    env_.cancelled = &cancelled_;
+    ProgressView* view = setup.progress;
+    env_.progress = [view](const std::string& task, const StepProgress& progress) {
+      view->Progress(task, progress);
+    };
+    for (const Step& step : pipeline_.steps) states_[step.name];
+    if (pipeline_.timeout_seconds)
+      deadline_ = Clock::now() + std::chrono::seconds(*pipeline_.timeout_seconds);
+  }
+
+  std::string Run() {
+    Drive();
+    const bool interrupted = Stopped();
+    std::string status = "succeeded";
+    for (const auto& [name, state] : states_)
+      if (state.status == "failed" || state.status == "omitted") status = "failed";
+    if (interrupted) return "interrupted";
+    if (pipeline_.on_exit) {
+      cancelled_ = false;
+      deadline_ = Clock::time_point::max();
+      workflow_status_ = status == "succeeded" ? "Succeeded" : "Failed";
+      states_[pipeline_.on_exit->name];
+      StartStep(*pipeline_.on_exit);
+      Drive();
+      if (states_[pipeline_.on_exit->name].status == "failed") status = "failed";
+    }
+    return Stopped() ? "interrupted" : status;
+  }
+
+ private:
+  bool Stopped() const { return setup_.options->stop && setup_.options->stop->load(); }
+
+  // Runs until no step can make progress.
+  void Drive() {
+    for (;;) {
+      if (Stopped() || Clock::now() >= deadline_) cancelled_ = true;
+      Promote();
+      Dispatch();
+      if (running_ == 0 && pending_.empty()) break;
+      std::unique_lock lock(mutex_);
+      done_.wait_for(lock, std::chrono::milliseconds(100), [this] { return !completed_.empty(); });
+      std::deque<std::pair<std::shared_ptr<Task>, TaskOutcome>> completed;
+      completed.swap(completed_);
+      lock.unlock();
+      for (auto& [task, outcome] : completed) Complete(task, outcome);
+      setup_.progress->Tick();
+    }
+  }
+
+  const Step& StepNamed(const std::string& name) const {
+    if (pipeline_.on_exit && pipeline_.on_exit->name == name) return *pipeline_.on_exit;
+    return *pipeline_.FindStep(name);
+  }
+
+  // Starts every waiting step whose dependencies are done.
+  void Promote() {
+    for (const std::string& name : setup_.dag->TopologicalOrder()) {
+      StepState& state = states_[name];
+      if (state.phase != StepState::Phase::kWaiting) continue;
+      std::string blocked_by;
+      bool ready = true;
+      for (const std::string& upstream : setup_.dag->Upstream(name)) {
+        const StepState& dependency = states_[upstream];
+        if (dependency.phase != StepState::Phase::kDone)
+          ready = false;
+        else if (dependency.status == "failed" || dependency.status == "omitted")
+          blocked_by = upstream;
+      }
+      if (!ready) continue;
+      const Step& step = StepNamed(name);
+      if (cancelled_) {
+        Settle(step, "omitted", Stopped() ? "the run was stopped" : "the pipeline timed out");
+      } else if (!blocked_by.empty()) {
+        Settle(step, "omitted", fmt::format("upstream step '{}' did not succeed", blocked_by));
+      } else if (std::string skipped = SkippedDataDependency(step); !skipped.empty()) {
+        Settle(step, "skipped", fmt::format("it reads outputs of skipped step '{}'", skipped));
+      } else if (!setup_.selected.count(name)) {
+        Reuse(step);
+      } else {
+        StartStep(step);
+      }
+    }
+  }
+
+  std::string SkippedDataDependency(const Step& step) {
+    for (const std::string& upstream : DataDependencies(step))
+      if (states_[upstream].status == "skipped") return upstream;
+    return {};
+  }
+
+  TaskInputs Inputs() const {
+    TaskInputs inputs;
+    inputs.pipeline = &pipeline_;
+    inputs.workspace = setup_.workspace;
+    inputs.registry = setup_.registry;
+    inputs.secrets = setup_.secrets;
+    inputs.run_id = setup_.run_id;
+    inputs.params = &setup_.params;
+    inputs.step_outputs = &outputs_;
+    inputs.volumes = &setup_.options->volumes;
+    inputs.workflow_status = workflow_status_;
+    return inputs;
+  }
+
+  // A step that --only/--from leaves out: its outputs come from its newest successful run.
+  void Reuse(const Step& step) {
+    std::optional<StepRecord> earlier =
+        setup_.store->LatestSucceededStep(pipeline_.name, step.name, setup_.run_id);
+    if (!earlier) {
+      Settle(step, "skipped", "not selected");
+      return;
+    }
+    outputs_[step.name] = earlier->outputs;
+    StepState& state = states_[step.name];
+    state.phase = StepState::Phase::kDone;
+    state.status = "succeeded";
+    state.record = *earlier;
+    state.record.run_id = setup_.run_id;
+    state.record.message = "outputs of run " + earlier->run_id;
+    setup_.store->SaveStep(state.record);
+    setup_.progress->Settled(step.name, "reused", state.record.message);
+  }
+
+  void Settle(const Step& step, const std::string& status, const std::string& message) {
+    StepState& state = states_[step.name];
+    state.phase = StepState::Phase::kDone;
+    state.status = status;
+    state.record = {setup_.run_id, step.name, status, 0, 0, 0, false, {}, {}, message};
+    setup_.store->SaveStep(state.record);
+    setup_.progress->Settled(step.name, status, message);
+  }
+
+  void StartStep(const Step& step) {
+    StepState& state = states_[step.name];
+    state.phase = StepState::Phase::kActive;
+    const TaskInputs inputs = Inputs();
+    try {
+      if (step.when) {
+        ValueScope scope = MakeScope(inputs, nullptr);
+        if (!EvaluateCondition(*step.when, scope)) {
+          Settle(step, "skipped", "its condition is false");
+          return;
+        }
+      }
+      std::vector<std::shared_ptr<Task>> tasks;
+      if (step.loop) {
+        ValueScope scope = MakeScope(inputs, nullptr);
+        std::vector<nlohmann::json> items = LoopItems(step, scope);
+        for (std::size_t i = 0; i < items.size(); ++i)
+          tasks.push_back(
+              std::make_shared<Task>(BuildTask(step, inputs, static_cast<int>(i), items[i])));
+        state.iteration_outputs.resize(items.size());
+      } else {
+        tasks.push_back(std::make_shared<Task>(BuildTask(step, inputs, -1, nullptr)));
+      }
+      state.tasks = static_cast<int>(tasks.size());
+      if (tasks.empty()) {
+        FinishStep(step);
+        return;
+      }
+      for (auto& task : tasks)
+        if (!Resume(*task)) pending_.push_back({task, Clock::now()});
+    } catch (const std::exception& e) {
+      Settle(step, "failed", e.what());
+    }
+  }
+
+  // Keeps a task that succeeded in the resumed run with the same fingerprint.
+  bool Resume(Task& task) {
+    auto found = setup_.resumed.find(task.name);
+    if (found == setup_.resumed.end()) return false;
+    const StepRecord& record = found->second;
+    if (record.status != "succeeded" || record.fingerprint != task.fingerprint ||
+        !fs::is_directory(task.dir / "outputs"))
+      return false;
+    TaskOutcome outcome;
+    outcome.succeeded = true;
+    outcome.cache_hit = record.cache_hit;
+    outcome.duration = record.duration;
+    outcome.outputs = ReadOutputs(*task.step, task.dir / "outputs");
+    task.attempts = record.attempts;
+    setup_.progress->Settled(task.name, "kept", "succeeded in the resumed run");
+    Record(task, outcome);
+    return true;
+  }
+
+  int RunningOf(const Step& step) { return states_[step.name].running; }
+
+  void Dispatch() {
+    const auto now = Clock::now();
+    for (auto it = pending_.begin(); it != pending_.end() && running_ < setup_.jobs;) {
+      const Step& step = *it->task->step;
+      const int limit = step.loop ? step.loop->parallelism : 0;
+      if (it->not_before > now || (limit > 0 && RunningOf(step) >= limit)) {
+        ++it;
+        continue;
+      }
+      std::shared_ptr<Task> task = it->task;
+      it = pending_.erase(it);
+      if (cancelled_) {
+        TaskOutcome outcome;
+        outcome.message = Stopped() ? "the run was stopped" : "the pipeline timed out";
+        Complete(task, outcome);
+        continue;
+      }
+      ++running_;
+      ++states_[step.name].running;
+      ++task->attempts;
+      StepRecord running{setup_.run_id,     task->name, "running", task->attempts, 0, 0, false, {},
+                         task->fingerprint, {}};
+      setup_.store->SaveStep(running);
+      setup_.progress->Started(task->name, task->dir / "log.txt");
+      pool_.Submit([this, task] {
+        TaskOutcome outcome = ExecuteTask(*task, env_);
+        std::lock_guard lock(mutex_);
+        completed_.emplace_back(task, std::move(outcome));
+        done_.notify_one();
+      });
+    }
+  }
+
+  std::optional<Retry> RetryOf(const Step& step) const {
+    if (step.retry) return step.retry;
+    return pipeline_.retry;
+  }
+
+  void Complete(const std::shared_ptr<Task>& task, const TaskOutcome& outcome) {
+    const Step& step = *task->step;
+    if (task->attempts > 0) {
+      --running_;
+      --states_[step.name].running;
+    }
+    const std::optional<Retry> retry = RetryOf(step);
+    if (!outcome.succeeded && retry && task->attempts <= retry->limit && !cancelled_) {
+      double delay = static_cast<double>(retry->backoff_seconds) *
+                     std::pow(retry->backoff_factor, task->attempts - 1);
+      if (retry->backoff_max_seconds > 0)
+        delay = std::min(delay, static_cast<double>(retry->backoff_max_seconds));
+      setup_.progress->Finished(task->name, "retrying", outcome.duration, false,
+                                fmt::format("{} (attempt {} of {}, next in {}s)", outcome.message,
+                                            task->attempts, retry->limit + 1, delay));
+      pending_.push_back(
+          {task, Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(delay * 1000))});
+      return;
+    }
+    setup_.progress->Finished(task->name, outcome.succeeded ? "succeeded" : "failed",
+                              outcome.duration, outcome.cache_hit, outcome.message);
+    Record(*task, outcome);
+  }
+
+  void Record(const Task& task, const TaskOutcome& outcome) {
+    const Step& step = *task.step;
+    StepRecord record{
+        setup_.run_id,     task.name,         outcome.succeeded ? "succeeded" : "failed",
+        task.attempts,     outcome.exit_code, outcome.duration,
+        outcome.cache_hit, outcome.outputs,   task.fingerprint,
+        outcome.message};
+    setup_.store->SaveStep(record);
+    if (outcome.succeeded && task.cacheable && !outcome.cache_hit)
+      setup_.store->SaveCacheEntry(task.fingerprint, {setup_.run_id, task.name, outcome.outputs});
+    StepState& state = states_[step.name];
+    state.failed = state.failed || !outcome.succeeded;
+    if (task.index >= 0)
+      state.iteration_outputs[task.index] = outcome.outputs;
+    else
+      state.record = record;
+    if (++state.finished == state.tasks) FinishStep(step);
+  }
+
+  // All tasks of a step are done: its status, and for loops the outputs as JSON lists.
+  void FinishStep(const Step& step) {
+    StepState& state = states_[step.name];
+    state.phase = StepState::Phase::kDone;
+    state.status = state.failed ? "failed" : "succeeded";
+    if (!step.loop) {
+      outputs_[step.name] = state.record.outputs;
+      return;
+    }
+    std::map<std::string, std::string> lists;
+    for (const Output& output : step.outputs) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& iteration : state.iteration_outputs) {
+        auto found = iteration.find(output.name);
+        if (found == iteration.end()) continue;
+        nlohmann::json value = nlohmann::json::parse(found->second, nullptr, false);
+        list.push_back(value.is_discarded() || output.kind != ValueKind::kParameter
+                           ? nlohmann::json(found->second)
+                           : value);
+      }
+      lists[output.name] = list.dump();
+    }
+    outputs_[step.name] = lists;
+    state.record = {setup_.run_id,
+                    step.name,
+                    state.status,
+                    1,
+                    0,
+                    0,
+                    false,
+                    lists,
+                    {},
+                    state.failed ? "an iteration failed" : ""};
+    setup_.store->SaveStep(state.record);
+  }
+
+  const RunSetup& setup_;
+  const Pipeline& pipeline_;
+  ExecutionEnv env_;
+  std::atomic<bool> cancelled_ = false;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  std::string workflow_status_ = "Running";
+  std::map<std::string, StepState> states_;
+  std::map<std::string, std::map<std::string, std::string>> outputs_;
+  std::deque<Pending> pending_;
+  int running_ = 0;
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::deque<std::pair<std::shared_ptr<Task>, TaskOutcome>> completed_;
+  WorkerPool pool_;  // last: its threads stop before the state they use goes
+};
+
+}  // namespace
+
+std::string Schedule(const RunSetup& setup) {
+  Scheduler scheduler(setup);
+  return scheduler.Run();
+}
+
+}  // namespace ctp::runner

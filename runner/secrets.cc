@@ -1,0 +1,98 @@
+#include "secrets.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <cstdlib>
+
+#include "ctp/diagnostic.h"
+
+namespace ctp::runner {
+namespace {
+
+std::string EnvWord(const std::string& text) {
+  std::string word;
+  for (unsigned char c : text) word += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+  return word;
+}
+
+std::optional<std::string> Env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (!value) return std::nullopt;
+  return std::string(value);
+}
+
+std::optional<std::string> Lookup(
+    const std::map<std::string, std::map<std::string, std::string>>& table,
+    const std::string& group, const std::string& key) {
+  auto found = table.find(group);
+  if (found == table.end()) return std::nullopt;
+  auto value = found->second.find(key);
+  if (value == found->second.end()) return std::nullopt;
+  return value->second;
+}
+
+void ReadGroup(const YAML::Node& node, const std::string& file, const std::string& group,
+               std::map<std::string, std::string>& into) {
+  if (!node.IsMap())
+    throw Error(SourceLocation{file, node.Mark().line + 1},
+                fmt::format("'{}' must map keys to values", group));
+  for (const auto& entry : node) {
+    if (!entry.second.IsScalar())
+      throw Error(
+          SourceLocation{file, entry.second.Mark().line + 1},
+          fmt::format("'{}.{}' must be a single value", group, entry.first.as<std::string>()));
+    into[entry.first.as<std::string>()] = entry.second.as<std::string>();
+  }
+}
+
+}  // namespace
+
+SecretSource::SecretSource(const std::filesystem::path& file) {
+  if (file.empty()) return;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    throw Error(SourceLocation{file.string(), 0}, "cannot read the secrets file");
+  } catch (const YAML::Exception& e) {
+    throw Error(SourceLocation{file.string(), e.mark.line + 1}, e.msg);
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap())
+    throw Error(SourceLocation{file.string(), 1},
+                "a secrets file maps secret names to {key: value} (and 'vault' to paths)");
+  for (const auto& entry : root) {
+    const std::string name = entry.first.as<std::string>();
+    if (name == "vault") {
+      if (!entry.second.IsMap())
+        throw Error(SourceLocation{file.string(), entry.second.Mark().line + 1},
+                    "'vault' must map Vault paths to {key: value}");
+      for (const auto& path : entry.second)
+        ReadGroup(path.second, file.string(), "vault." + path.first.as<std::string>(),
+                  vault_[path.first.as<std::string>()]);
+      continue;
+    }
+    ReadGroup(entry.second, file.string(), name, secrets_[name]);
+  }
+}
+
+std::optional<std::string> SecretSource::Secret(const SecretKeyRef& ref) const {
+  if (auto value = Env(SecretEnvName(ref))) return value;
+  return Lookup(secrets_, ref.secret, ref.key);
+}
+
+std::optional<std::string> SecretSource::Vault(const VaultRef& ref,
+                                               const std::string& default_path) const {
+  if (auto value = Env(VaultEnvName(ref))) return value;
+  return Lookup(vault_, ref.path.empty() ? default_path : ref.path, ref.key);
+}
+
+std::string SecretEnvName(const SecretKeyRef& ref) {
+  return "CTP_SECRET_" + EnvWord(ref.secret) + "_" + EnvWord(ref.key);
+}
+
+std::string VaultEnvName(const VaultRef& ref) { return "CTP_VAULT_" + EnvWord(ref.key); }
+
+}  // namespace ctp::runner

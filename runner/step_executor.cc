@@ -1,0 +1,223 @@
+#include "step_executor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "ctp/atomic_file.h"
+#include "ctp/lua_step.h"
+#include "ctp/process_launcher.h"
+
+namespace ctp::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+fs::path LogFile(const Task& task) { return task.dir / "log.txt"; }
+
+void AppendLog(const Task& task, const std::string& text) {
+  std::ofstream log(LogFile(task), std::ios::app);
+  log << text;
+}
+
+// Fails with `message` unless every declared output exists in the staging folder.
+std::string MissingOutput(const Task& task) {
+  for (const Output& output : task.step->outputs) {
+    const fs::path path = StagingOutputs(task) / output.name;
+    if (!fs::exists(path))
+      return fmt::format("step '{}' did not write its output '{}' (expected at {})", task.name,
+                         output.name, path.string());
+  }
+  return {};
+}
+
+TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
+  TaskOutcome outcome;
+  ProcessSpec spec;
+  spec.argv = task.argv;
+  spec.env = task.env;
+  spec.working_dir = task.working_dir.empty() ? task.dir : task.working_dir;
+  spec.log_file = LogFile(task);
+  spec.timeout = task.timeout;
+  ProcessResult result = env.launcher->Run(spec, *env.cancelled);
+  outcome.exit_code = result.exit_code;
+  outcome.timed_out = result.timed_out;
+  if (!result.error.empty()) {
+    outcome.message = result.error;
+    AppendLog(task, "ctp: " + result.error + "\n");
+  } else if (result.timed_out) {
+    outcome.message = fmt::format("timed out after {}s", task.timeout->count() / 1000.0);
+  } else if (result.cancelled) {
+    outcome.message = "stopped";
+  } else if (result.exit_code != 0) {
+    outcome.message = fmt::format("exited with code {}", result.exit_code);
+  } else {
+    outcome.succeeded = true;
+  }
+  return outcome;
+}
+
+TaskOutcome RunLua(const Task& task) {
+  TaskOutcome outcome;
+  std::map<std::string, std::string> values =
+      RunLuaStep(task.step->lua_source, task.inputs, task.step->location.file + ":" + task.name);
+  for (const Output& output : task.step->outputs) {
+    auto found = values.find(output.name);
+    if (found == values.end()) {
+      outcome.message = fmt::format("Lua step '{}' returned no value for its output '{}'",
+                                    task.name, output.name);
+      outcome.exit_code = 1;
+      return outcome;
+    }
+    WriteFileAtomically(StagingOutputs(task) / output.name, found->second);
+  }
+  AppendLog(task,
+            fmt::format("returned {} output{}\n", values.size(), values.size() == 1 ? "" : "s"));
+  outcome.succeeded = true;
+  return outcome;
+}
+
+TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
+  TaskOutcome outcome;
+  const NativeStep* native = env.registry->Find(task.step->native);
+  if (!native) {
+    outcome.message = fmt::format("no native step '{}' is registered", task.step->native);
+    outcome.exit_code = 1;
+    return outcome;
+  }
+  std::ofstream log(LogFile(task), std::ios::app);
+  StepContext context;
+  context.args = task.inputs;
+  for (const NativeArg& arg : native->args)
+    if (!context.args.count(arg.name) && arg.default_value)
+      context.args[arg.name] = *arg.default_value;
+  context.output_dir = StagingOutputs(task);
+  context.log = &log;
+  const std::string name = task.name;
+  context.progress = [&env, name](const StepProgress& progress) {
+    if (env.progress) env.progress(name, progress);
+  };
+  const std::string run_id = env.run_id;
+  RunStore* store = env.store;
+  context.metric = [store, run_id, name](const std::string& metric, double value, int index) {
+    store->AddMetric({run_id, name, metric, value, index});
+  };
+  context.cancelled = env.cancelled;
+  native->run(context);
+  outcome.succeeded = true;
+  return outcome;
+}
+
+bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
+  if (!task.cacheable || !env.use_cache) return false;
+  std::optional<CacheEntry> entry = env.store->FindCacheEntry(task.fingerprint);
+  if (!entry) return false;
+  const fs::path source = env.workspace->TaskDir(entry->run_id, entry->step) / "outputs";
+  std::error_code error;
+  if (!fs::is_directory(source, error)) return false;
+  fs::copy(source, StagingOutputs(task), fs::copy_options::recursive, error);
+  if (error || !MissingOutput(task).empty()) return false;
+  AppendLog(task,
+            fmt::format("ctp: cache hit: outputs of {} in run {}\n", entry->step, entry->run_id));
+  return true;
+}
+
+void Publish(const Task& task) {
+  const fs::path published = task.dir / "outputs";
+  fs::remove_all(published);
+  fs::rename(StagingOutputs(task), published);
+  fs::remove_all(task.dir / ".staging");
+}
+
+// Metrics outputs (KFP metrics JSON) go into the run store; so do parameter outputs that hold
+// such JSON (Lua steps return it as text).
+void RecordMetrics(const Task& task, const ExecutionEnv& env, const fs::path& outputs_dir) {
+  for (const Output& output : task.step->outputs) {
+    if (output.kind == ValueKind::kArtifact) continue;
+    const fs::path path = outputs_dir / output.name;
+    if (fs::is_directory(path)) continue;
+    try {
+      for (const auto& [name, value] : ReadKfpMetrics(path))
+        env.store->AddMetric({env.run_id, task.name, name, value, -1});
+    } catch (const std::exception&) {
+      if (output.kind == ValueKind::kMetrics) throw;
+    }
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ReadOutputs(const Step& step, const fs::path& outputs_dir) {
+  std::map<std::string, std::string> values;
+  for (const Output& output : step.outputs) {
+    const fs::path path = outputs_dir / output.name;
+    if (output.kind != ValueKind::kParameter) {
+      values[output.name] = fs::absolute(path).lexically_normal().string();
+      continue;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string value = text.str();
+    if (!value.empty() && value.back() == '\n') value.pop_back();
+    values[output.name] = value;
+  }
+  return values;
+}
+
+TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
+  const auto start = Clock::now();
+  TaskOutcome outcome;
+  try {
+    fs::create_directories(task.dir);
+    fs::remove_all(task.dir / ".staging");
+    fs::create_directories(StagingOutputs(task));
+    if (task.attempts <= 1)
+      std::ofstream(LogFile(task), std::ios::trunc);
+    else
+      AppendLog(task, fmt::format("ctp: attempt {}\n", task.attempts));
+    env.store->ClearMetrics(env.run_id, task.name);
+    if (ServeFromCache(task, env)) {
+      outcome.succeeded = true;
+      outcome.cache_hit = true;
+    } else {
+      switch (task.step->kind) {
+        case Step::Kind::kContainer:
+          outcome = RunContainer(task, env);
+          break;
+        case Step::Kind::kLua:
+          outcome = RunLua(task);
+          break;
+        case Step::Kind::kNative:
+          outcome = RunNative(task, env);
+          break;
+        case Step::Kind::kPipeline:
+          outcome.message = "sub-pipeline steps cannot run locally yet";
+          break;
+      }
+    }
+    if (outcome.succeeded) {
+      if (std::string missing = MissingOutput(task); !missing.empty()) {
+        outcome.succeeded = false;
+        outcome.message = missing;
+      }
+    }
+    if (outcome.succeeded) {
+      Publish(task);
+      outcome.outputs = ReadOutputs(*task.step, task.dir / "outputs");
+      RecordMetrics(task, env, task.dir / "outputs");
+    }
+  } catch (const std::exception& e) {
+    outcome.succeeded = false;
+    outcome.message = e.what();
+    if (outcome.exit_code == 0) outcome.exit_code = 1;
+    AppendLog(task, fmt::format("ctp: {}\n", e.what()));
+  }
+  outcome.duration = std::chrono::duration<double>(Clock::now() - start).count();
+  return outcome;
+}
+
+}  // namespace ctp::runner

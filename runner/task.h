@@ -1,0 +1,49 @@
+// A task: one step, or one iteration of a looped step, with every value resolved for this run.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctp/pipeline.h"
+
+namespace ctp::runner {
+
+/// What a worker needs to run one task; filled by the scheduler, read by the executor.
+struct Task {
+  std::string name;  ///< `step`, or `step[i]` for loop iteration i
+  const Step* step = nullptr;
+  int index = -1;                             ///< the loop iteration, -1 outside loops
+  nlohmann::json item;                        ///< the loop item
+  std::filesystem::path dir;                  ///< `<run>/<step>` (iterations: `<run>/<step>/<i>`)
+  std::vector<std::string> argv;              ///< container steps
+  std::map<std::string, std::string> env;     ///< container steps (secrets included)
+  std::filesystem::path working_dir;          ///< container steps; empty = the task folder
+  std::map<std::string, std::string> inputs;  ///< Lua and native steps
+  std::optional<std::chrono::milliseconds> timeout;
+  std::string fingerprint;  ///< of the resolved spec and input contents
+  bool cacheable = false;   ///< may be served from, and saved to, the cache
+  int attempts = 0;         ///< attempts started so far
+};
+
+/// How one attempt of a task ended.
+struct TaskOutcome {
+  bool succeeded = false;
+  bool cache_hit = false;
+  bool timed_out = false;
+  int exit_code = 0;
+  std::string message;                         ///< why it failed
+  std::map<std::string, std::string> outputs;  ///< published output values (artifacts: paths)
+  double duration = 0;                         ///< seconds
+};
+
+/// `<task dir>/.staging/outputs`: where a running task writes; renamed to `outputs/` when done.
+inline std::filesystem::path StagingOutputs(const Task& task) {
+  return task.dir / ".staging" / "outputs";
+}
+
+}  // namespace ctp::runner

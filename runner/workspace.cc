@@ -1,0 +1,74 @@
+#include "ctp/workspace.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace ctp {
+
+std::filesystem::path DefaultWorkdir() {
+  const char* env = std::getenv("CTP_WORKDIR");
+  if (env && *env) return env;
+  return ".ctp";
+}
+
+WorkdirLock::WorkdirLock(const std::filesystem::path& workdir) {
+  std::error_code error;
+  std::filesystem::create_directories(workdir, error);
+  if (error)
+    throw std::runtime_error(
+        fmt::format("cannot create workdir '{}': {}", workdir.string(), error.message()));
+  const std::filesystem::path lock = workdir / "lock";
+  fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw std::runtime_error(
+        fmt::format("cannot open '{}': {}", lock.string(), std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    std::ifstream holder(lock);
+    std::string pid;
+    std::getline(holder, pid);
+    ::close(fd_);
+    fd_ = -1;
+    throw std::runtime_error(fmt::format(
+        "workdir '{}' is in use by another ctp run{}; wait for it to finish or use another "
+        "--workdir",
+        workdir.string(), pid.empty() ? "" : " (pid " + pid + ")"));
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+    // The pid is only a courtesy for the message above.
+  }
+}
+
+WorkdirLock::~WorkdirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+std::filesystem::path Workspace::TaskDir(const std::string& run_id, const std::string& task) const {
+  const std::size_t bracket = task.find('[');
+  if (bracket == std::string::npos) return RunDir(run_id) / task;
+  return RunDir(run_id) / task.substr(0, bracket) /
+         task.substr(bracket + 1, task.size() - bracket - 2);
+}
+
+std::string NewRunId(const std::string& pipeline) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  std::random_device random;
+  return fmt::format("{}-{}-{:04x}", pipeline, stamp, random() & 0xffff);
+}
+
+}  // namespace ctp

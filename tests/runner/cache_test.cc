@@ -1,0 +1,207 @@
+// Caching by fingerprint, the workdir lock, secrets, volumes and the fake process launcher.
+#include <doctest/doctest.h>
+
+#include <mutex>
+
+#include "ctp/process_launcher.h"
+#include "ctp/run_store.h"
+#include "ctp/workspace.h"
+#include "runner_support.h"
+
+namespace ctp::testing {
+namespace {
+
+const char* kCached = R"(
+local ctp = require "ctp"
+local p = ctp.params { dir = ctp.string {}, n = ctp.int { default = 1 } }
+local make = ctp.container { name = "make", image = "x", command = { "sh", "-c",
+  "echo run >> " .. p.dir .. "/make_runs; echo " .. p.n .. " > " .. ctp.output_path "n" }, outputs = { "n" } }
+local use = ctp.container { name = "use", image = "x", command = { "sh", "-c",
+  "echo run >> " .. p.dir .. "/use_runs; echo " .. make.outputs.n .. " > " .. ctp.output_path "m" }, outputs = { "m" } }
+local always = ctp.container { name = "always", image = "x", cache = false, command = { "true" } }
+return ctp.pipeline { name = "cached", params = p, steps = { make, use, always } }
+)";
+
+TEST_CASE("an unchanged step is a cache hit; a changed input, --no-cache or cache = false is not") {
+  ScratchDir dir;
+  const std::string d = "dir=" + dir.path().string();
+  const auto work = dir.path() / "work";
+  Ran first = RunIn(Script(kCached, {d}), work);
+  REQUIRE(first.result.status == "succeeded");
+  CHECK_FALSE(first.Step("make").cache_hit);
+
+  Ran second = RunIn(Script(kCached, {d}), work);
+  REQUIRE(second.result.status == "succeeded");
+  CHECK(second.Step("make").cache_hit);
+  CHECK(second.Step("use").cache_hit);
+  CHECK_FALSE(second.Step("always").cache_hit);
+  CHECK(second.Step("use").outputs.at("m") == "1");
+  CHECK(FileText(dir.path() / "make_runs") == "run\n");
+  // The hit's outputs are a copy in the new run's folder.
+  CHECK(FileText(work / "runs" / second.result.run_id / "make/outputs/n") == "1\n");
+
+  Ran changed = RunIn(Script(kCached, {d, "n=2"}), work);
+  CHECK_FALSE(changed.Step("make").cache_hit);
+  CHECK_FALSE(changed.Step("use").cache_hit);
+  CHECK(changed.Step("use").outputs.at("m") == "2");
+
+  Ran bypass = RunIn(Script(kCached, {d}), work, [](RunOptions& o) { o.use_cache = false; });
+  CHECK_FALSE(bypass.Step("make").cache_hit);
+  CHECK(FileText(dir.path() / "make_runs") == "run\nrun\nrun\n");
+}
+
+TEST_CASE("a second runner on the same workdir is refused while the first holds it") {
+  ScratchDir dir;
+  WorkdirLock held(dir.path());
+  CHECK_THROWS_WITH_AS(
+      RunIn(Script(kCached, {"dir=" + dir.path().string()}), dir.path()),
+      ("workdir '" + dir.path().string() + "' is in use by another ctp run (pid " +
+       std::to_string(::getpid()) + "); wait for it to finish or use another --workdir")
+          .c_str(),
+      std::runtime_error);
+}
+
+const char* kSecrets = R"(
+local ctp = require "ctp"
+local check = ctp.container { name = "check", image = "x",
+  command = { "sh", "-c", '[ "$TOKEN" = "s3cret-token" ] && [ "$HOOK" = "https://hook" ] && echo ok > ' .. ctp.output_path "ok" },
+  env = { TOKEN = ctp.secret { name = "hub", key = "token" }, HOOK = ctp.vault { key = "slack-webhook" } },
+  outputs = { "ok" } }
+return ctp.pipeline { name = "secrets", steps = { check }, vault_path = "secret/data/ctp" }
+)";
+
+TEST_CASE("secrets come from the secrets file and are never printed or recorded") {
+  ScratchDir dir;
+  {
+    std::ofstream file(dir / "secrets.yaml");
+    file << "hub:\n  token: s3cret-token\nvault:\n  secret/data/ctp:\n    slack-webhook: "
+            "https://hook\n";
+  }
+  Ran ran = RunIn(Script(kSecrets), dir.path() / "work", [&](RunOptions& o) {
+    o.secrets_file = dir / "secrets.yaml";
+    o.verbose = true;
+  });
+  CHECK(ran.result.status == "succeeded");
+  CHECK(ran.Step("check").outputs.at("ok") == "ok");
+  CHECK(ran.out.find("s3cret") == std::string::npos);
+  std::string database =
+      FileText(dir.path() / "work/ctp.db") + FileText(dir.path() / "work/ctp.db-wal");
+  CHECK(database.find("s3cret") == std::string::npos);
+
+  std::ostringstream plan;
+  RunOptions options;
+  options.dry_run = true;
+  options.out = &plan;
+  RunPipeline(Script(kSecrets), options);
+  CHECK(plan.str() ==
+        "plan of pipeline 'secrets' (1 step):\n"
+        "  check (container)\n"
+        "    $ sh -c [ \"$TOKEN\" = \"s3cret-token\" ] && [ \"$HOOK\" = \"https://hook\" ] && echo "
+        "ok > "
+        "{{outputs/ok}}\n"
+        "    env HOOK=<vault slack-webhook>\n"
+        "    env TOKEN=<secret hub/token>\n");
+}
+
+const char* kVolume = R"(
+local ctp = require "ctp"
+local data = ctp.volume { name = "data", claim = "nfs-data" }
+local write = ctp.container { name = "write", image = "x", mounts = { data:mount("/data") },
+  command = { "sh", "-c", "echo hi > /data/file" } }
+return ctp.pipeline { name = "volume", steps = { write } }
+)";
+
+TEST_CASE("volumes map their mount paths to local folders") {
+  ScratchDir dir;
+  SUBCASE("default folder in the workdir") {
+    Ran ran = RunIn(Script(kVolume), dir.path());
+    CHECK(ran.result.status == "succeeded");
+    CHECK(FileText(dir.path() / "volumes/nfs-data/file") == "hi\n");
+  }
+  SUBCASE("--volume") {
+    std::filesystem::create_directories(dir.path() / "mine");
+    Ran ran = RunIn(Script(kVolume), dir.path() / "work",
+                    [&](RunOptions& o) { o.volumes["nfs-data"] = dir.path() / "mine"; });
+    CHECK(ran.result.status == "succeeded");
+    CHECK(FileText(dir.path() / "mine/file") == "hi\n");
+  }
+}
+
+// Records what it was asked to run and succeeds without starting anything.
+class FakeLauncher : public ProcessLauncher {
+ public:
+  ProcessResult Run(const ProcessSpec& spec, const std::atomic<bool>&) override {
+    std::lock_guard lock(mutex_);
+    specs.push_back(spec);
+    ProcessResult result;
+    result.exit_code = spec.argv.back() == "fail" ? 2 : 0;
+    return result;
+  }
+  std::vector<ProcessSpec> specs;
+
+ private:
+  std::mutex mutex_;
+};
+
+const char* kFake = R"(
+local ctp = require "ctp"
+local p = ctp.params { word = ctp.string { default = "w" } }
+local one = ctp.container { name = "one", image = "x", command = { "prog", "--x=" .. p.word },
+  env = { A = "a-" .. p.word }, timeout = "2m" }
+local two = ctp.container { name = "two", image = "x", after = { one }, command = { "prog", "fail" } }
+return ctp.pipeline { name = "fake", params = p, steps = { one, two } }
+)";
+
+TEST_CASE("container steps go through the process launcher with resolved values") {
+  ScratchDir dir;
+  FakeLauncher launcher;
+  Ran ran = RunIn(Script(kFake), dir.path(), [&](RunOptions& o) {
+    o.launcher = &launcher;
+    o.use_cache = false;
+  });
+  CHECK(ran.result.status == "failed");
+  REQUIRE(launcher.specs.size() == 2);
+  CHECK(launcher.specs[0].argv == std::vector<std::string>{"prog", "--x=w"});
+  CHECK(launcher.specs[0].env.at("A") == "a-w");
+  CHECK(launcher.specs[0].timeout == std::chrono::milliseconds(120000));
+  CHECK(launcher.specs[1].log_file.filename() == "log.txt");
+  CHECK(ran.Step("two").message == "exited with code 2");
+}
+
+TEST_CASE("the run store keeps runs, steps, metrics and reads KFP metrics files") {
+  ScratchDir dir;
+  RunStore store(dir.path() / "ctp.db");
+  store.SaveRun({"r1", "p", "p.lua", {{"a", "1"}}, "running", 10, 0});
+  store.SaveStep({"r1", "b", "running", 1, 0, 0, false, {}, "f", ""});
+  store.SaveStep({"r1", "a", "succeeded", 1, 0, 0.5, true, {{"o", "v"}}, "f2", ""});
+  store.SaveStep({"r1", "b", "failed", 2, 1, 1.5, false, {}, "f", "boom"});
+  store.AddMetric({"r1", "a", "loss", 0.5, 1});
+  store.MarkRunningAsInterrupted();
+  REQUIRE(store.FindRun("r1"));
+  CHECK(store.FindRun("r1")->status == "interrupted");
+  CHECK(store.FindRun("r1")->params.at("a") == "1");
+  std::vector<StepRecord> steps = store.Steps("r1");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].step == "b");  // started first
+  CHECK(steps[0].status == "failed");
+  CHECK(steps[0].attempts == 2);
+  CHECK(steps[1].outputs.at("o") == "v");
+  CHECK(steps[1].cache_hit);
+  REQUIRE(store.Metrics("r1").size() == 1);
+  CHECK(store.Metrics("r1")[0].value == 0.5);
+
+  std::ofstream(dir / "m.json")
+      << R"({"metrics": [{"name": "acc", "numberValue": 0.9}, {"name": "x", "numberValue": "NaN"}]})";
+  auto metrics = ReadKfpMetrics(dir / "m.json");
+  REQUIRE(metrics.size() == 1);
+  CHECK(metrics[0].first == "acc");
+  CHECK(metrics[0].second == doctest::Approx(0.9));
+  std::ofstream(dir / "bad.json") << "[1]";
+  CHECK_THROWS_WITH(
+      ReadKfpMetrics(dir / "bad.json"),
+      ("metrics file '" + (dir / "bad.json") + "' is not KFP metrics JSON ({\"metrics\": [...]})")
+          .c_str());
+}
+
+}  // namespace
+}  // namespace ctp::testing

@@ -1,0 +1,198 @@
+// `ctp run` and `ctp runs` as users call them: the example script, the run history, exact
+// messages for bad input, and resuming after the runner was killed with SIGKILL.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "run_ctp.h"
+#include "runner_support.h"
+
+extern char** environ;
+
+namespace ctp::testing {
+namespace {
+
+std::string Quote(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+// The only run folder in a workdir.
+std::string OnlyRunId(const std::filesystem::path& workdir) {
+  std::vector<std::string> ids;
+  for (const auto& entry : std::filesystem::directory_iterator(workdir / "runs"))
+    ids.push_back(entry.path().filename().string());
+  REQUIRE(ids.size() == 1);
+  return ids[0];
+}
+
+TEST_CASE("ctp run scripts/hello.lua succeeds and ctp runs shows it") {
+  ScratchDir dir;
+  const std::string workdir = "--workdir " + Quote(dir.path());
+  CommandResult run = RunCtp("run scripts/hello.lua -p who=tester --plain " + workdir);
+  INFO(run.out, run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("greet succeeded") != std::string::npos);
+  CHECK(run.out.find("notify succeeded") != std::string::npos);
+  const std::string id = OnlyRunId(dir.path());
+  CHECK(FileText(dir.path() / "runs" / id / "echo/outputs/message") == "counted 3 lines");
+  CHECK(FileText(dir.path() / "runs" / id / "notify/log.txt") ==
+        "no webhook configured: pipeline hello finished: Succeeded\n");
+
+  CommandResult list = RunCtp("runs " + workdir);
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find(id + " ") != std::string::npos);
+  CHECK(list.out.find("succeeded") != std::string::npos);
+
+  CommandResult show = RunCtp("runs show " + id + " " + workdir);
+  CHECK(show.exit_code == 0);
+  CHECK(show.out.find("  who = tester\n") != std::string::npos);
+  CHECK(show.out.find("lines") != std::string::npos);  // the KFP metrics of 'count'
+
+  CommandResult again = RunCtp("run scripts/hello.lua -p who=other --plain " + workdir);
+  REQUIRE(again.exit_code == 0);
+  CommandResult runs = RunCtp("runs " + workdir);
+  std::string second;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "runs"))
+    if (entry.path().filename() != id) second = entry.path().filename().string();
+  CommandResult compare = RunCtp("runs compare " + id + " " + second + " " + workdir);
+  CHECK(compare.exit_code == 0);
+  CHECK(compare.out.find("param who") != std::string::npos);
+  CHECK(compare.out.find("tester") != std::string::npos);
+  CHECK(compare.out.find("other") != std::string::npos);
+  CHECK(compare.out.find("metric count/lines") != std::string::npos);
+}
+
+TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
+  ScratchDir dir;
+  const std::string workdir = " --workdir " + Quote(dir.path() / "work");
+  SUBCASE("unknown --only step") {
+    CommandResult r = RunCtp("run scripts/hello.lua --only gret" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "ctp run: --only gret: pipeline 'hello' has no step 'gret' (did you mean 'greet'?)\n");
+  }
+  SUBCASE("unknown --from step") {
+    CommandResult r = RunCtp("run scripts/hello.lua --from cout" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "ctp run: --from cout: pipeline 'hello' has no step 'cout' (did you mean 'count'?)\n");
+  }
+  SUBCASE("bad -p") {
+    CommandResult r = RunCtp("run scripts/hello.lua -p repeats=many" + workdir);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("repeats") != std::string::npos);
+    CHECK(r.err.find("many") != std::string::npos);
+  }
+  SUBCASE("-p without =") {
+    CommandResult r = RunCtp("run scripts/hello.lua -p who" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("ctp run: ", 0) == 0);
+  }
+  SUBCASE("a container step without a command") {
+    CommandResult r = RunCtp("run tests/runner/scripts/no_command.lua" + workdir);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err ==
+          "tests/runner/scripts/no_command.lua:2: error: container step 'bare' has no command: ctp "
+          "run runs it on this machine and cannot use the image's entrypoint (set command)\n"
+          "  local bare = ctp.container { name = \"bare\", image = \"alpine:3.19\" }\n");
+  }
+  SUBCASE("a program that is not installed") {
+    CommandResult r = RunCtp("run tests/runner/scripts/missing_program.lua" + workdir);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("tests/runner/scripts/missing_program.lua:2: error: container step "
+                      "'missing': command 'no-such-program-ctp' is not on PATH\n",
+                      0) == 0);
+  }
+  SUBCASE("a missing volume folder") {
+    CommandResult r =
+        RunCtp("run tests/runner/scripts/volume.lua --volume nfs-data=/no/such/dir" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "ctp run: --volume nfs-data=/no/such/dir: no such folder\n");
+  }
+  SUBCASE("an unknown volume") {
+    CommandResult r = RunCtp("run tests/runner/scripts/volume.lua --volume nfs-dta=/tmp" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "ctp run: --volume nfs-dta=/tmp: pipeline 'volume' has no volume or claim "
+          "'nfs-dta' (did you mean 'nfs-data'?)\n");
+  }
+  SUBCASE("--volume without =") {
+    CommandResult r = RunCtp("run tests/runner/scripts/volume.lua --volume nfs-data" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "ctp run: --volume expects CLAIM=PATH, got 'nfs-data'\n");
+  }
+  SUBCASE("an unknown run for runs show") {
+    CommandResult r = RunCtp("runs show nope" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "ctp runs: no runs in workdir '" + (dir.path() / "work").string() + "'\n");
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "work/runs"));
+}
+
+TEST_CASE("--dry-run prints the plan and runs nothing") {
+  ScratchDir dir;
+  CommandResult r = RunCtp("run scripts/hello.lua --dry-run --workdir " + Quote(dir.path() / "w"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("plan of pipeline 'hello' (4 steps):\n  greet (container)\n") == 0);
+  CHECK(r.out.find("    env WEBHOOK_URL=<vault slack-webhook>\n") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "w"));
+}
+
+TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
+  ScratchDir dir;
+  const std::filesystem::path workdir = dir.path() / "work";
+  std::vector<std::string> args = {CtpBinary(),
+                                   "run",
+                                   "tests/runner/scripts/interrupted.lua",
+                                   "-p",
+                                   "dir=" + dir.path().string(),
+                                   "--plain",
+                                   "--workdir",
+                                   workdir.string()};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string output = dir / "runner.out";
+  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT, 0644);
+  posix_spawn_file_actions_addchdir_np(&actions, CTP_SOURCE_DIR);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t runner = 0;
+  REQUIRE(::posix_spawn(&runner, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  // Wait until 'second' runs (it hangs the first time), then kill the runner outright.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (FileText(dir.path() / "second_pid").empty() && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(runner, SIGKILL);
+  int status = 0;
+  ::waitpid(runner, &status, 0);
+  const std::string hung = FileText(dir.path() / "second_pid");
+  INFO(FileText(dir.path() / "runner.out"));
+  REQUIRE(!hung.empty());
+  ::kill(-std::stoi(hung), SIGKILL);  // the orphaned step's process group
+
+  const std::string id = OnlyRunId(workdir);
+  const std::string options =
+      "-p dir=" + Quote(dir.path()) + " --plain --workdir " + Quote(workdir);
+  CommandResult list = RunCtp("runs --workdir " + Quote(workdir));
+  CHECK(list.out.find("running") != std::string::npos);  // as the killed runner left it
+
+  CommandResult resumed =
+      RunCtp("run tests/runner/scripts/interrupted.lua --resume " + id + " " + options);
+  INFO(resumed.out, resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(resumed.out.find("first kept: succeeded in the resumed run") != std::string::npos);
+  CHECK(FileText(dir.path() / "first_runs") == "run\n");
+  CHECK(FileText(workdir / "runs" / id / "second/outputs/m") == "1\n");
+  CHECK_FALSE(std::filesystem::exists(workdir / "runs" / id / "second/.staging"));
+  CommandResult show = RunCtp("runs show " + id + " --workdir " + Quote(workdir));
+  CHECK(show.out.find("): succeeded\n") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace ctp::testing
