@@ -8,6 +8,8 @@ ifdef CI
   CMAKE_ARGS += -DCTP_WERROR=ON
 endif
 CTP = $(BUILD)/ctp
+# Package groups of deps/packages.txt that `make build` installs (the Dockerfiles take `build`).
+DEPS_GROUPS ?= build test
 # Cached objects do not depend on the build folder's path, so the embedding test's second build
 # of ctp (tests/embed) is served from the cache.
 export CCACHE_NOHASHDIR := 1
@@ -17,7 +19,7 @@ export CCACHE_NOHASHDIR := 1
 all: build
 
 deps:
-	@deps/install.sh build test
+	@deps/install.sh $(DEPS_GROUPS)
 
 # Test-time peers and validators from PyPI (never a runtime dependency). Best effort: the tests
 # that need them say SKIPPED when they are missing.

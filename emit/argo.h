@@ -19,6 +19,7 @@ struct ArgoScope {
   const Pipeline* pipeline = nullptr;  ///< declares the steps of this DAG
   const Pipeline* root = nullptr;      ///< the pipeline being emitted
   const EmitOptions* options = nullptr;
+  const StepLookup* steps = nullptr;  ///< steps by name, shared by every scope of one emit call
   std::string prefix;     ///< template-name prefix: "" at the top, "STEP-" inside sub-pipeline STEP
   bool top_level = true;  ///< parameters are workflow parameters (else the DAG template's inputs)
   /// Outputs (step, name) the exit handler reads: exported with `globalName: STEP-NAME`.
@@ -49,7 +50,7 @@ YAML::Node ArgoWithItems(const Loop& loop, const Step& step);
 void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates);
 
 /// The DAG task that runs `step` in `scope`.
-YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const Dag& dag);
+YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream);
 
 /// The container template of a container, native or Lua step (inputs come from task arguments).
 YAML::Node ArgoStepTemplate(const ArgoScope& scope, const Step& step);

@@ -26,11 +26,11 @@ bool UsesLoopItem(const Condition& condition) {
 
 bool IsArtifactRef(const ArgoScope& scope, const Ref& ref) {
   return ref.kind == Ref::Kind::kStepOutput &&
-         ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter;
+         ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter;
 }
 
 void CheckNotLoopArtifact(const ArgoScope& scope, const Step& step, const Ref& ref) {
-  const Step* producer = scope.pipeline->FindStep(ref.step);
+  const Step* producer = scope.steps->Find(*scope.pipeline, ref.step);
   if (producer && producer->loop)
     throw Error(
         step.location,
@@ -73,9 +73,9 @@ YAML::Node Arguments(const ArgoScope& scope, const Step& step) {
   return node;
 }
 
-std::string Depends(const Dag& dag, const Step& step) {
+std::string Depends(const UpstreamIndex& upstream_index, const Step& step) {
   std::string depends;
-  for (const std::string& upstream : dag.Upstream(step.name))
+  for (const std::string& upstream : upstream_index.Of(step.name))
     depends += (depends.empty() ? "" : " && ") + upstream;
   return depends;
 }
@@ -154,8 +154,8 @@ void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YAML::Nod
   if (!step.pipeline)
     throw Error(step.location, fmt::format("sub-pipeline step '{}' has no pipeline", step.name));
   const Pipeline& inner = *step.pipeline;
-  ArgoScope inner_scope{&inner, scope.root, scope.options, scope.prefix + step.name + "-",
-                        false,  {}};
+  ArgoScope inner_scope{
+      &inner, scope.root, scope.options, scope.steps, scope.prefix + step.name + "-", false, {}};
   YAML::Node dag_template;
   dag_template["name"] = scope.prefix + step.name;
   for (const Param& param : inner.params) {
@@ -191,12 +191,12 @@ void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YAML::Node& 
     templates.push_back(ArgoStepTemplate(scope, step));
 }
 
-YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const Dag& dag) {
+YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream) {
   YAML::Node task;
   task["name"] = step.name;
   const bool wrapped = NeedsLoopWrapper(step);
   task["template"] = wrapped ? LoopWrapperName(scope, step) : scope.prefix + step.name;
-  const std::string depends = Depends(dag, step);
+  const std::string depends = Depends(upstream, step);
   if (!depends.empty()) task["depends"] = depends;
   if (step.when) task["when"] = ArgoWhen(scope, *step.when, step);
   YAML::Node arguments = Arguments(scope, step);
@@ -219,9 +219,11 @@ YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const Dag& dag
 }
 
 void AddArgoDagTemplates(const ArgoScope& scope, YAML::Node dag_template, YAML::Node& templates) {
-  const Dag dag = Dag::Build(*scope.pipeline);
+  const UpstreamIndex upstream(Dag::Build(*scope.pipeline));
+  YAML::Node tasks(YAML::NodeType::Sequence);
   for (const Step& step : scope.pipeline->steps)
-    dag_template["dag"]["tasks"].push_back(ArgoStepTask(scope, step, dag));
+    tasks.push_back(ArgoStepTask(scope, step, upstream));
+  if (tasks.size() > 0) dag_template["dag"]["tasks"] = tasks;
   templates.push_back(dag_template);
   for (const Step& step : scope.pipeline->steps) AddArgoStepTemplates(scope, step, templates);
 }

@@ -15,7 +15,8 @@ std::string InTemplate(const ArgoScope& scope, const Step& step,
                        const std::vector<StepInput>& inputs, const Ref& ref) {
   switch (ref.kind) {
     case Ref::Kind::kStepOutput:
-      if (ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter) return ClusterInputPath(ref);
+      if (ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter)
+        return ClusterInputPath(ref);
       [[fallthrough]];
     case Ref::Kind::kParam:
     case Ref::Kind::kLoopItem:
@@ -50,8 +51,9 @@ YAML::Node Inputs(const ArgoScope& scope, const Step& step, const std::vector<St
                   ArgoSite site) {
   YAML::Node node;
   for (const StepInput& input : inputs) {
-    const bool artifact = input.ref.kind == Ref::Kind::kStepOutput &&
-                          ProducedKind(*scope.pipeline, input.ref) != ValueKind::kParameter;
+    const bool artifact =
+        input.ref.kind == Ref::Kind::kStepOutput &&
+        ProducedKind(*scope.steps, *scope.pipeline, input.ref) != ValueKind::kParameter;
     YAML::Node entry;
     entry["name"] = input.name;
     if (artifact) entry["path"] = ClusterInputPath(input.ref);

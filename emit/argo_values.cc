@@ -22,6 +22,59 @@ std::string JsonOperand(const nlohmann::json& item) {
   return "'" + (item.is_string() ? item.get<std::string>() : item.dump()) + "'";
 }
 
+// A quoted expr string literal.
+std::string ExprString(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+// The expr (expression tag) variable that holds `ref` in a DAG task's `when`.
+std::string ExprVariable(const ArgoScope& scope, const Ref& ref, const Step& step) {
+  switch (ref.kind) {
+    case Ref::Kind::kParam:
+      return fmt::format("{}.parameters[{}]", scope.top_level ? "workflow" : "inputs",
+                         ExprString(ref.name));
+    case Ref::Kind::kStepOutput:
+      if (ProducedKind(*scope.steps, *scope.pipeline, ref) == ValueKind::kParameter)
+        return fmt::format("tasks[{}].outputs.parameters[{}]", ExprString(ref.step),
+                           ExprString(ref.name));
+      break;
+    case Ref::Kind::kWorkflowName:
+      return "workflow.name";
+    default:
+      break;
+  }
+  throw Error(step.location,
+              fmt::format("step '{}': Argo can test membership in a run-time list only for "
+                          "parameters and step output parameters",
+                          step.name));
+}
+
+// `value` as an expr string: literal parts quoted, references as variables, joined with `+`.
+std::string ExprText(const ArgoScope& scope, const Template& value, const Step& step) {
+  std::string text;
+  for (const Template::Part& part : value.parts)
+    text += (text.empty() ? "" : " + ") +
+            (part.ref ? ExprVariable(scope, *part.ref, step) : ExprString(part.text));
+  return text.empty() ? "''" : text;
+}
+
+// `x in LIST` where LIST is a JSON list known at run time: govaluate cannot parse JSON, so this
+// part of the condition is an expression tag (Argo 3.1+) that Argo evaluates to true or false
+// before it evaluates the rest. Items compare as strings, as the list's values are text.
+std::string RunTimeMembership(const ArgoScope& scope, const Condition& c, const Step& step) {
+  const Ref* list = c.rhs.SoleRef();
+  if (!list)
+    throw Error(step.location,
+                fmt::format("step '{}': 'in' needs a literal list or one list value", step.name));
+  return fmt::format("{{{{=string({}) in map(jsonpath({}, '$'), {{string(#)}})}}}}",
+                     ExprText(scope, c.lhs, step), ExprVariable(scope, *list, step));
+}
+
 std::string When(const ArgoScope& scope, const Condition& c, const Step& step, bool nested) {
   switch (c.op) {
     case Condition::Op::kAnd:
@@ -38,11 +91,7 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
         throw Error(step.location, fmt::format("step '{}': 'not' takes one condition", step.name));
       return "!(" + When(scope, c.operands[0], step, false) + ")";
     case Condition::Op::kIn: {
-      if (!c.rhs.IsLiteral())
-        throw Error(step.location,
-                    fmt::format("step '{}': Argo cannot test membership in a run-time list; "
-                                "use a literal list",
-                                step.name));
+      if (!c.rhs.IsLiteral()) return RunTimeMembership(scope, c, step);
       nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
       if (!list.is_array())
         throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}",
@@ -71,7 +120,8 @@ std::string ArgoExpression(const ArgoScope& scope, const Ref& ref, ArgoSite site
       return scope.top_level ? "{{workflow.parameters." + ref.name + "}}"
                              : "{{inputs.parameters." + ref.name + "}}";
     case Ref::Kind::kStepOutput: {
-      const bool artifact = ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter;
+      const bool artifact =
+          ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter;
       const char* kind = artifact ? "artifacts" : "parameters";
       if (site == ArgoSite::kExitHandler)
         return fmt::format("{{{{workflow.outputs.{}.{}-{}}}}}", kind, ref.step, ref.name);

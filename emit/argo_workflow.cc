@@ -15,6 +15,9 @@ using detail::IntScalar;
 
 constexpr const char* kApiVersion = "argoproj.io/v1alpha1";
 constexpr int64_t kSecondsAfterCompletion = 86400;
+// Argo appends a 10-digit timestamp and a dash to a CronWorkflow's name for each run, and a
+// Workflow name is a 63-character label value.
+constexpr std::size_t kMaxCronWorkflowName = 52;
 
 YAML::Node Metadata(const Pipeline& pipeline, const char* name_key, const std::string& name) {
   YAML::Node node;
@@ -54,7 +57,8 @@ YAML::Node Parameters(const Pipeline& pipeline) {
 }
 
 void AddVolumes(const Pipeline& pipeline, YAML::Node& spec) {
-  for (const Volume& volume : pipeline.volumes) {
+  for (const Volume* volume_ptr : detail::WorkflowVolumes(pipeline)) {
+    const Volume& volume = *volume_ptr;
     YAML::Node entry;
     switch (volume.kind) {
       case Volume::Kind::kExistingClaim:
@@ -86,7 +90,8 @@ void AddVolumes(const Pipeline& pipeline, YAML::Node& spec) {
 }
 
 YAML::Node WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
-  ArgoScope scope{&pipeline, &pipeline, &options, "", true, {}};
+  const detail::StepLookup steps;
+  ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}};
   if (pipeline.on_exit)
     for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
       if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});
@@ -121,6 +126,11 @@ const Schedule& RequireSchedule(const Pipeline& pipeline) {
 
 YAML::Node CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
   const Schedule& schedule = RequireSchedule(pipeline);
+  if (pipeline.name.size() > kMaxCronWorkflowName)
+    throw Error(pipeline.location,
+                fmt::format("pipeline '{}': a CronWorkflow name has at most {} characters (this "
+                            "one has {}), because Argo appends the run's timestamp to it",
+                            pipeline.name, kMaxCronWorkflowName, pipeline.name.size()));
   YAML::Node spec;
   if (options.argo_major_version >= 4) {
     spec["schedules"] = detail::StringList(schedule.cron);
@@ -153,30 +163,37 @@ YAML::Node WorkflowTemplate(const Pipeline& pipeline, const EmitOptions& options
 
 }  // namespace
 
-std::string EmitArgo(const Pipeline& pipeline, const EmitOptions& options) {
-  std::vector<YAML::Node> documents;
+std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
+                                               const EmitOptions& options) {
+  auto resource = [&](const char* kind, const YAML::Node& document) {
+    return EmittedResource{fmt::format("{}-{}.yaml", kind, pipeline.name),
+                           detail::WriteYaml(document)};
+  };
   switch (options.kind) {
     case EmitOptions::Kind::kWorkflow: {
       YAML::Node workflow =
           Resource("Workflow", Metadata(pipeline, "generateName", pipeline.name + "-"));
       workflow["spec"] = WorkflowSpec(pipeline, options);
-      documents.push_back(workflow);
-      break;
+      return {resource("workflow", workflow)};
     }
     case EmitOptions::Kind::kTemplate:
-      documents.push_back(WorkflowTemplate(pipeline, options));
-      break;
+      return {resource("workflowtemplate", WorkflowTemplate(pipeline, options))};
     case EmitOptions::Kind::kCron:
-      documents.push_back(CronWorkflow(pipeline, options));
-      break;
+      return {resource("cronworkflow", CronWorkflow(pipeline, options))};
     case EmitOptions::Kind::kAll: {
-      YAML::Node cron = CronWorkflow(pipeline, options);
-      documents.push_back(WorkflowTemplate(pipeline, options));
-      documents.push_back(cron);
-      break;
+      YAML::Node cron = CronWorkflow(pipeline, options);  // its errors come first
+      return {resource("workflowtemplate", WorkflowTemplate(pipeline, options)),
+              resource("cronworkflow", cron)};
     }
   }
-  return detail::WriteYamlDocuments(documents);
+  return {};
+}
+
+std::string EmitArgo(const Pipeline& pipeline, const EmitOptions& options) {
+  std::string text;
+  for (const EmittedResource& resource : EmitArgoResources(pipeline, options))
+    text += (text.empty() ? "" : "---\n") + resource.yaml;
+  return text;
 }
 
 }  // namespace ctp

@@ -37,6 +37,30 @@ std::string BaseInputName(const Ref& ref) {
   }
 }
 
+bool SameVolume(const Volume& a, const Volume& b) {
+  return a.kind == b.kind && a.claim == b.claim && a.size == b.size &&
+         a.access_modes == b.access_modes && a.storage_class == b.storage_class &&
+         a.secret == b.secret;
+}
+
+void CollectVolumes(const Pipeline& pipeline, std::vector<const Volume*>& volumes) {
+  for (const Volume& volume : pipeline.volumes) {
+    auto same_name = std::find_if(volumes.begin(), volumes.end(),
+                                  [&](const Volume* v) { return v->name == volume.name; });
+    if (same_name == volumes.end())
+      volumes.push_back(&volume);
+    else if (!SameVolume(**same_name, volume))
+      throw Error(volume.location,
+                  fmt::format("pipeline '{}' declares volume '{}' unlike another pipeline of the "
+                              "workflow ({}:{}): Argo gives a workflow one set of volumes",
+                              pipeline.name, volume.name, (*same_name)->location.file,
+                              (*same_name)->location.line));
+  }
+  for (const Step& step : pipeline.steps)
+    if (step.kind == Step::Kind::kPipeline && step.pipeline)
+      CollectVolumes(*step.pipeline, volumes);
+}
+
 }  // namespace
 
 std::vector<Ref> ContainerRefs(const Step& step) {
@@ -78,15 +102,16 @@ const Output* FindOutput(const Step& step, const std::string& name) {
   return nullptr;
 }
 
-ValueKind ProducedKind(const Pipeline& pipeline, const Ref& ref) {
-  const Step* producer = pipeline.FindStep(ref.step);
+ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref) {
+  const Step* producer = steps.Find(pipeline, ref.step);
   if (!producer) return ValueKind::kParameter;
   if (const Output* output = FindOutput(*producer, ref.name)) return output->kind;
   if (producer->kind == Step::Kind::kPipeline && producer->pipeline) {
     auto found = producer->pipeline->outputs.find(ref.name);
     if (found != producer->pipeline->outputs.end())
       if (const Ref* inner = found->second.SoleRef())
-        if (inner->kind == Ref::Kind::kStepOutput) return ProducedKind(*producer->pipeline, *inner);
+        if (inner->kind == Ref::Kind::kStepOutput)
+          return ProducedKind(steps, *producer->pipeline, *inner);
   }
   return ValueKind::kParameter;
 }
@@ -119,7 +144,7 @@ ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, con
   if (container.image.empty())
     throw Error(step.location,
                 fmt::format("{} step '{}' runs in the ctp image, but none is set (set ctp_image on "
-                            "the pipeline or pass --ctp-image)",
+                            "the pipeline or pass --image to ctp emit)",
                             StepKindName(step.kind), step.name));
   container.command = CtpImageCommand(step);
   return container;
@@ -135,6 +160,12 @@ bool IsNumber(const std::string& text) {
   char* end = nullptr;
   std::strtod(text.c_str(), &end);
   return end == text.c_str() + text.size() && text.find_first_of("xXnN") == std::string::npos;
+}
+
+std::vector<const Volume*> WorkflowVolumes(const Pipeline& root) {
+  std::vector<const Volume*> volumes;
+  CollectVolumes(root, volumes);
+  return volumes;
 }
 
 }  // namespace ctp::detail

@@ -8,6 +8,7 @@
 
 #include "ctp/emit.h"
 #include "ctp/pipeline.h"
+#include "step_lookup.h"
 
 namespace ctp::detail {
 
@@ -29,7 +30,7 @@ const Output* FindOutput(const Step& step, const std::string& name);
 
 /// The kind of value the step output `ref` names in `pipeline` (sub-pipeline outputs follow
 /// the inner reference); kParameter when it is not declared.
-ValueKind ProducedKind(const Pipeline& pipeline, const Ref& ref);
+ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref);
 
 /// The image, command and args a step runs with in a cluster.
 struct ClusterContainer {
@@ -49,6 +50,10 @@ std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
 
 /// Every reference of a step's command, args, env values and inputs (not `when`, not the loop).
 std::vector<Ref> ContainerRefs(const Step& step);
+
+/// The volumes of `root` and of its sub-pipelines, each name once (a workflow has one set of
+/// volumes). Throws ctp::Error when two pipelines declare one name differently.
+std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).
 bool IsNumber(const std::string& text);

@@ -20,6 +20,7 @@ namespace ctp::detail {
 struct KfpBuilder {
   const Pipeline* root = nullptr;
   const EmitOptions* options = nullptr;
+  StepLookup steps;  ///< steps by name of the root and its sub-pipelines
   YAML::Node components{YAML::NodeType::Map};
   YAML::Node executors{YAML::NodeType::Map};
   YAML::Node platform_executors{YAML::NodeType::Map};
@@ -33,6 +34,7 @@ struct KfpBuilder {
 /// One KFP DAG being written and how values reach its tasks.
 struct KfpScope {
   const Pipeline* pipeline = nullptr;  ///< declares the params and the steps
+  const StepLookup* steps = nullptr;   ///< the builder's steps by name
   bool in_group = false;  ///< params and outside outputs arrive as `pipelinechannel--*` inputs
   /// Step (or `createpvc-VOLUME`) -> the task of this DAG that exposes its outputs.
   std::map<std::string, std::string> tasks;

@@ -80,7 +80,7 @@ YAML::Node InputDefinitions(const KfpScope& scope, const Step& step,
   for (const StepInput& input : inputs) {
     if (IsKfpArtifact(scope, input.ref)) {
       node["artifacts"][input.name]["artifactType"] =
-          KfpArtifactType(ProducedKind(*scope.pipeline, input.ref));
+          KfpArtifactType(ProducedKind(*scope.steps, *scope.pipeline, input.ref));
       if (KfpParameterType(scope, input.ref) == "LIST")
         node["artifacts"][input.name]["isArtifactList"] = BoolScalar(true);
     } else {
@@ -172,6 +172,7 @@ void AddMounts(const KfpBuilder& builder, const KfpScope& scope, const Step& ste
         entry["constant"] = volume->claim;
         entry["mountPath"] = mount.path;
         entry["pvcNameParameter"] = RuntimeConstant(volume->claim);
+        if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
         config["pvcMount"].push_back(entry);
         break;
       case Volume::Kind::kNewClaim: {
@@ -179,6 +180,7 @@ void AddMounts(const KfpBuilder& builder, const KfpScope& scope, const Step& ste
         for (const auto& kv : source) entry[kv.first.Scalar()] = kv.second;
         entry["mountPath"] = mount.path;
         entry["pvcNameParameter"] = source;
+        if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
         config["pvcMount"].push_back(entry);
         break;
       }
@@ -249,10 +251,10 @@ std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, cons
   if (input_definitions.size() > 0) component["inputDefinitions"] = input_definitions;
   YAML::Node output_definitions = OutputDefinitions(step);
   if (output_definitions.size() > 0) component["outputDefinitions"] = output_definitions;
-  builder.components["comp-" + suffix] = component;
-  builder.executors["exec-" + suffix] = Executor(builder, scope, step, inputs);
+  builder.components.force_insert("comp-" + suffix, component);
+  builder.executors.force_insert("exec-" + suffix, Executor(builder, scope, step, inputs));
   YAML::Node platform = PlatformConfig(builder, scope, step);
-  if (platform.size() > 0) builder.platform_executors["exec-" + suffix] = platform;
+  if (platform.size() > 0) builder.platform_executors.force_insert("exec-" + suffix, platform);
   return "comp-" + suffix;
 }
 

@@ -18,6 +18,17 @@ void AppendUnique(std::vector<Ref>& refs, const Ref& ref) {
   if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
 }
 
+// The new claims that steps of `pipeline` and of its sub-pipelines mount, as createpvc outputs.
+void AppendClaimRefs(const Pipeline& pipeline, std::vector<Ref>& refs) {
+  for (const Step& step : pipeline.steps) {
+    for (const Mount& mount : step.mounts)
+      if (const Volume* volume = pipeline.FindVolume(mount.volume);
+          volume && volume->kind == Volume::Kind::kNewClaim)
+        AppendUnique(refs, CreatePvcRef(volume->name));
+    if (step.kind == Step::Kind::kPipeline && step.pipeline) AppendClaimRefs(*step.pipeline, refs);
+  }
+}
+
 // JSON text of literal loop items, written like the KFP compiler's `raw` items.
 std::string RawItems(const Loop& loop) {
   std::string text;
@@ -64,6 +75,7 @@ std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
   const std::string name = "comp-" + builder.UniqueSuffix(step.name);
   KfpScope scope;
   scope.pipeline = &inner;
+  scope.steps = &builder.steps;
   YAML::Node component;
   component["dag"]["tasks"] = KfpDagTasks(builder, scope, PlanKfpGroups(builder, inner));
   for (const Param& param : inner.params) {
@@ -85,7 +97,13 @@ std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
     outputs.emplace_back(output, *ref);
   }
   ExposeKfpOutputs(scope, outputs, false, component);
-  builder.components[name] = component;
+  // Claims are created by the root DAG; their names come in as inputs.
+  std::vector<Ref> claims;
+  AppendClaimRefs(inner, claims);
+  for (const Ref& claim : claims)
+    component["inputDefinitions"]["parameters"][ChannelName(scope, claim)]["parameterType"] =
+        "STRING";
+  builder.components.force_insert(name, component);
   return name;
 }
 
@@ -107,6 +125,10 @@ YAML::Node SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
                               step.name, input.name));
     node["parameters"][input.name] = KfpSource(scope, *ref);
   }
+  std::vector<Ref> claims;
+  AppendClaimRefs(*step.pipeline, claims);
+  for (const Ref& claim : claims)
+    node["parameters"][ChannelName(scope, claim)] = KfpSource(scope, claim);
   return node;
 }
 
@@ -121,6 +143,7 @@ std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& ste
   const bool loop = group.rfind(kForLoop, 0) == 0;
   KfpScope inner;
   inner.pipeline = scope.pipeline;
+  inner.steps = scope.steps;
   inner.in_group = true;
   inner.item_channel = scope.item_channel;
   inner.item_type = scope.item_type;
@@ -160,8 +183,8 @@ std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& ste
   if (layer + 1 < groups.size()) inner.wrapped.insert(step.name);
   component["dag"]["tasks"] = inner_tasks;
   ExposeKfpOutputs(inner, ChannelOutputs(scope, OutputRefs(step)), loop, component);
-  builder.components["comp-" + group] = component;
-  tasks[group] = task;
+  builder.components.force_insert("comp-" + group, component);
+  tasks.force_insert(group, task);
   return group;
 }
 
@@ -182,6 +205,7 @@ std::vector<Ref> KfpExternalRefs(const Pipeline& scope_pipeline, const Pipeline&
     if (volume && volume->kind == Volume::Kind::kNewClaim)
       AppendUnique(refs, CreatePvcRef(volume->name));
   }
+  if (step.kind == Step::Kind::kPipeline && step.pipeline) AppendClaimRefs(*step.pipeline, refs);
   return refs;
 }
 
@@ -189,6 +213,11 @@ std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& st
   std::vector<std::string> names = DataDependencies(step);
   names.insert(names.end(), step.after.begin(), step.after.end());
   for (const Mount& mount : step.mounts) names.push_back(CreatePvcTask(mount.volume));
+  if (step.kind == Step::Kind::kPipeline && step.pipeline) {
+    std::vector<Ref> claims;
+    AppendClaimRefs(*step.pipeline, claims);
+    for (const Ref& claim : claims) names.push_back(claim.step);
+  }
   std::vector<std::string> tasks;
   for (const std::string& name : names) {
     auto found = scope.tasks.find(name);
@@ -205,7 +234,7 @@ void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YAM
     const std::string channel = ChannelName(parent, ref);
     if (IsKfpArtifact(parent, ref)) {
       component["inputDefinitions"]["artifacts"][channel]["artifactType"] =
-          KfpArtifactType(ProducedKind(*parent.pipeline, ref));
+          KfpArtifactType(ProducedKind(*parent.steps, *parent.pipeline, ref));
       task["inputs"]["artifacts"][channel] = KfpSource(parent, ref);
     } else {
       component["inputDefinitions"]["parameters"][channel]["parameterType"] =
@@ -232,7 +261,8 @@ void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& 
       selector["producerSubtask"] = producer;
       component["dag"]["outputs"]["artifacts"][name]["artifactSelectors"].push_back(selector);
       YAML::Node definition;
-      definition["artifactType"] = KfpArtifactType(ProducedKind(*inner.pipeline, ref));
+      definition["artifactType"] =
+          KfpArtifactType(ProducedKind(*inner.steps, *inner.pipeline, ref));
       if (collected) definition["isArtifactList"] = BoolScalar(true);
       component["outputDefinitions"]["artifacts"][name] = definition;
     } else {
@@ -260,7 +290,7 @@ void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
     task["retryPolicy"] = RetryPolicy(*retry);
   task["taskInfo"]["name"] = step.name;
-  tasks[step.name] = task;
+  tasks.force_insert(step.name, task);
 }
 
 std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builder,

@@ -16,6 +16,7 @@ using detail::KfpScope;
 constexpr const char* kSchemaVersion = "2.1.0";
 constexpr const char* kSdkVersion = "ctp-0.1.0";
 constexpr const char* kCreatePvcImage = "argostub/createpvc";
+constexpr const char* kDeletePvcImage = "argostub/deletepvc";
 
 YAML::Node Constant(YAML::Node value) {
   YAML::Node node;
@@ -26,7 +27,8 @@ YAML::Node Constant(YAML::Node value) {
 // A `createpvc-VOLUME` task (like kfp-kubernetes' CreatePVC) for every claim created per run.
 void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
                        YAML::Node& tasks) {
-  for (const Volume& volume : pipeline.volumes) {
+  for (const Volume* claim : detail::WorkflowVolumes(pipeline)) {
+    const Volume& volume = *claim;
     if (volume.kind != Volume::Kind::kNewClaim) continue;
     const std::string name = detail::CreatePvcTask(volume.name);
     const std::string suffix = builder.UniqueSuffix(name);
@@ -41,8 +43,10 @@ void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& 
     parameters["storage_class_name"]["parameterType"] = "STRING";
     component["inputDefinitions"]["parameters"] = parameters;
     component["outputDefinitions"]["parameters"]["name"]["parameterType"] = "STRING";
-    builder.components["comp-" + suffix] = component;
-    builder.executors["exec-" + suffix]["container"]["image"] = kCreatePvcImage;
+    builder.components.force_insert("comp-" + suffix, component);
+    YAML::Node executor;
+    executor["container"]["image"] = kCreatePvcImage;
+    builder.executors.force_insert("exec-" + suffix, executor);
 
     YAML::Node task;
     task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
@@ -57,8 +61,53 @@ void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& 
       inputs["storage_class_name"] = Constant(YAML::Node(volume.storage_class));
     task["inputs"]["parameters"] = inputs;
     task["taskInfo"]["name"] = name;
-    tasks[name] = task;
+    tasks.force_insert(name, task);
     root.tasks[name] = name;
+  }
+}
+
+// True when `step` or a step of its sub-pipelines mounts volume `name`.
+bool Mounts(const Step& step, const std::string& name) {
+  for (const Mount& mount : step.mounts)
+    if (mount.volume == name) return true;
+  if (step.kind == Step::Kind::kPipeline && step.pipeline)
+    for (const Step& inner : step.pipeline->steps)
+      if (Mounts(inner, name)) return true;
+  return false;
+}
+
+// A `deletepvc-VOLUME` task (like kfp-kubernetes' DeletePVC) for every claim created per run,
+// after the tasks that mount it: KFP, unlike Argo, does not delete the claims it creates.
+void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const KfpScope& root,
+                       YAML::Node& tasks) {
+  for (const Volume* volume : detail::WorkflowVolumes(pipeline)) {
+    if (volume->kind != Volume::Kind::kNewClaim) continue;
+    const std::string create = detail::CreatePvcTask(volume->name);
+    const std::string name = "deletepvc-" + volume->name;
+    const std::string suffix = builder.UniqueSuffix(name);
+    YAML::Node component;
+    component["executorLabel"] = "exec-" + suffix;
+    component["inputDefinitions"]["parameters"]["pvc_name"]["parameterType"] = "STRING";
+    builder.components.force_insert("comp-" + suffix, component);
+    YAML::Node executor;
+    executor["container"]["image"] = kDeletePvcImage;
+    builder.executors.force_insert("exec-" + suffix, executor);
+
+    std::vector<std::string> dependencies = {create};
+    for (const Step& step : pipeline.steps)
+      if (Mounts(step, volume->name)) dependencies.push_back(root.tasks.at(step.name));
+    if (pipeline.on_exit && Mounts(*pipeline.on_exit, volume->name))
+      dependencies.push_back(pipeline.on_exit->name);
+    std::sort(dependencies.begin(), dependencies.end());
+    dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
+    YAML::Node task;
+    task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
+    task["componentRef"]["name"] = "comp-" + suffix;
+    task["dependentTasks"] = detail::StringList(dependencies);
+    task["inputs"]["parameters"]["pvc_name"] =
+        detail::KfpSource(root, detail::CreatePvcRef(volume->name));
+    task["taskInfo"]["name"] = name;
+    tasks.force_insert(name, task);
   }
 }
 
@@ -69,6 +118,7 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
   builder.used_suffixes.insert(group);
   KfpScope inner;
   inner.pipeline = &pipeline;
+  inner.steps = &builder.steps;
   inner.in_group = true;
   YAML::Node component, task;
   component["dag"]["tasks"] =
@@ -97,8 +147,8 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
         std::find(exposed.begin(), exposed.end(), ref) == exposed.end())
       exposed.push_back(ref);
   detail::ExposeKfpOutputs(inner, detail::ChannelOutputs(root, exposed), false, component);
-  builder.components["comp-" + group] = component;
-  tasks[group] = task;
+  builder.components.force_insert("comp-" + group, component);
+  tasks.force_insert(group, task);
 
   for (const Step& step : pipeline.steps) {
     root.tasks[step.name] = group;
@@ -155,6 +205,7 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
   builder.options = &options;
   KfpScope root;
   root.pipeline = &pipeline;
+  root.steps = &builder.steps;
   YAML::Node tasks(YAML::NodeType::Map);
   AddCreatePvcTasks(builder, pipeline, root, tasks);
   if (pipeline.on_exit) {
@@ -162,8 +213,9 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
   } else {
     YAML::Node step_tasks =
         detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline));
-    for (const auto& entry : step_tasks) tasks[entry.first.Scalar()] = entry.second;
+    for (const auto& entry : step_tasks) tasks.force_insert(entry.first, entry.second);
   }
+  AddDeletePvcTasks(builder, pipeline, root, tasks);
 
   YAML::Node spec;
   spec["components"] = builder.components;
@@ -182,6 +234,10 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
     documents.push_back(platform);
   }
   return Header(pipeline) + detail::WriteYamlDocuments(documents, true);
+}
+
+EmittedResource EmitKfpResource(const Pipeline& pipeline, const EmitOptions& options) {
+  return {"pipeline-" + pipeline.name + ".yaml", EmitKfp(pipeline, options)};
 }
 
 }  // namespace ctp

@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kCreatePvcPrefix = "createpvc-";
 
 const Step* Producer(const KfpScope& scope, const Ref& ref) {
-  return scope.pipeline->FindStep(ref.step);
+  return scope.steps->Find(*scope.pipeline, ref.step);
 }
 
 std::string CelValue(const KfpScope& scope, const Ref& ref) {
@@ -115,7 +115,7 @@ std::string ChannelName(const KfpScope& scope, const Ref& ref) {
 
 bool IsKfpArtifact(const KfpScope& scope, const Ref& ref) {
   return ref.kind == Ref::Kind::kStepOutput &&
-         ProducedKind(*scope.pipeline, ref) != ValueKind::kParameter;
+         ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter;
 }
 
 const char* KfpParamType(ParamType type) {

@@ -1,7 +1,11 @@
 // ctp emit SCRIPT: Argo Workflows or Kubeflow Pipelines YAML for the pipeline.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <iostream>
+
 #include "cli/cli.h"
+#include "ctp/atomic_file.h"
 #include "ctp/emit.h"
 
 namespace ctp::cli {
@@ -14,6 +18,7 @@ Command AddEmitCommand(CLI::App& app) {
     int argo_version = 4;
     std::string image;
     std::string output;
+    std::string dir;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command =
@@ -29,8 +34,15 @@ Command AddEmitCommand(CLI::App& app) {
       ->check(CLI::IsMember({3, 4}));
   command->add_option("--image", options->image,
                       "the ctp image that runs native and Lua steps (overrides the pipeline's)");
-  command->add_option("-o,--output", options->output,
-                      "write to this file (atomically; nothing is written on error)");
+  CLI::Option* output =
+      command->add_option("-o,--output", options->output,
+                          "write to this file (atomically; nothing is written on error)");
+  command
+      ->add_option("--dir", options->dir,
+                   "write one file per resource into this folder (GitOps layout: "
+                   "workflowtemplate-NAME.yaml, cronworkflow-NAME.yaml, workflow-NAME.yaml, "
+                   "pipeline-NAME.yaml); other files there are left alone")
+      ->excludes(output);
   return [options] {
     static const std::map<std::string, EmitOptions::Kind> kinds = {
         {"workflow", EmitOptions::Kind::kWorkflow},
@@ -42,8 +54,20 @@ Command AddEmitCommand(CLI::App& app) {
     emit.argo_major_version = options->argo_version;
     emit.ctp_image = options->image;
     Pipeline pipeline = options->script.Load();
-    WriteOutput(options->output,
-                options->format == "kfp" ? EmitKfp(pipeline, emit) : EmitArgo(pipeline, emit));
+    if (options->dir.empty()) {
+      WriteOutput(options->output,
+                  options->format == "kfp" ? EmitKfp(pipeline, emit) : EmitArgo(pipeline, emit));
+      return kOk;
+    }
+    // Every resource is emitted before the first file is written: an error writes nothing.
+    const std::vector<EmittedResource> resources =
+        options->format == "kfp" ? std::vector<EmittedResource>{EmitKfpResource(pipeline, emit)}
+                                 : EmitArgoResources(pipeline, emit);
+    for (const EmittedResource& resource : resources) {
+      const std::filesystem::path path = std::filesystem::path(options->dir) / resource.file_name;
+      WriteFileAtomically(path, resource.yaml);
+      std::cout << path.string() << "\n";
+    }
     return kOk;
   };
 }

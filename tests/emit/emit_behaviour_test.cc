@@ -58,6 +58,23 @@ TEST_CASE("a CronWorkflow needs a schedule") {
         "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule\n");
 }
 
+TEST_CASE("a CronWorkflow name has at most 52 characters") {
+  Pipeline p = ScheduledPipeline({"0 2 * * *"});
+  EmitOptions options;
+  options.kind = EmitOptions::Kind::kCron;
+  p.name = std::string(52, 'a');
+  CHECK(EmitArgo(p, options).find("name: " + p.name + "\n") != std::string::npos);
+  p.name = std::string(53, 'a');
+  const std::string expected = "test.lua:1: error: pipeline '" + p.name +
+                               "': a CronWorkflow name has at most 52 characters (this one has "
+                               "53), because Argo appends the run's timestamp to it\n";
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) == expected);
+  options.kind = EmitOptions::Kind::kAll;
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) == expected);
+  options.kind = EmitOptions::Kind::kTemplate;
+  CHECK(ErrorOf([&] { EmitArgo(p, options); }) == "no error");
+}
+
 TEST_CASE("an Argo 3 CronWorkflow takes one schedule") {
   Pipeline p = ScheduledPipeline({"0 2 * * *", "0 14 * * *"});
   EmitOptions options;
@@ -75,7 +92,7 @@ TEST_CASE("native and Lua steps need a ctp image") {
   p.ctp_image.clear();
   CHECK(ErrorOf([&] { EmitArgo(p); }) ==
         "test.lua:2: error: native step 'tile' runs in the ctp image, but none is set (set "
-        "ctp_image on the pipeline or pass --ctp-image)\n");
+        "ctp_image on the pipeline or pass --image to ctp emit)\n");
 }
 
 TEST_CASE("a container step needs an image") {

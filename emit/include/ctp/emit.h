@@ -20,14 +20,28 @@ struct EmitOptions {
   std::string ctp_image;
 };
 
-/// Argo Workflows YAML (names, input naming and defaults: docs/emit.md). Throws ctp::Error for pipelines that cannot run on a cluster (e.g. a Lua
-/// function step that captures upvalues).
+/// One resource of an emitted pipeline as a GitOps repository keeps it: one file per resource.
+struct EmittedResource {
+  std::string file_name;  ///< `workflow-NAME.yaml`, `workflowtemplate-NAME.yaml`, ...
+  std::string yaml;       ///< the resource's YAML text
+};
+
+/// The Argo resources of `options.kind`, one per file: `workflow-NAME.yaml`,
+/// `workflowtemplate-NAME.yaml` and/or `cronworkflow-NAME.yaml`. EmitArgo joins them with `---`.
+std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
+                                               const EmitOptions& options = {});
+
+/// Argo Workflows YAML (names, input naming and defaults: docs/emit.md). Throws ctp::Error for
+/// pipelines that cannot run on a cluster (e.g. a Lua function step that captures upvalues).
 std::string EmitArgo(const Pipeline& pipeline, const EmitOptions& options = {});
 
 /// Kubeflow Pipelines v2 YAML (keys sorted, `# PIPELINE DEFINITION` header; see docs/emit.md):
 /// the PipelineSpec, and a second document with the kubernetes
 /// platform spec when any step uses Kubernetes features. Throws ctp::Error like EmitArgo.
 std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options = {});
+
+/// EmitKfp as one resource file, `pipeline-NAME.yaml` (the spec and its platform document).
+EmittedResource EmitKfpResource(const Pipeline& pipeline, const EmitOptions& options = {});
 
 /// Graphviz DOT of the DAG (written with Boost.Graph's writer): one node per step with its kind
 /// and image, one edge per dependency, the exit handler as a separate dashed node.
