@@ -87,7 +87,8 @@ class Scheduler {
       if (Stopped() || Clock::now() >= deadline_) cancelled_ = true;
       Promote();
       Dispatch();
-      if (running_ == 0 && pending_.empty()) break;
+      if (running_ == 0 && pending_.empty() && ready_.empty()) break;
+      if (!ready_.empty()) continue;  // settled steps made others ready
       std::unique_lock lock(mutex_);
       done_.wait_for(lock, std::chrono::milliseconds(100), [this] { return !completed_.empty(); });
       std::deque<std::pair<std::shared_ptr<Task>, TaskOutcome>> completed;
