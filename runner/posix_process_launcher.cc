@@ -170,4 +170,13 @@ std::filesystem::path FindProgram(const std::string& program) {
   return {};
 }
 
+std::filesystem::path FindStepProgram(const std::string& program) {
+  if (program == "ctp") {
+    std::error_code error;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error && self.filename() == "ctp") return self;
+  }
+  return FindProgram(program);
+}
+
 }  // namespace ctp

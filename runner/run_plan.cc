@@ -58,7 +58,7 @@ void CheckStep(const Step& step, bool host_processes) {
                             "and cannot use the image's entrypoint (set command)",
                             step.name));
   const Template& program = step.command.front();
-  if (host_processes && program.IsLiteral() && FindProgram(program.Literal()).empty())
+  if (host_processes && program.IsLiteral() && FindStepProgram(program.Literal()).empty())
     throw Error(step.location, fmt::format("container step '{}': command '{}' is not on PATH",
                                            step.name, program.Literal()));
 }

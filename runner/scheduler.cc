@@ -48,7 +48,13 @@ class Scheduler {
     env_.progress = [view](const std::string& task, const StepProgress& progress) {
       view->Progress(task, progress);
     };
-    for (const Step& step : pipeline_.steps) states_[step.name];
+    for (const std::string& name : setup.dag->TopologicalOrder()) {
+      states_[name];
+      upstream_[name] = setup.dag->Upstream(name);
+      downstream_[name] = setup.dag->Downstream(name);
+      waiting_for_[name] = static_cast<int>(upstream_[name].size());
+      if (upstream_[name].empty()) ready_.push_back(name);
+    }
     if (pipeline_.timeout_seconds)
       deadline_ = Clock::now() + std::chrono::seconds(*pipeline_.timeout_seconds);
   }
@@ -81,7 +87,8 @@ class Scheduler {
       if (Stopped() || Clock::now() >= deadline_) cancelled_ = true;
       Promote();
       Dispatch();
-      if (running_ == 0 && pending_.empty()) break;
+      if (running_ == 0 && pending_.empty() && ready_.empty()) break;
+      if (!ready_.empty()) continue;  // settled steps made others ready
       std::unique_lock lock(mutex_);
       done_.wait_for(lock, std::chrono::milliseconds(100), [this] { return !completed_.empty(); });
       std::deque<std::pair<std::shared_ptr<Task>, TaskOutcome>> completed;
@@ -97,21 +104,16 @@ class Scheduler {
     return *pipeline_.FindStep(name);
   }
 
-  // Starts every waiting step whose dependencies are done.
+  // Starts the steps whose dependencies are all done.
   void Promote() {
-    for (const std::string& name : setup_.dag->TopologicalOrder()) {
-      StepState& state = states_[name];
-      if (state.phase != StepState::Phase::kWaiting) continue;
+    while (!ready_.empty()) {
+      const std::string name = ready_.front();
+      ready_.pop_front();
       std::string blocked_by;
-      bool ready = true;
-      for (const std::string& upstream : setup_.dag->Upstream(name)) {
+      for (const std::string& upstream : upstream_[name]) {
         const StepState& dependency = states_[upstream];
-        if (dependency.phase != StepState::Phase::kDone)
-          ready = false;
-        else if (dependency.status == "failed" || dependency.status == "omitted")
-          blocked_by = upstream;
+        if (dependency.status == "failed" || dependency.status == "omitted") blocked_by = upstream;
       }
-      if (!ready) continue;
       const Step& step = StepNamed(name);
       if (cancelled_) {
         Settle(step, "omitted", Stopped() ? "the run was stopped" : "the pipeline timed out");
@@ -125,6 +127,13 @@ class Scheduler {
         StartStep(step);
       }
     }
+  }
+
+  // A step is done: the steps waiting for it may become ready.
+  void MarkDone(const std::string& name) {
+    states_[name].phase = StepState::Phase::kDone;
+    for (const std::string& downstream : downstream_[name])
+      if (--waiting_for_[downstream] == 0) ready_.push_back(downstream);
   }
 
   std::string SkippedDataDependency(const Step& step) {
@@ -157,22 +166,22 @@ class Scheduler {
     }
     outputs_[step.name] = earlier->outputs;
     StepState& state = states_[step.name];
-    state.phase = StepState::Phase::kDone;
     state.status = "succeeded";
     state.record = *earlier;
     state.record.run_id = setup_.run_id;
     state.record.message = "outputs of run " + earlier->run_id;
     setup_.store->SaveStep(state.record);
     setup_.progress->Settled(step.name, "reused", state.record.message);
+    MarkDone(step.name);
   }
 
   void Settle(const Step& step, const std::string& status, const std::string& message) {
     StepState& state = states_[step.name];
-    state.phase = StepState::Phase::kDone;
     state.status = status;
     state.record = {setup_.run_id, step.name, status, 0, 0, 0, false, {}, {}, message};
     setup_.store->SaveStep(state.record);
     setup_.progress->Settled(step.name, status, message);
+    MarkDone(step.name);
   }
 
   void StartStep(const Step& step) {
@@ -315,10 +324,10 @@ class Scheduler {
   // All tasks of a step are done: its status, and for loops the outputs as JSON lists.
   void FinishStep(const Step& step) {
     StepState& state = states_[step.name];
-    state.phase = StepState::Phase::kDone;
     state.status = state.failed ? "failed" : "succeeded";
     if (!step.loop) {
       outputs_[step.name] = state.record.outputs;
+      MarkDone(step.name);
       return;
     }
     std::map<std::string, std::string> lists;
@@ -346,6 +355,7 @@ class Scheduler {
                     {},
                     state.failed ? "an iteration failed" : ""};
     setup_.store->SaveStep(state.record);
+    MarkDone(step.name);
   }
 
   const RunSetup& setup_;
@@ -355,6 +365,9 @@ class Scheduler {
   Clock::time_point deadline_ = Clock::time_point::max();
   std::string workflow_status_ = "Running";
   std::map<std::string, StepState> states_;
+  std::map<std::string, std::vector<std::string>> upstream_, downstream_;
+  std::map<std::string, int> waiting_for_;  // dependencies not yet done
+  std::deque<std::string> ready_;           // steps whose dependencies are all done
   std::map<std::string, std::map<std::string, std::string>> outputs_;
   std::deque<Pending> pending_;
   int running_ = 0;

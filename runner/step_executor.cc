@@ -172,6 +172,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
   const auto start = Clock::now();
   TaskOutcome outcome;
   try {
+    const bool ran_before = task.attempts > 1 || fs::exists(LogFile(task));
     fs::create_directories(task.dir);
     fs::remove_all(task.dir / ".staging");
     fs::create_directories(StagingOutputs(task));
@@ -179,7 +180,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
       std::ofstream(LogFile(task), std::ios::trunc);
     else
       AppendLog(task, fmt::format("ctp: attempt {}\n", task.attempts));
-    env.store->ClearMetrics(env.run_id, task.name);
+    if (ran_before) env.store->ClearMetrics(env.run_id, task.name);
     if (ServeFromCache(task, env)) {
       outcome.succeeded = true;
       outcome.cache_hit = true;

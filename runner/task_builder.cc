@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ctp/process_launcher.h"
 #include "fingerprint.h"
 
 namespace ctp::runner {
@@ -177,6 +178,8 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   if (step.kind == Step::Kind::kContainer) {
     for (const Template& part : step.command) task.argv.push_back(resolve(part));
     for (const Template& part : step.args) task.argv.push_back(resolve(part));
+    if (!task.argv.empty() && task.argv[0] == "ctp")
+      if (std::filesystem::path ctp = FindStepProgram("ctp"); !ctp.empty()) task.argv[0] = ctp;
     for (const EnvVar& env : step.env) {
       std::optional<std::string> value;
       if (env.secret)

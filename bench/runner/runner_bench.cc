@@ -73,7 +73,7 @@ void BM_RunnerNoopStepsAllCores(benchmark::State& state) { RunNoop(state, false,
 
 }  // namespace
 
-BENCHMARK(BM_ForkExecTrue)->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK(BM_RunnerNoopSteps)->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK(BM_RunnerNoopChain)->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK(BM_RunnerNoopStepsAllCores)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_ForkExecTrue)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_RunnerNoopSteps)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_RunnerNoopChain)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_RunnerNoopStepsAllCores)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();

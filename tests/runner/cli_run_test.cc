@@ -65,6 +65,25 @@ TEST_CASE("ctp run scripts/hello.lua succeeds and ctp runs shows it") {
   CHECK(compare.out.find("metric count/lines") != std::string::npos);
 }
 
+TEST_CASE("scripts/cnn_pipeline.lua runs its stages on a local volume; --from reuses the rest") {
+  ScratchDir dir;
+  const std::string workdir = " --plain --workdir " + Quote(dir.path());
+  CommandResult first = RunCtp("run scripts/cnn_pipeline.lua -p workspace=exp" + workdir);
+  INFO(first.out, first.err);
+  REQUIRE(first.exit_code == 0);
+  // `ctp step echo` ran with /workspace mapped to the volume's local folder.
+  const std::string id = OnlyRunId(dir.path());
+  CHECK(FileText(dir.path() / "runs" / id / "train/log.txt") ==
+        "train for 5 epochs at lr 0.05 into " +
+            (std::filesystem::absolute(dir.path()) / "volumes/workspace/exp/model").string() +
+            "\n");
+  CommandResult from =
+      RunCtp("run scripts/cnn_pipeline.lua -p workspace=exp --from validate" + workdir);
+  CHECK(from.exit_code == 0);
+  CHECK(from.out.find("train reused: outputs of run " + id + "\n") != std::string::npos);
+  CHECK(from.out.find("validate succeeded") != std::string::npos);
+}
+
 TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
   ScratchDir dir;
   const std::string workdir = " --workdir " + Quote(dir.path() / "work");

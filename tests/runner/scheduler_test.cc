@@ -228,3 +228,28 @@ TEST_CASE("a step past its timeout is killed with its process group") {
 
 }  // namespace
 }  // namespace ctp::testing
+
+namespace ctp::testing {
+namespace {
+
+const char* kPipelineTimeout = R"(
+local ctp = require "ctp"
+local slow = ctp.container { name = "slow", image = "x", command = { "sleep", "30" } }
+local next = ctp.container { name = "next", image = "x", after = { slow }, command = { "true" } }
+return ctp.pipeline { name = "deadline", steps = { slow, next }, timeout = 1,
+  on_exit = ctp.container { name = "cleanup", image = "x", command = { "true" } } }
+)";
+
+TEST_CASE("the pipeline's timeout stops running steps, omits the rest and runs the exit handler") {
+  ScratchDir dir;
+  Ran ran = RunIn(Script(kPipelineTimeout), dir.path());
+  CHECK(ran.result.status == "failed");
+  CHECK(ran.Step("slow").status == "failed");
+  CHECK(ran.Step("slow").message == "stopped");
+  CHECK(ran.Step("next").status == "omitted");
+  CHECK(ran.Step("next").message == "the pipeline timed out");
+  CHECK(ran.Step("cleanup").status == "succeeded");
+}
+
+}  // namespace
+}  // namespace ctp::testing

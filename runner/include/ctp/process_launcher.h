@@ -45,4 +45,8 @@ std::unique_ptr<ProcessLauncher> MakePosixProcessLauncher();
 /// exists), or an empty path.
 std::filesystem::path FindProgram(const std::string& program);
 
+/// The program a container step's command names: `ctp` (the entrypoint of the ctp image) is this
+/// process when it is the ctp executable, else `ctp` on PATH; anything else as FindProgram.
+std::filesystem::path FindStepProgram(const std::string& program);
+
 }  // namespace ctp
