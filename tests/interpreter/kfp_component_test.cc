@@ -149,6 +149,11 @@ TEST_CASE("inputs are checked when the factory is called") {
         component +
             "input 'training_data' is a file (an artifact): give it an output of another "
             "step (step.outputs.NAME), got a string\n");
+  CHECK(LoadError(train, "({ epochs = 1 }, 'train')") ==
+        "component 'Train classifier': the second argument must be a table of step fields, got a "
+        "string\n");
+  CHECK(LoadError(train, "{ training_data = " + table + ".outputs.t, epochs = 1, env = 'X' }") ==
+        "field 'env' must be a table of name = value, got a string\n");
   CHECK(LoadError("summarize_v2.yaml", "{ model = " + table + ".outputs.t, accuracy = true }") ==
         "component 'summarize-model' (" +
             testing::SourcePath("tests/interpreter/kfp_components/summarize_v2.yaml") +
