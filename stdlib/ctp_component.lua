@@ -140,6 +140,10 @@ function M.load(path, container, step_fields)
                    check.did_you_mean(key, names))
       end
     end
+    if options ~= nil and (type(options) ~= "table" or getmetatable(options)) then
+      check.fail(call, nil, "component '%s': the second argument must be a table of step fields, got %s",
+                 spec.name, check.describe(options))
+    end
     for key, value in pairs(options or {}) do step[key] = value end
     for _, input in ipairs(spec.inputs) do
       -- A file input's default is text KFP would write to a file; ctp passes files by reference.
@@ -155,10 +159,12 @@ function M.load(path, container, step_fields)
     step.image = step.image or spec.image
     step.command, step.args = resolve(spec.command), resolve(spec.args)
     if step.description == nil and spec.description ~= "" then step.description = spec.description end
-    local env = {}
-    for k, v in pairs(spec.env) do env[k] = v end
-    for k, v in pairs(step.env or {}) do env[k] = v end
-    step.env = next(env) and env or nil
+    if step.env == nil or (type(step.env) == "table" and not getmetatable(step.env)) then
+      local env = {}  -- the component's, then the call's (ctp.container checks the result)
+      for k, v in pairs(spec.env) do env[k] = v end
+      for k, v in pairs(step.env or {}) do env[k] = v end
+      step.env = next(env) and env or nil
+    end
     step.outputs = {}
     for _, output in ipairs(spec.outputs) do
       step.outputs[output.key] = { kind = output.kind, path = output.path, doc = output.description }

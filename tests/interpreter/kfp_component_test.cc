@@ -149,6 +149,11 @@ TEST_CASE("inputs are checked when the factory is called") {
         component +
             "input 'training_data' is a file (an artifact): give it an output of another "
             "step (step.outputs.NAME), got a string\n");
+  CHECK(LoadError(train, "({ epochs = 1 }, 'train')") ==
+        "component 'Train classifier': the second argument must be a table of step fields, got a "
+        "string\n");
+  CHECK(LoadError(train, "{ training_data = " + table + ".outputs.t, epochs = 1, env = 'X' }") ==
+        "field 'env' must be a table of name = value, got a string\n");
   CHECK(LoadError("summarize_v2.yaml", "{ model = " + table + ".outputs.t, accuracy = true }") ==
         "component 'summarize-model' (" +
             testing::SourcePath("tests/interpreter/kfp_components/summarize_v2.yaml") +
@@ -274,31 +279,33 @@ TEST_CASE("KFP's own loader reads every component spec here and names outputs as
     std::cout << "SKIPPED: KFP loader check (pip install -r deps/python-test-requirements.txt)\n";
     return;
   }
-  testing::TempDir dir("kfp_loader");
-  const std::string names = (dir.path / "names.txt").string();
-  // Prints the output names kfp.components gives the spec, sorted, one line.
-  auto kfp_output_names = [&](const std::string& spec) {
-    const std::string command =
-        "python3 -c 'import sys; from kfp import components; "
-        "c = components.load_component_from_file(sys.argv[1]); "
-        "print(\" \".join(sorted(c.component_spec.outputs or {})))' '" +
-        spec + "' > '" + names + "' 2>&1";
-    INFO(spec);
-    CHECK(testing::RunCommand(command) == 0);
-    std::ifstream in(names);
-    std::string line;
-    std::getline(in, line);
-    return line;
-  };
-  Pipeline p = LoadComponentsPipeline();
-  auto ctp_output_names = [](const Step& step) {
+  auto output_names = [](const Step& step) {
     std::string out;
     for (const Output& output : step.outputs) out += (out.empty() ? "" : " ") + output.name;
-    return out;
+    return out + "\n";
   };
   const std::string fixtures = testing::SourcePath("tests/interpreter/kfp_components/");
-  CHECK(kfp_output_names(fixtures + "train_v1.yaml") == ctp_output_names(p.steps[1]));
-  CHECK(kfp_output_names(fixtures + "summarize_v2.yaml") == ctp_output_names(p.steps[2]));
-  for (const char* name : {"download", "csv_summary", "publish_report"})
-    kfp_output_names(testing::SourcePath("scripts/components/") + name + "/component.yaml");
+  const std::string library = testing::SourcePath("scripts/components/");
+  const std::vector<std::string> specs = {
+      fixtures + "train_v1.yaml", fixtures + "summarize_v2.yaml",
+      library + "download/component.yaml", library + "csv_summary/component.yaml",
+      library + "publish_report/component.yaml"};
+  Pipeline tests = LoadComponentsPipeline();
+  Pipeline example = LoadPipeline(testing::SourcePath("scripts/kfp_components.lua"));
+  const std::string expected = output_names(tests.steps[1]) + output_names(tests.steps[2]) +
+                               output_names(example.steps[0]) + output_names(example.steps[1]) +
+                               output_names(example.steps[3]);
+
+  // One Python process (importing kfp is slow): each spec's output names, sorted, one a line.
+  testing::TempDir dir("kfp_loader");
+  std::string command =
+      "python3 -c 'import sys; from kfp import components\n"
+      "for path in sys.argv[1:]: print(\" \".join(sorted("
+      "components.load_component_from_file(path).component_spec.outputs or {})))'";
+  for (const std::string& spec : specs) command += " '" + spec + "'";
+  const std::string names = (dir.path / "names.txt").string();
+  CHECK(testing::RunCommand(command + " > '" + names + "' 2>&1") == 0);
+  std::ifstream in(names);
+  std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(printed == expected);
 }

@@ -67,6 +67,18 @@ TEST_CASE("ctp.d.lua documents every public ctp function and every field the DSL
   CHECK(Problems(Annotations()) == "");
 }
 
+TEST_CASE("ctp.d.lua is valid Lua that returns the module table") {
+  const std::string annotations = Annotations();
+  lua_State* L = luaL_newstate();
+  const int loaded = luaL_loadbuffer(L, annotations.data(), annotations.size(), "@ctp.d.lua");
+  CHECK_MESSAGE(loaded == LUA_OK, lua_tostring(L, -1));
+  if (loaded == LUA_OK) {
+    CHECK(lua_pcall(L, 0, 1, 0) == LUA_OK);
+    CHECK(lua_type(L, -1) == LUA_TTABLE);
+  }
+  lua_close(L);
+}
+
 TEST_CASE("the check notices a missing function, field or record field") {
   const std::string annotations = Annotations();
   CHECK(Problems(Without(annotations, "function ctp.negate(")) ==
