@@ -141,25 +141,41 @@ void LoadSlide(const fs::path& metadata_file, RunReport& report) {
   slide.thumbnail_downsample = thumbnail["downsample"].get<double>();
 }
 
+/// The folders directly in `dir`, sorted by name.
+std::vector<fs::path> SortedFolders(const fs::path& dir) {
+  std::vector<fs::path> folders;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_directory()) folders.push_back(entry.path());
+  std::sort(folders.begin(), folders.end());
+  return folders;
+}
+
+/// The log and outputs of one task (a step, or one iteration `step[i]` of a looped step).
+void LoadTaskFolder(const fs::path& dir, const std::string& task, RunReport& report) {
+  const fs::path log_file = dir / "log.txt";
+  if (fs::is_regular_file(log_file)) {
+    const std::string log = ReadBytes(log_file);
+    AddLoggedMetrics(log, task, report);
+    for (StepRecord& record : report.steps)
+      if (record.name == task) record.log_tail = Tail(log);
+  }
+  if (fs::is_directory(dir / "outputs")) LoadStepOutputs(dir / "outputs", task, report);
+}
+
 }  // namespace
 
 void LoadRunFolder(const fs::path& run_dir, RunReport& report) {
   if (!fs::is_directory(run_dir))
     throw std::runtime_error(run_dir.string() + ": no such run folder");
-  std::vector<fs::path> step_dirs;
-  for (const auto& entry : fs::directory_iterator(run_dir))
-    if (entry.is_directory()) step_dirs.push_back(entry.path());
-  std::sort(step_dirs.begin(), step_dirs.end());
-  for (const fs::path& dir : step_dirs) {
+  for (const fs::path& dir : SortedFolders(run_dir)) {
     const std::string step = dir.filename().string();
-    const fs::path log_file = dir / "log.txt";
-    if (fs::is_regular_file(log_file)) {
-      const std::string log = ReadBytes(log_file);
-      AddLoggedMetrics(log, step, report);
-      for (StepRecord& record : report.steps)
-        if (record.name == step) record.log_tail = Tail(log);
+    LoadTaskFolder(dir, step, report);
+    // A looped step's iterations live in <step>/<i>/ and are tasks named step[i].
+    for (const fs::path& sub : SortedFolders(dir)) {
+      const std::string index = sub.filename().string();
+      if (std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        LoadTaskFolder(sub, step + "[" + index + "]", report);
     }
-    if (fs::is_directory(dir / "outputs")) LoadStepOutputs(dir / "outputs", step, report);
   }
 }
 

@@ -8,16 +8,18 @@
 namespace ctp::report {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, RunStatus>, 9> kWords{{
+constexpr std::array<std::pair<std::string_view, RunStatus>, 11> kWords{{
     {"pending", RunStatus::kPending},
     {"running", RunStatus::kRunning},
     {"succeeded", RunStatus::kSucceeded},
     {"success", RunStatus::kSucceeded},
+    {"cached", RunStatus::kSucceeded},
     {"failed", RunStatus::kFailed},
     {"error", RunStatus::kFailed},
     {"skipped", RunStatus::kSkipped},
     {"omitted", RunStatus::kSkipped},
     {"cancelled", RunStatus::kCancelled},
+    {"interrupted", RunStatus::kCancelled},
 }};
 
 }  // namespace

@@ -71,12 +71,65 @@ std::string Edge(const LayoutNode& from, const LayoutNode& to) {
       FormatCoordinate(y2), FormatCoordinate(x2), FormatCoordinate(y2));
 }
 
+/// The step a task belongs to: `s` for a loop iteration `s[2]`, else the name itself.
+std::string StepOfTask(const std::string& task) {
+  const std::size_t bracket = task.rfind('[');
+  return bracket != std::string::npos && bracket > 0 && task.back() == ']' ? task.substr(0, bracket)
+                                                                           : task;
+}
+
+/// How bad a status is, for folding a loop's iterations into one node.
+int Severity(RunStatus status) {
+  switch (status) {
+    case RunStatus::kFailed:
+      return 5;
+    case RunStatus::kRunning:
+      return 4;
+    case RunStatus::kCancelled:
+      return 3;
+    case RunStatus::kPending:
+      return 2;
+    case RunStatus::kSucceeded:
+      return 1;
+    case RunStatus::kSkipped:
+      return 0;
+  }
+  return 0;
+}
+
+/// One record per step: loop iterations (`s[0]`, `s[1]`, ...) fold into `s` with the worst
+/// status, the first start, the last end, the attempts added up, and a cache hit only if all were.
+std::vector<StepRecord> FoldIterations(const std::vector<StepRecord>& tasks) {
+  std::vector<StepRecord> steps;
+  std::map<std::string, std::size_t> index;
+  for (const StepRecord& task : tasks) {
+    const std::string name = StepOfTask(task.name);
+    const bool iteration = name != task.name;
+    const auto found = index.find(name);
+    if (found == index.end()) {
+      index[name] = steps.size();
+      steps.push_back(task);
+      steps.back().name = name;
+      continue;
+    }
+    StepRecord& step = steps[found->second];
+    if (!iteration) continue;  // the loop's own record, after its iterations: keep theirs
+    if (Severity(task.status) > Severity(step.status)) step.status = task.status;
+    if (task.start && (!step.start || *task.start < *step.start)) step.start = task.start;
+    if (task.end && (!step.end || *task.end > *step.end)) step.end = task.end;
+    step.attempts += task.attempts;
+    step.cache_hit = step.cache_hit && task.cache_hit;
+  }
+  return steps;
+}
+
 }  // namespace
 
 std::string RenderDagSvg(const RunReport& report) {
+  const std::vector<StepRecord> records = FoldIterations(report.steps);
   std::vector<std::string> names;
   std::map<std::string, const StepRecord*> steps;
-  for (const StepRecord& step : report.steps) {
+  for (const StepRecord& step : records) {
     names.push_back(step.name);
     steps[step.name] = &step;
   }

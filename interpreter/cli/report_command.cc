@@ -8,11 +8,16 @@
 #include "ctp/report_loader.h"
 
 namespace ctp::cli {
+namespace {
 
-std::filesystem::path DefaultWorkdir() {
+/// The workdir when --workdir is not given: $CTP_WORKDIR, else ./.ctp (as `ctp run` uses).
+std::filesystem::path WorkdirOrDefault(const std::string& workdir) {
+  if (!workdir.empty()) return workdir;
   const char* env = std::getenv("CTP_WORKDIR");
   return env && *env ? std::filesystem::path(env) : std::filesystem::path(".ctp");
 }
+
+}  // namespace
 
 int WriteRunReport(StoredRun run, const std::string& output) {
   if (!run.run_dir.empty()) report::LoadRunFolder(run.run_dir, run.report);
@@ -37,9 +42,8 @@ Command AddReportCommandWith(CLI::App& app, RunStoreReader read_run) {
   command->add_option("--workdir", options->workdir,
                       "the workspace (default $CTP_WORKDIR, else ./.ctp)");
   return [options, read_run = std::move(read_run)] {
-    const std::filesystem::path workdir =
-        options->workdir.empty() ? DefaultWorkdir() : std::filesystem::path(options->workdir);
-    return WriteRunReport(read_run(workdir, options->run_id), options->output);
+    return WriteRunReport(read_run(WorkdirOrDefault(options->workdir), options->run_id),
+                          options->output);
   };
 }
 

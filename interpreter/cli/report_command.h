@@ -24,9 +24,6 @@ struct StoredRun {
 using RunStoreReader =
     std::function<StoredRun(const std::filesystem::path& workdir, const std::string& run_id)>;
 
-/// The workdir when --workdir is not given: $CTP_WORKDIR, else ./.ctp.
-std::filesystem::path DefaultWorkdir();
-
 /// Adds the run's files to `run` (logs, KFP documents, heatmaps; tiled slides of its data
 /// roots), renders it and writes it atomically to `output` ("-" = stdout; "" =
 /// <run_dir>/report.html). Prints "report: PATH" on stderr when writing a file. Returns kOk.

@@ -125,3 +125,20 @@ TEST_CASE("html report: an empty run still renders, saying what is missing") {
   CHECK(html.find("No slides were tiled for this run.") != std::string::npos);
   CHECK(html.find("<dd>—</dd>") != std::string::npos);
 }
+
+TEST_CASE("html report: a looped step's iterations are one DAG node with the worst status") {
+  ctp::report::RunReport report = SampleReport();
+  ctp::report::StepRecord first = report.steps[2], second = report.steps[2];
+  first.name = "train[0]";
+  second.name = "train[1]";
+  second.status = ctp::report::RunStatus::kFailed;
+  second.start = *first.start + 1;
+  second.end = *first.end + 10;
+  report.steps.erase(report.steps.begin() + 2);
+  report.steps.insert(report.steps.begin() + 2, {first, second});
+  const std::string html = ctp::report::RenderHtmlReport(report);
+  CHECK(CountOf(html, "<g class=\"node ") == 6);
+  CHECK(html.find("<g class=\"node status-failed\" data-step=\"train\">") != std::string::npos);
+  CHECK(html.find(">failed · 1 min 26 s · 4 tries<") != std::string::npos);
+  CHECK(html.find("<g class=\"lane\" data-step=\"train[1]\">") != std::string::npos);
+}

@@ -54,6 +54,9 @@ TEST_CASE("run status: names round-trip and unknown words are refused") {
     CHECK(ParseStatus(StatusName(s)) == s);
   CHECK(ParseStatus("Succeeded") == RunStatus::kSucceeded);
   CHECK(ParseStatus("Error") == RunStatus::kFailed);
+  CHECK(ParseStatus("cached") == RunStatus::kSucceeded);
+  CHECK(ParseStatus("omitted") == RunStatus::kSkipped);
+  CHECK(ParseStatus("interrupted") == RunStatus::kCancelled);
   CHECK_THROWS_WITH_AS(ParseStatus("done"),
                        "unknown run status 'done' (expected pending, running, succeeded, failed, "
                        "skipped or cancelled)",

@@ -62,12 +62,13 @@ TEST_CASE("ctp report glue: writes the run's report into its folder, or where -o
   CHECK(ctp::testing::ReadText((workdir / "out" / "r.html").string()) == html);
 
   ::setenv("CTP_WORKDIR", workdir.string().c_str(), 1);
-  CHECK(ctp::cli::DefaultWorkdir() == workdir);
   CHECK_THROWS_WITH_AS(RunReportCommand("report r2"),
                        ("no run 'r2' in " + (workdir / "ctp.db").string()).c_str(),
                        std::invalid_argument);
   ::unsetenv("CTP_WORKDIR");
-  CHECK(ctp::cli::DefaultWorkdir() == fs::path(".ctp"));
+  CHECK_THROWS_WITH_AS(RunReportCommand("report r3"),
+                       ("no run 'r3' in " + (fs::path(".ctp") / "ctp.db").string()).c_str(),
+                       std::invalid_argument);
   CHECK_THROWS_AS(RunReportCommand("report"), CLI::RequiredError);
   fs::remove_all(workdir);
 }

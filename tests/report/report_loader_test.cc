@@ -84,6 +84,22 @@ TEST_CASE("report loader: logs, logged metrics, KFP documents and heatmaps of a 
   CHECK(report.slides[0].heatmap_png == heatmap);
 }
 
+TEST_CASE("report loader: a looped step's iterations are read as tasks step[i]") {
+  TempFolder run("ctp_report_loop");
+  Write(run.path / "fan" / "0" / "log.txt", "metric: score=1\n");
+  Write(run.path / "fan" / "1" / "log.txt", "metric: score=2\niteration one\n");
+  Write(run.path / "fan" / "outputs" / "note", "not an iteration");
+  RunReport report;
+  report.steps = {Step("fan"), Step("fan[0]"), Step("fan[1]")};
+  ctp::report::LoadRunFolder(run.path, report);
+  REQUIRE(report.scalars.size() == 2);
+  CHECK(report.scalars[0].step == "fan[0]");
+  CHECK(report.scalars[1].step == "fan[1]");
+  CHECK(report.scalars[1].value == 2);
+  CHECK(report.steps[0].log_tail.empty());
+  CHECK(report.steps[2].log_tail == "metric: score=2\niteration one");
+}
+
 TEST_CASE("report loader: the log tail keeps the last 20 lines") {
   TempFolder run("ctp_report_tail");
   std::string log;

@@ -15,6 +15,7 @@ namespace ctp::report {
 /// mlpipeline-metrics[.json] / mlpipeline_metrics (scalars), mlpipeline-ui-metadata[.json] /
 /// mlpipeline_ui_metadata (confusion matrix), and <slide-stem>.heatmap.png (heatmaps). Throws
 /// std::runtime_error("<file>: <problem>") for a malformed file; a missing folder is an error.
+/// A looped step's iterations, <run_dir>/<step>/<i>/, are read likewise as tasks `step[i]`.
 void LoadRunFolder(const std::filesystem::path& run_dir, RunReport& report);
 
 /// Adds up to `max_slides` slides (sorted by file name) from <data_root>/preprocess-metadata/

@@ -17,8 +17,9 @@ enum class RunStatus { kPending, kRunning, kSucceeded, kFailed, kSkipped, kCance
 /// "pending", "running", "succeeded", "failed", "skipped", "cancelled".
 std::string_view StatusName(RunStatus status);
 
-/// Parses StatusName's words (and "success"/"error"/"omitted" as Argo writes them), ignoring
-/// case. Throws std::invalid_argument naming the word for anything else.
+/// Parses StatusName's words, Argo's "success"/"error"/"omitted", and the run store's "cached"
+/// (succeeded; the caller sets cache_hit) and "interrupted" (cancelled), ignoring case. Throws
+/// std::invalid_argument naming the word for anything else.
 RunStatus ParseStatus(std::string_view word);
 
 /// Seconds since the Unix epoch (UTC), with a fractional part.
