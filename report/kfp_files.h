@@ -25,11 +25,4 @@ std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
 /// series) line of a step's log to `report`. Other lines are ignored.
 void AddLoggedMetrics(std::string_view log, const std::string& step, RunReport& report);
 
-/// Adds one scalar, replacing an earlier value of the same step and name.
-void AddScalar(RunReport& report, const std::string& step, const std::string& name, double value);
-
-/// Adds one point of a series, replacing an earlier value at the same index.
-void AddPoint(RunReport& report, const std::string& step, const std::string& name, int index,
-              double value);
-
 }  // namespace ctp::report

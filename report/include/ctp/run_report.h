@@ -108,4 +108,12 @@ struct RunReport {
   std::vector<SlideView> slides;                            ///< Tiled slides.
 };
 
+/// Adds a metric logged once, replacing an earlier value of the same step and name.
+void AddScalar(RunReport& report, const std::string& step, const std::string& name, double value);
+
+/// Adds a point of a series (index >= 0, e.g. the epoch), replacing an earlier value at the same
+/// index of the same step and name.
+void AddPoint(RunReport& report, const std::string& step, const std::string& name, int index,
+              double value);
+
 }  // namespace ctp::report
