@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS steps (
   run_id TEXT NOT NULL, step TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   exit_code INTEGER NOT NULL, duration REAL NOT NULL, cache_hit INTEGER NOT NULL,
   outputs TEXT NOT NULL, fingerprint TEXT NOT NULL, message TEXT NOT NULL,
-  seq INTEGER NOT NULL, PRIMARY KEY (run_id, step));
+  seq INTEGER NOT NULL, started_at REAL NOT NULL, PRIMARY KEY (run_id, step));
 CREATE TABLE IF NOT EXISTS metrics (
   run_id TEXT NOT NULL, step TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL,
   idx INTEGER NOT NULL);
@@ -87,8 +87,9 @@ RunRecord ReadRun(const Statement& row) {
 }
 
 StepRecord ReadStep(const Statement& row) {
-  return {row.Text(0),   row.Text(1),     row.Text(2),           row.Int(3),  row.Int(4),
-          row.Double(5), row.Int(6) != 0, FromJson(row.Text(7)), row.Text(8), row.Text(9)};
+  return {row.Text(0), row.Text(1),   row.Text(2),     row.Int(3),
+          row.Int(4),  row.Double(5), row.Int(6) != 0, FromJson(row.Text(7)),
+          row.Text(8), row.Text(9),   row.Double(11)};
 }
 
 }  // namespace
@@ -129,12 +130,13 @@ void RunStore::SaveRun(const RunRecord& run) {
 
 void RunStore::SaveStep(const StepRecord& step) {
   std::lock_guard lock(mutex_);
-  // Keep the original start order (seq) when a step is updated.
+  // Keep the original start order (seq) and start time when a step is updated.
   Statement(db_,
             "INSERT INTO steps VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-            "(SELECT COUNT(*) FROM steps WHERE run_id = ?1)) "
+            "(SELECT COUNT(*) FROM steps WHERE run_id = ?1), ?11) "
             "ON CONFLICT (run_id, step) DO UPDATE SET status = ?3, attempts = ?4, exit_code = ?5, "
-            "duration = ?6, cache_hit = ?7, outputs = ?8, fingerprint = ?9, message = ?10")
+            "duration = ?6, cache_hit = ?7, outputs = ?8, fingerprint = ?9, message = ?10, "
+            "started_at = CASE WHEN started_at > 0 THEN started_at ELSE ?11 END")
       .Bind(1, step.run_id)
       .Bind(2, step.step)
       .Bind(3, step.status)
@@ -145,6 +147,7 @@ void RunStore::SaveStep(const StepRecord& step) {
       .Bind(8, ToJson(step.outputs))
       .Bind(9, step.fingerprint)
       .Bind(10, step.message)
+      .Bind(11, step.started_at)
       .Step();
 }
 

@@ -16,6 +16,11 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+/// Wall-clock seconds since the Unix epoch (what the run store records).
+double SecondsSinceEpoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 /// Where one step is in its life.
 struct StepState {
   enum class Phase { kWaiting, kActive, kDone };
@@ -260,8 +265,9 @@ class Scheduler {
       ++running_;
       ++states_[step.name].running;
       ++task->attempts;
-      StepRecord running{setup_.run_id,     task->name, "running", task->attempts, 0, 0, false, {},
-                         task->fingerprint, {}};
+      StepRecord running{
+          setup_.run_id,     task->name, "running",          task->attempts, 0, 0, false, {},
+          task->fingerprint, {},         SecondsSinceEpoch()};
       setup_.store->SaveStep(running);
       setup_.progress->Started(task->name, task->dir / "log.txt");
       pool_.Submit([this, task] {

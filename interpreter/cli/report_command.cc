@@ -1,23 +1,13 @@
 #include "cli/report_command.h"
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
+#include "cli/workdir_option.h"
 #include "ctp/html_report.h"
 #include "ctp/report_loader.h"
 
 namespace ctp::cli {
-namespace {
-
-/// The workdir when --workdir is not given: $CTP_WORKDIR, else ./.ctp (as `ctp run` uses).
-std::filesystem::path WorkdirOrDefault(const std::string& workdir) {
-  if (!workdir.empty()) return workdir;
-  const char* env = std::getenv("CTP_WORKDIR");
-  return env && *env ? std::filesystem::path(env) : std::filesystem::path(".ctp");
-}
-
-}  // namespace
 
 int WriteRunReport(StoredRun run, const std::string& output) {
   if (!run.run_dir.empty()) report::LoadRunFolder(run.run_dir, run.report);
@@ -39,11 +29,9 @@ Command AddReportCommandWith(CLI::App& app, RunStoreReader read_run) {
   command->add_option("RUN_ID", options->run_id, "the run (see `ctp runs`)")->required();
   command->add_option("-o,--output", options->output,
                       "the HTML file ('-' for stdout; default <workdir>/runs/RUN_ID/report.html)");
-  command->add_option("--workdir", options->workdir,
-                      "the workspace (default $CTP_WORKDIR, else ./.ctp)");
+  AddWorkdirOption(*command, options->workdir);
   return [options, read_run = std::move(read_run)] {
-    return WriteRunReport(read_run(WorkdirOrDefault(options->workdir), options->run_id),
-                          options->output);
+    return WriteRunReport(read_run(WorkdirOf(options->workdir), options->run_id), options->output);
   };
 }
 

@@ -24,16 +24,19 @@ TEST_CASE("version, help and usage errors") {
 TEST_CASE("a missing script and bad parameters are reported with exit code 1 or 2") {
   CommandResult missing = RunCtp("check no/such/script.lua");
   CHECK(missing.exit_code == 1);
-  CHECK(missing.err == "no/such/script.lua: error: cannot read script: No such file or directory\n");
+  CHECK(missing.err ==
+        "no/such/script.lua: error: cannot read script: No such file or directory\n");
 
   CommandResult unknown = RunCtp("check scripts/hello.lua -p whom=you");
   CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err ==
-        "error: pipeline 'hello' has no parameter 'whom' (did you mean 'who'?) (from -p whom=you)\n");
+  CHECK(
+      unknown.err ==
+      "error: pipeline 'hello' has no parameter 'whom' (did you mean 'who'?) (from -p whom=you)\n");
 
   CommandResult typed = RunCtp("check scripts/hello.lua -p repeats=three");
   CHECK(typed.exit_code == 1);
-  CHECK(typed.err == "error: parameter 'repeats' is an int: cannot use 'three' (from -p repeats=three)\n");
+  CHECK(typed.err ==
+        "error: parameter 'repeats' is an int: cannot use 'three' (from -p repeats=three)\n");
 
   CommandResult malformed = RunCtp("check scripts/hello.lua -p who");
   CHECK(malformed.exit_code == 2);
@@ -68,29 +71,36 @@ TEST_CASE("--trace adds the Lua traceback to a script error") {
 TEST_CASE("ctp step and ctp exec run one step and write its outputs") {
   TempDir dir("cli_step");
   const std::string message = (dir.path / "message").string();
-  CommandResult step = RunCtp("step echo --message hi --times 2 --output message='" + message + "'");
+  CommandResult step =
+      RunCtp("step echo --message hi --times 2 --output message='" + message + "'");
   CHECK(step.exit_code == 0);
   CHECK(step.out == "hi\nhi\n");
   CHECK(ReadText(message) == "hi");
 
   CommandResult unknown = RunCtp("step echo --mesage hi");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err.rfind("ctp step: step echo has no argument 'mesage' (did you mean 'message'?)", 0) == 0);
+  CHECK(unknown.err.rfind("ctp step: step echo has no argument 'mesage' (did you mean 'message'?)",
+                          0) == 0);
 
   const std::string doubled = (dir.path / "n").string();
   CommandResult exec = RunCtp(
       "exec --source 'return function(inputs) return { n = tonumber(inputs.x) * 2 } end' "
-      "--input x=21 --output n='" + doubled + "'");
+      "--input x=21 --output n='" +
+      doubled + "'");
   CHECK(exec.exit_code == 0);
   CHECK(ReadText(doubled) == "42");
 
-  CommandResult failing = RunCtp("exec --name count --source 'return function(inputs) return inputs.a.b end'");
+  CommandResult failing =
+      RunCtp("exec --name count --source 'return function(inputs) return inputs.a.b end'");
   CHECK(failing.exit_code == 1);
   CHECK(failing.err == "<count>:1: error: attempt to index a nil value (field 'a')\n");
 }
 
-TEST_CASE("commands of later versions say they are not available yet") {
-  CommandResult report = RunCtp("report");
+TEST_CASE("ctp report names the run it cannot find") {
+  TempDir workdir("cli_report");
+  CommandResult report = RunCtp("report no-such-run --workdir " + workdir.path.string());
   CHECK(report.exit_code == 2);
-  CHECK(report.err == "ctp report: not available in this version of ctp yet\n");
+  CHECK(report.err ==
+        "ctp report: no run 'no-such-run' in " + (workdir.path / "ctp.db").string() + "\n");
+  CHECK(!std::filesystem::exists(workdir.path / "ctp.db"));
 }

@@ -36,7 +36,8 @@ struct StepRecord {
   bool cache_hit = false;
   std::map<std::string, std::string> outputs;  ///< output name → value (artifacts: their path)
   std::string fingerprint;
-  std::string message;  ///< why it failed or was skipped
+  std::string message;    ///< why it failed or was skipped
+  double started_at = 0;  ///< seconds since the epoch when its first attempt started; 0 = never
 };
 
 /// A number a step logged: a native step's metric or an entry of a KFP metrics JSON file.
