@@ -5,6 +5,7 @@
 #include "ctp/diagnostic.h"
 #include "ctp/emit.h"
 #include "sample_pipelines.h"
+#include "validators.h"
 #include "yaml_get.h"
 
 using namespace ctp;
@@ -36,6 +37,14 @@ Pipeline MembershipPipeline() {
   gate.when = both;
   gate.after = {"flip", "list"};
   p.steps = {flip, list, gate};
+  return p;
+}
+
+// `gate` runs when param `mode` is in the list param `modes` (KFP compares whole values only).
+Pipeline ParamMembershipPipeline() {
+  Pipeline p = MembershipPipeline();
+  p.steps[2].when =
+      Compare(Condition::Op::kIn, Template::Of(ParamRef("mode")), Template::Of(ParamRef("modes")));
   return p;
 }
 
@@ -73,11 +82,14 @@ TEST_CASE("Argo: a run-time list of a loop item is a clear error") {
 }
 
 TEST_CASE("KFP: membership in a run-time list is CEL") {
-  Pipeline p = MembershipPipeline();
-  p.steps[2].when =
-      Compare(Condition::Op::kIn, Template::Of(ParamRef("mode")), Template::Of(ParamRef("modes")));
-  const YAML::Node spec = YAML::LoadAll(EmitKfp(p))[0];
+  const YAML::Node spec = YAML::LoadAll(EmitKfp(ParamMembershipPipeline()))[0];
   CHECK(Scalar(Get(spec, "root", "dag", "tasks", "condition-1", "triggerPolicy", "condition")) ==
         "inputs.parameter_values['pipelinechannel--mode'] in "
         "inputs.parameter_values['pipelinechannel--modes']");
+}
+
+TEST_CASE("membership in a run-time list passes the shared validators") {
+  TempDir dir("run_time_list");
+  CheckArgoValid(dir, dir.Write("membership.argo.yaml", EmitArgo(MembershipPipeline())));
+  CheckKfpValid(dir, dir.Write("membership.kfp.yaml", EmitKfp(ParamMembershipPipeline())));
 }

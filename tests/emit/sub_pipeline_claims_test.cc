@@ -6,6 +6,7 @@
 #include "ctp/diagnostic.h"
 #include "ctp/emit.h"
 #include "sample_pipelines.h"
+#include "validators.h"
 #include "yaml_get.h"
 
 using namespace ctp;
@@ -99,4 +100,10 @@ TEST_CASE("KFP: the root creates a sub-pipeline's claim, passes its name in, and
                    "producerTask")) == "createpvc-scratch");
   CHECK(Scalar(Get(documents[0], "deploymentSpec", "executors", "exec-deletepvc-scratch",
                    "container", "image")) == "argostub/deletepvc");
+}
+
+TEST_CASE("a sub-pipeline's claim passes the shared validators") {
+  TempDir dir("sub_pipeline_claims");
+  CheckArgoValid(dir, dir.Write("claims.argo.yaml", EmitArgo(PipelineWithInnerClaim())));
+  CheckKfpValid(dir, dir.Write("claims.kfp.yaml", EmitKfp(PipelineWithInnerClaim())));
 }
