@@ -14,12 +14,12 @@ bool LiteralNumber(const Template& value) { return value.IsLiteral() && IsNumber
 
 // A govaluate operand: numbers bare, everything else a single-quoted string.
 std::string Operand(const std::string& text, bool numeric) {
-  return numeric ? text : "'" + text + "'";
+  return numeric ? text : fmt::format("'{}'", text);
 }
 
 std::string JsonOperand(const nlohmann::json& item) {
   if (item.is_number()) return item.dump();
-  return "'" + (item.is_string() ? item.get<std::string>() : item.dump()) + "'";
+  return fmt::format("'{}'", item.is_string() ? item.get<std::string>() : item.dump());
 }
 
 // A quoted expr string literal.
@@ -29,7 +29,8 @@ std::string ExprString(const std::string& text) {
     if (c == '\\' || c == '\'') quoted += '\\';
     quoted += c;
   }
-  return quoted + "'";
+  quoted += '\'';
+  return quoted;
 }
 
 // The expr (expression tag) variable that holds `ref` in a DAG task's `when`.
@@ -58,8 +59,8 @@ std::string ExprVariable(const ArgoScope& scope, const Ref& ref, const Step& ste
 std::string ExprText(const ArgoScope& scope, const Template& value, const Step& step) {
   std::string text;
   for (const Template::Part& part : value.parts)
-    text += (text.empty() ? "" : " + ") +
-            (part.ref ? ExprVariable(scope, *part.ref, step) : ExprString(part.text));
+    text.append(text.empty() ? "" : " + ")
+        .append(part.ref ? ExprVariable(scope, *part.ref, step) : ExprString(part.text));
   return text.empty() ? "''" : text;
 }
 
@@ -84,12 +85,12 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
         if (!text.empty()) text += c.op == Condition::Op::kAnd ? " && " : " || ";
         text += When(scope, operand, step, true);
       }
-      return nested ? "(" + text + ")" : text;
+      return nested ? fmt::format("({})", text) : text;
     }
     case Condition::Op::kNot:
       if (c.operands.size() != 1)
         throw Error(step.location, fmt::format("step '{}': 'not' takes one condition", step.name));
-      return "!(" + When(scope, c.operands[0], step, false) + ")";
+      return fmt::format("!({})", When(scope, c.operands[0], step, false));
     case Condition::Op::kIn: {
       if (!c.rhs.IsLiteral()) return RunTimeMembership(scope, c, step);
       nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
@@ -99,15 +100,17 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
       bool numeric = !list.empty();
       for (const auto& item : list) numeric = numeric && item.is_number();
       std::string items;
-      for (const auto& item : list) items += (items.empty() ? "" : ", ") + JsonOperand(item);
-      return Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric) + " in (" + items +
-             ")";
+      for (const auto& item : list)
+        items.append(items.empty() ? "" : ", ").append(JsonOperand(item));
+      return fmt::format(
+          "{} in ({})", Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric), items);
     }
     default: {
       const bool numeric = LiteralNumber(c.lhs) || LiteralNumber(c.rhs);
-      return Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric) + " " +
-             OperatorSymbol(c.op) + " " +
-             Operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask), numeric);
+      return fmt::format("{} {} {}",
+                         Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric),
+                         OperatorSymbol(c.op),
+                         Operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask), numeric));
     }
   }
 }
@@ -117,8 +120,8 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
 std::string ArgoExpression(const ArgoScope& scope, const Ref& ref, ArgoSite site) {
   switch (ref.kind) {
     case Ref::Kind::kParam:
-      return scope.top_level ? "{{workflow.parameters." + ref.name + "}}"
-                             : "{{inputs.parameters." + ref.name + "}}";
+      return fmt::format("{{{{{}.parameters.{}}}}}", scope.top_level ? "workflow" : "inputs",
+                         ref.name);
     case Ref::Kind::kStepOutput: {
       const bool artifact =
           ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter;
@@ -128,7 +131,7 @@ std::string ArgoExpression(const ArgoScope& scope, const Ref& ref, ArgoSite site
       return fmt::format("{{{{tasks.{}.outputs.{}.{}}}}}", ref.step, kind, ref.name);
     }
     case Ref::Kind::kLoopItem:
-      return ref.name.empty() ? "{{item}}" : "{{item." + ref.name + "}}";
+      return ref.name.empty() ? "{{item}}" : fmt::format("{{{{item.{}}}}}", ref.name);
     case Ref::Kind::kWorkflowStatus:
       return "{{workflow.status}}";
     case Ref::Kind::kWorkflowName:

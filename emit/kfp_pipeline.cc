@@ -2,6 +2,10 @@
 // kubernetes platform document.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "ctp/dag.h"
 #include "ctp/diagnostic.h"
 #include "kfp.h"
@@ -76,10 +80,29 @@ bool Mounts(const Step& step, const std::string& name) {
   return false;
 }
 
+// The steps that mount volume `name` and are not followed (directly or through other steps) by
+// another step that mounts it: when they are done, no step uses the claim any more.
+std::vector<std::string> LastMounters(const Pipeline& pipeline, const Dag& dag,
+                                      const std::string& name) {
+  std::map<std::string, std::vector<std::string>> downstream;
+  for (const DagEdge& edge : dag.Edges()) downstream[edge.from].push_back(edge.to);
+  std::set<std::string> mounting, followed;  // followed: a later step mounts it
+  for (const Step& step : pipeline.steps)
+    if (Mounts(step, name)) mounting.insert(step.name);
+  const std::vector<std::string>& order = dag.TopologicalOrder();
+  for (auto step = order.rbegin(); step != order.rend(); ++step)
+    for (const std::string& next : downstream[*step])
+      if (mounting.count(next) || followed.count(next)) followed.insert(*step);
+  std::vector<std::string> last;
+  for (const Step& step : pipeline.steps)
+    if (mounting.count(step.name) && !followed.count(step.name)) last.push_back(step.name);
+  return last;
+}
+
 // A `deletepvc-VOLUME` task (like kfp-kubernetes' DeletePVC) for every claim created per run,
-// after the tasks that mount it: KFP, unlike Argo, does not delete the claims it creates.
-void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const KfpScope& root,
-                       YAML::Node& tasks) {
+// after the last tasks that mount it: KFP, unlike Argo, does not delete the claims it creates.
+void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const Dag& dag,
+                       const KfpScope& root, YAML::Node& tasks) {
   for (const Volume* volume : detail::WorkflowVolumes(pipeline)) {
     if (volume->kind != Volume::Kind::kNewClaim) continue;
     const std::string create = detail::CreatePvcTask(volume->name);
@@ -94,8 +117,8 @@ void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const KfpS
     builder.executors.force_insert("exec-" + suffix, executor);
 
     std::vector<std::string> dependencies = {create};
-    for (const Step& step : pipeline.steps)
-      if (Mounts(step, volume->name)) dependencies.push_back(root.tasks.at(step.name));
+    for (const std::string& step : LastMounters(pipeline, dag, volume->name))
+      dependencies.push_back(root.tasks.at(step));
     if (pipeline.on_exit && Mounts(*pipeline.on_exit, volume->name))
       dependencies.push_back(pipeline.on_exit->name);
     std::sort(dependencies.begin(), dependencies.end());
@@ -199,7 +222,7 @@ std::string Header(const Pipeline& pipeline) {
 }  // namespace
 
 std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
-  Dag::Build(pipeline);
+  const Dag dag = Dag::Build(pipeline);
   KfpBuilder builder;
   builder.root = &pipeline;
   builder.options = &options;
@@ -215,7 +238,7 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
         detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline));
     for (const auto& entry : step_tasks) tasks.force_insert(entry.first, entry.second);
   }
-  AddDeletePvcTasks(builder, pipeline, root, tasks);
+  AddDeletePvcTasks(builder, pipeline, dag, root, tasks);
 
   YAML::Node spec;
   spec["components"] = builder.components;

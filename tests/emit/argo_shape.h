@@ -166,6 +166,10 @@ inline ArgoShape ShapeOfArgo(const std::string& yaml) {
       walker.templates.emplace(Scalar(Get(t, "name")), YAML::Node(t));
     walker.leaves = &shape.leaves;
     const std::string entry = Scalar(Get(spec, "entrypoint"));
+    // The entrypoint's inputs are filled from the workflow's arguments (`argo submit -p`).
+    for (const auto& p : Get(walker.templates.at(entry), "inputs", "parameters"))
+      shape.params.emplace(Scalar(Get(p, "name")),
+                           Scalar(Get(p, "value")) + Scalar(Get(p, "default")));
     walker.Invoke(entry, entry, {}, {});
     if (Get(spec, "onExit")) {
       std::map<std::string, ArgoLeaf> exit;

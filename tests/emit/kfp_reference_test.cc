@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "ctp/emit.h"
@@ -31,9 +33,27 @@ std::string Join(const Words& words) {
   return text;
 }
 
-void CheckLikeReference(const std::string& reference, const Pipeline& pipeline) {
+// Our task names as the reference spells them (`renames`: ours -> theirs), in leaves and deps.
+KfpShape Renamed(KfpShape shape, const std::map<std::string, std::string>& renames) {
+  auto rename = [&](const std::string& name) {
+    auto found = renames.find(name);
+    return found == renames.end() ? name : found->second;
+  };
+  std::map<std::string, KfpLeaf> leaves;
+  for (auto& [name, leaf] : shape.leaves) {
+    std::set<std::string> deps;
+    for (const std::string& dep : leaf.deps) deps.insert(rename(dep));
+    leaf.deps = deps;
+    leaves[rename(name)] = leaf;
+  }
+  shape.leaves = leaves;
+  return shape;
+}
+
+void CheckLikeReference(const std::string& reference, const Pipeline& pipeline,
+                        const std::map<std::string, std::string>& renames = {}) {
   CAPTURE(reference);
-  const KfpShape ours = ShapeOfKfp(EmitKfp(pipeline));
+  const KfpShape ours = Renamed(ShapeOfKfp(EmitKfp(pipeline)), renames);
   const KfpShape theirs = ShapeOfKfp(ReadReference(reference));
   REQUIRE(!theirs.leaves.empty());
   std::set<std::string> our_names, their_names;
@@ -185,6 +205,24 @@ TEST_CASE("like KFP pvc_mount") {
   producer.mounts = consumer.mounts = {{"data", "/data", false, ""}};
   p.steps = {producer, consumer};
   CheckLikeReference("v2/pvc_mount", p);
+}
+
+TEST_CASE("like kfp-kubernetes create_mount_delete_dynamic_pvc: a claim created and deleted") {
+  Pipeline p = Named("my-pipeline");
+  Volume claim;
+  claim.name = "my-pvc";
+  claim.kind = Volume::Kind::kNewClaim;
+  claim.size = "5Mi";
+  claim.storage_class = "standard";
+  p.volumes = {claim};
+  Step producer = PythonStep("producer", {}, true);
+  Step consumer = PythonStep("consumer", {}, true);
+  consumer.after = {"producer"};
+  producer.mounts = consumer.mounts = {{"my-pvc", "/data", false, ""}};
+  p.steps = {producer, consumer};
+  // ctp names the tasks after the volume (a pipeline may create several claims).
+  CheckLikeReference("v2-kubernetes/create_mount_delete_dynamic_pvc", p,
+                     {{"createpvc-my-pvc", "createpvc"}, {"deletepvc-my-pvc", "deletepvc"}});
 }
 
 TEST_CASE("like kfp-kubernetes node_selector, toleration, secret_as_env and timeout") {

@@ -64,7 +64,8 @@ inline std::string Normalize(std::string text,
 inline std::set<std::string> Platform(const YAML::Node& config) {
   std::set<std::string> out;
   for (const auto& m : Get(config, "pvcMount"))
-    out.insert("pvcMount:" + Scalar(Get(m, "mountPath")));
+    out.insert("pvcMount:" + Scalar(Get(m, "mountPath")) +
+               (Get(m, "subPath") ? ":" + Scalar(Get(m, "subPath")) : ""));
   for (const auto& l : Get(config, "nodeSelector", "labels"))
     out.insert("nodeSelector:" + l.first.Scalar() + "=" + l.second.Scalar());
   for (const auto& t : Get(config, "tolerations"))
