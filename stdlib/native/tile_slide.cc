@@ -83,31 +83,30 @@ void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8
       if (r.positive != positive || r.region.max_x < patch.x || r.region.max_y < patch.y ||
           r.region.min_x > patch.x + side || r.region.min_y > patch.y + side)
         continue;
-      tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask);
+      tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask,
+                               s.options.device);
     }
   }
 }
 
-// Converts, normalises, encodes and stores one patch whose ARGB pixels are `argb`.
-void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU32 argb,
-                tiling::Image<std::uint8_t>& rgb, tiling::Image<std::uint8_t>& normalised,
-                tiling::Image<std::uint8_t>& mask) {
+// Normalises, encodes and stores one patch whose RGB pixels are `rgb` (a crop of its run).
+void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
+                tiling::Image<std::uint8_t>& normalised, tiling::Image<std::uint8_t>& mask) {
   const PlannedPatch& patch = s.plan.patches[index];
-  tiling::PremultipliedArgbToRgb(argb, rgb.View());
-  tiling::Image<std::uint8_t>* pixels = &rgb;
+  tiling::ConstImageU8 pixels = rgb;
   if (s.options.reinhard) {
-    tiling::ReinhardNormalize(rgb.View(), *s.options.reinhard, normalised.View());
-    pixels = &normalised;
+    tiling::ReinhardNormalize(rgb, *s.options.reinhard, normalised.View(), s.options.device);
+    pixels = normalised.View();
   }
   const std::string& name = s.names[index];
   WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
-             s.options.jpeg ? EncodeJpeg(pixels->View(), s.options.jpeg_quality)
-                            : EncodePng(pixels->View(), s.options.png_compression));
+             s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
+                            : EncodePng(pixels, s.options.png_compression));
   DrawGroundTruth(s, patch, mask.View());
   WriteBytes(s.ground_truth_dir / (name + ".png"),
              EncodePng(mask.View(), s.options.png_compression));
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
-                   static_cast<std::int32_t>(patch.y), pixels->View());
+                   static_cast<std::int32_t>(patch.y), pixels);
 }
 
 // Runs workers over `runs`; each opens its own Slide. Rethrows the first failure.
@@ -122,8 +121,9 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
   auto work = [&] {
     try {
       Slide slide(s.job.path);
-      tiling::Image<std::uint8_t> rgb(size, size, 3), normalised(size, size, 3),
-          mask(size, size, 1);
+      const int widest = static_cast<int>(std::max<std::int64_t>(kMaxRunSpan, size));
+      tiling::Image<std::uint8_t> normalised(size, size, 3), mask(size, size, 1),
+          run_rgb(widest, size, 3);
       std::vector<std::uint32_t> argb;
       for (std::size_t r = next++; r < runs.size() && !failed; r = next++) {
         const PlannedPatch& first = s.plan.patches[runs[r].begin];
@@ -131,10 +131,13 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
         const int width = static_cast<int>(last.level_x - first.level_x) + size;
         argb.resize(static_cast<std::size_t>(width) * size);
         slide.ReadArgb(first.x, first.y, s.options.level, width, size, argb.data());
-        auto view = tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1);
+        const tiling::ImageU8 rgb = run_rgb.View().Crop(0, 0, width, size);
+        tiling::PremultipliedArgbToRgb(
+            tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1), rgb,
+            s.options.device);  // the whole run in one call
         for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
           int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
-          StorePatch(s, i, view.Crop(offset, 0, size, size), rgb, normalised, mask);
+          StorePatch(s, i, tiling::ConstImageU8(rgb.Crop(offset, 0, size, size)), normalised, mask);
           std::lock_guard lock(mutex);
           if (on_patch) on_patch();
         }
@@ -174,6 +177,7 @@ nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const
           {"stride", options.stride},
           {"sampling", options.sampling == Sampling::kGrid ? "grid" : "random"},
           {"format", options.jpeg ? "jpeg" : "png"},
+          {"level_size", {plan.level_width, plan.level_height}},
           {"candidates", plan.candidates},
           {"mask",
            {{"level", plan.mask_level},
