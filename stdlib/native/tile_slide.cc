@@ -25,7 +25,8 @@ namespace tiling = kernels::tiling;
 
 constexpr std::int64_t kMaxRunSpan = 2048;  // widest single read, in level pixels
 
-// Patches [begin, end) of the plan that one read covers (same row, left to right).
+// Patches [begin, end) of the plan that one read covers: same row, left to right, each touching
+// or overlapping the previous one (a gap would decode pixels no patch uses).
 struct Run {
   std::size_t begin = 0;
   std::size_t end = 0;
@@ -39,6 +40,7 @@ std::vector<Run> GroupRuns(const std::vector<PlannedPatch>& patches, int size) {
       const PlannedPatch& last = patches[i - 1];
       const PlannedPatch& next = patches[i];
       if (next.level_y == first.level_y && next.level_x > last.level_x &&
+          next.level_x <= last.level_x + size &&
           next.level_x + size - first.level_x <= std::max<std::int64_t>(kMaxRunSpan, size)) {
         runs.back().end = i + 1;
         continue;
@@ -66,14 +68,17 @@ struct Shared {
   const SlidePlan& plan;
   const std::vector<LabelledRegion>& regions;
   const std::vector<std::string>& names;
+  const std::string& empty_ground_truth;  ///< The PNG of an all-zero mask (most patches' truth).
   fs::path image_dir;
   fs::path ground_truth_dir;
   PatchShardWriter& shard;
 };
 
 // Draws the ground truth of a patch: 0 outside, 155 negative, 255 positive (positives on top).
-void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8 mask) {
+// Returns false when no region touches the patch (the mask stays all zero).
+bool DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8 mask) {
   std::fill_n(mask.data, mask.Pixels(), std::uint8_t{0});
+  bool drawn = false;
   const double side = s.options.patch_size * s.plan.downsample;
   const tiling::RasterTransform transform{static_cast<double>(patch.x),
                                           static_cast<double>(patch.y), 1 / s.plan.downsample,
@@ -85,8 +90,10 @@ void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8
         continue;
       tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask,
                                s.options.device);
+      drawn = true;
     }
   }
+  return drawn;
 }
 
 // Normalises, encodes and stores one patch whose RGB pixels are `rgb` (a crop of its run).
@@ -102,9 +109,10 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
   WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
              s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
                             : EncodePng(pixels, s.options.png_compression));
-  DrawGroundTruth(s, patch, mask.View());
   WriteBytes(s.ground_truth_dir / (name + ".png"),
-             EncodePng(mask.View(), s.options.png_compression));
+             DrawGroundTruth(s, patch, mask.View())
+                 ? EncodePng(mask.View(), s.options.png_compression)
+                 : s.empty_ground_truth);
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
                    static_cast<std::int32_t>(patch.y), pixels);
 }
@@ -218,11 +226,14 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
+  const tiling::Image<std::uint8_t> zeros(options.patch_size, options.patch_size, 1);
+  const std::string empty_ground_truth = EncodePng(zeros.View(), options.png_compression);
   Shared shared{job,
                 options,
                 plan,
                 regions,
                 result.image_names,
+                empty_ground_truth,
                 staging / out.image_dir,
                 staging / out.ground_truth_dir,
                 shard};
