@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <fstream>
@@ -68,7 +69,7 @@ struct Shared {
   const SlidePlan& plan;
   const std::vector<LabelledRegion>& regions;
   const std::vector<std::string>& names;
-  const std::string& empty_ground_truth;  ///< The PNG of an all-zero mask (most patches' truth).
+  const std::array<std::string, 3>& uniform_ground_truth;  ///< All-0, -155, -255 mask PNGs.
   fs::path image_dir;
   fs::path ground_truth_dir;
   PatchShardWriter& shard;
@@ -96,6 +97,20 @@ bool DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8
   return drawn;
 }
 
+// The encoded PNG of a mask that is one value (0: outside every region; 155 or 255: wholly inside
+// a region, the common cases), else null: those are encoded once per slide, not once per patch.
+const std::string* UniformGroundTruth(const Shared& s, bool drawn,
+                                      const tiling::Image<std::uint8_t>& mask) {
+  if (!drawn) return &s.uniform_ground_truth[0];
+  const std::uint8_t value = mask.pixels.front();
+  if (value == 0 || std::any_of(mask.pixels.begin(), mask.pixels.end(),
+                                [value](std::uint8_t v) { return v != value; }))
+    return nullptr;
+  return value == 155   ? &s.uniform_ground_truth[1]
+         : value == 255 ? &s.uniform_ground_truth[2]
+                        : nullptr;
+}
+
 // Normalises, encodes and stores one patch whose RGB pixels are `rgb` (a crop of its run).
 void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
                 tiling::Image<std::uint8_t>& normalised, tiling::Image<std::uint8_t>& mask) {
@@ -109,10 +124,9 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
   WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
              s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
                             : EncodePng(pixels, s.options.png_compression));
+  const std::string* uniform = UniformGroundTruth(s, DrawGroundTruth(s, patch, mask.View()), mask);
   WriteBytes(s.ground_truth_dir / (name + ".png"),
-             DrawGroundTruth(s, patch, mask.View())
-                 ? EncodePng(mask.View(), s.options.png_compression)
-                 : s.empty_ground_truth);
+             uniform ? *uniform : EncodePng(mask.View(), s.options.png_compression));
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
                    static_cast<std::int32_t>(patch.y), pixels);
 }
@@ -226,14 +240,19 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
-  const tiling::Image<std::uint8_t> zeros(options.patch_size, options.patch_size, 1);
-  const std::string empty_ground_truth = EncodePng(zeros.View(), options.png_compression);
+  std::array<std::string, 3> uniform_ground_truth;
+  const std::uint8_t uniform_values[3] = {0, 155, 255};
+  for (int i = 0; i < 3; ++i)
+    uniform_ground_truth[i] = EncodePng(
+        tiling::Image<std::uint8_t>(options.patch_size, options.patch_size, 1, uniform_values[i])
+            .View(),
+        options.png_compression);
   Shared shared{job,
                 options,
                 plan,
                 regions,
                 result.image_names,
-                empty_ground_truth,
+                uniform_ground_truth,
                 staging / out.image_dir,
                 staging / out.ground_truth_dir,
                 shard};
