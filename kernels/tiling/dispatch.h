@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ctp/kernels/tiling/color.h"
+#include "ctp/kernels/tiling/downsample.h"
 #include "ctp/kernels/tiling/packing.h"
 #include "ctp/kernels/tiling/patch_score.h"
 #include "ctp/kernels/tiling/reinhard.h"
@@ -69,6 +70,7 @@ ByteNormalizer MakeByteNormalizer(const ChannelNormalization& normalization);
 
 #ifdef CTP_HAVE_CUDA
 void ConvertArgbCuda(ConstImageU32 argb, ImageU8 out);
+void BoxDownsampleCuda(ConstImageU8 in, int factor, ImageU8 out);
 void ConvertToChannelCuda(ConstImageU8 rgb, ChannelKind kind, ImageU8 out);
 Histogram256 ComputeHistogramCuda(ConstImageU8 channel);
 void ThresholdMaskCuda(ConstImageU8 channel, int threshold, Polarity polarity, ImageU8 mask);

@@ -2,6 +2,7 @@
 target_sources(ctp_kernels PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/color.cc
   ${CMAKE_CURRENT_LIST_DIR}/threshold.cc
+  ${CMAKE_CURRENT_LIST_DIR}/downsample.cc
   ${CMAKE_CURRENT_LIST_DIR}/mask_cleanup.cc
   ${CMAKE_CURRENT_LIST_DIR}/tissue_mask.cc
   ${CMAKE_CURRENT_LIST_DIR}/patch_score.cc
@@ -12,6 +13,7 @@ if(CTP_HAVE_CUDA)
   target_sources(ctp_kernels PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/color.cu
     ${CMAKE_CURRENT_LIST_DIR}/threshold.cu
+    ${CMAKE_CURRENT_LIST_DIR}/downsample.cu
     ${CMAKE_CURRENT_LIST_DIR}/patch_score.cu
     ${CMAKE_CURRENT_LIST_DIR}/polygon.cu
     ${CMAKE_CURRENT_LIST_DIR}/reinhard.cu

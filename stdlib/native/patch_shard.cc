@@ -96,7 +96,9 @@ void PatchShardWriter::SetPatch(std::uint64_t index, std::uint8_t label, std::in
   if (patch.width != static_cast<int>(header_.width) ||
       patch.height != static_cast<int>(header_.height))
     throw ShardError(path_, "patch size differs from the shard's");
-  std::vector<std::uint8_t> packed(header_.PatchBytes());
+  thread_local std::vector<std::uint8_t>
+      packed;  // reused: no allocation (and page faults) per patch
+  packed.resize(header_.PatchBytes());
   kernels::tiling::PackPatchesNhwc(std::span<const kernels::tiling::ConstImageU8>(&patch, 1),
                                    patch.width, patch.height, packed);
   std::int32_t xy[2] = {x, y};

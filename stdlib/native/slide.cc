@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ctp/kernels/tiling/color.h"
+#include "ctp/kernels/tiling/downsample.h"
 
 namespace ctp::native {
 
@@ -60,27 +61,7 @@ void Slide::ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h,
     throw std::runtime_error(std::string("read failed: ") + message);
 }
 
-namespace {
-
-// Averages factor x factor blocks of `rgb` (rounded) into rows [row0, row0 + rows) of `out`.
-void BoxAverage(tiling::ConstImageU8 rgb, int factor, tiling::ImageU8 out, int row0) {
-  const int area = factor * factor;
-  for (int y = 0; y < rgb.height / factor; ++y) {
-    std::uint8_t* target = out.Row(row0 + y);
-    for (int x = 0; x < out.width; ++x) {
-      for (int c = 0; c < 3; ++c) {
-        int sum = 0;
-        for (int dy = 0; dy < factor; ++dy)
-          for (int dx = 0; dx < factor; ++dx) sum += rgb.At(x * factor + dx, y * factor + dy)[c];
-        target[x * 3 + c] = static_cast<std::uint8_t>((sum + area / 2) / area);
-      }
-    }
-  }
-}
-
-}  // namespace
-
-LowResolutionImage ReadLowResolution(Slide& slide, int min_side) {
+LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device device) {
   LowResolutionImage result;
   for (int level = slide.LevelCount() - 1; level >= 0; --level) {
     LevelSize size = slide.Size(level);
@@ -100,20 +81,22 @@ LowResolutionImage ReadLowResolution(Slide& slide, int min_side) {
   const int band_rows = one_read ? std::max(1, height - height % result.factor)
                                  : result.factor * std::max(1, 256 / result.factor);
   std::vector<std::uint32_t> argb(static_cast<std::size_t>(width) * band_rows);
-  tiling::Image<std::uint8_t> band(width, band_rows, 3);
+  const bool averaged = result.factor > 1;  // else the conversion writes the result directly
+  tiling::Image<std::uint8_t> band(averaged ? width : 0, averaged ? band_rows : 0, 3);
   const double downsample = slide.Downsample(result.level);
   for (int row = 0; row < result.rgb.height * result.factor; row += band_rows) {
     int rows = std::min(band_rows, result.rgb.height * result.factor - row);
     slide.ReadArgb(0, static_cast<std::int64_t>(row * downsample), result.level, width, rows,
                    argb.data());
-    tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
-    tiling::PremultipliedArgbToRgb(
-        tiling::PackedView<const std::uint32_t>(argb.data(), width, rows, 1), band_view);
-    if (result.factor == 1) {
-      std::copy_n(band.pixels.data(), static_cast<std::size_t>(width) * rows * 3,
-                  result.rgb.View().Row(row));
+    tiling::ImageU8 target =
+        result.rgb.View().Crop(0, row / result.factor, result.rgb.width, rows / result.factor);
+    auto argb_view = tiling::PackedView<const std::uint32_t>(argb.data(), width, rows, 1);
+    if (!averaged) {
+      tiling::PremultipliedArgbToRgb(argb_view, target, device);
     } else {
-      BoxAverage(band_view, result.factor, result.rgb.View(), row / result.factor);
+      tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
+      tiling::PremultipliedArgbToRgb(argb_view, band_view, device);
+      tiling::BoxDownsample(band_view, result.factor, target, device);
     }
   }
   return result;

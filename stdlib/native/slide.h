@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "ctp/kernels/device.h"
 #include "ctp/kernels/tiling/image_view.h"
 #include "ctp/kernels/tiling/patch_score.h"
 
@@ -55,7 +56,9 @@ struct LowResolutionImage {
 
 /// The lowest-resolution level whose longer side is >= min_side (level 0 if none), read in bands,
 /// composited over white and box-averaged by floor(longer side / min_side) when that is >= 2
-/// (so a single-level slide gives an image of about min_side..2*min_side pixels).
-LowResolutionImage ReadLowResolution(Slide& slide, int min_side);
+/// (so a single-level slide gives an image of about min_side..2*min_side pixels). The colour
+/// conversion and the averaging run on `device`.
+LowResolutionImage ReadLowResolution(Slide& slide, int min_side,
+                                     kernels::Device device = kernels::Device::kCpu);
 
 }  // namespace ctp::native

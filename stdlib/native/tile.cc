@@ -49,6 +49,8 @@ std::vector<NativeArg> TileArgs() {
       {"threads", "int", false, "0", "worker threads, one OpenSlide handle each (0 = all cores)"},
       {"fail_on_error", "bool", false, "true",
        "fail the step after tiling the others when a slide failed (false: warn only)"},
+      {"device", "string", false, "auto",
+       "where the pixel kernels run: auto (CUDA when a GPU is visible) | cpu | cuda"},
   };
 }
 
@@ -153,6 +155,13 @@ TileOptions ParseOptions(const StepContext& context) {
   o.threads = threads > 0 ? static_cast<int>(threads)
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.fail_on_error = a.Bool("fail_on_error");
+  const std::string device = a.Choice("device", {"auto", "cpu", "cuda"});
+  Require(device != "cuda" || kernels::CudaAvailable(),
+          fmt::format("--device cuda: {}", kernels::CudaDeviceSummary()));
+  o.device = device == "cpu"            ? kernels::Device::kCpu
+             : device == "cuda"         ? kernels::Device::kCuda
+             : kernels::CudaAvailable() ? kernels::Device::kCuda
+                                        : kernels::Device::kCpu;
   Require(o.patch_size > 0 && o.stride > 0, "--patch_size and --stride must be positive");
   Require(o.level >= 0, "--level must be >= 0");
   Require(o.min_tissue >= 0 && o.min_tissue <= 1, "--min_tissue must be in [0, 1]");
@@ -193,6 +202,7 @@ std::vector<SlideJob> FindSlides(const TileOptions& options) {
 struct Tally {
   std::size_t slides_total = 0, slides_done = 0, slides_skipped = 0, patches = 0;
   std::vector<std::string> failures;
+  std::vector<std::string> warnings;
   nlohmann::json per_slide = nlohmann::json::array();
 };
 
@@ -228,6 +238,14 @@ void ProcessSlide(StepContext& context, const TileOptions& options, const SlideJ
                                {"patches", tiled.image_names.size()},
                                {"seconds", std::round(seconds * 1000) / 1000},
                                {"background", tiled.metadata["mask"]["background"]}});
+    if (tiled.metadata["candidates"] == 0 && options.sampling == Sampling::kGrid) {
+      const nlohmann::json& level_size = tiled.metadata["level_size"];
+      tally.warnings.push_back(fmt::format(
+          "{}: smaller than one patch ({}x{} pixels at level {}, --patch_size {}): no patches",
+          job.relative, level_size[0].get<std::int64_t>(), level_size[1].get<std::int64_t>(),
+          options.level, options.patch_size));
+      if (context.log) *context.log << "warning: " << tally.warnings.back() << "\n";
+    }
     if (context.log)
       *context.log << fmt::format("{}: {} patches in {:.2f} s ({})\n", job.relative,
                                   tiled.image_names.size(), seconds,
@@ -246,6 +264,9 @@ void RunTile(StepContext& context) {
   TileCheckpoint checkpoint = TileCheckpoint::Load(options.data_root);
   Tally tally;
   tally.slides_total = jobs.size();
+  if (context.log)
+    *context.log << fmt::format("tile: {} slide{} found, kernels on {}\n", jobs.size(),
+                                jobs.size() == 1 ? "" : "s", kernels::DeviceName(options.device));
   for (const SlideJob& job : jobs) {
     if (context.cancelled && *context.cancelled) throw std::runtime_error("tile: cancelled");
     if (checkpoint.IsDone(job, SlideFingerprint(options, job))) {
@@ -258,11 +279,13 @@ void RunTile(StepContext& context) {
   std::error_code ignored;
   fs::remove_all(options.data_root / ".ctp-tile-staging", ignored);
   Report(context, tally, "done");
-  nlohmann::json summary = {{"slides_tiled", tally.slides_done},
+  nlohmann::json summary = {{"device", kernels::DeviceName(options.device)},
+                            {"slides_tiled", tally.slides_done},
                             {"slides_skipped", tally.slides_skipped},
                             {"slides_failed", tally.failures.size()},
                             {"patches", tally.patches},
                             {"failures", tally.failures},
+                            {"warnings", tally.warnings},
                             {"slides", tally.per_slide}};
   context.WriteOutput("patches", std::to_string(tally.patches));
   context.WriteOutput("slides", std::to_string(tally.slides_done));

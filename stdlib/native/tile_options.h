@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ctp/kernels/device.h"
 #include "ctp/kernels/tiling/reinhard.h"
 #include "ctp/kernels/tiling/tissue_mask.h"
 
@@ -39,6 +40,7 @@ struct TileOptions {
   std::optional<kernels::tiling::LabStats> reinhard;  ///< Reinhard target, when normalising.
   int threads = 1;                                    ///< Worker threads (one OpenSlide each).
   bool fail_on_error = true;                          ///< Fail the step when any slide failed.
+  kernels::Device device = kernels::Device::kCpu;     ///< Where the pixel kernels run.
 };
 
 }  // namespace ctp::native

@@ -47,27 +47,28 @@ struct TissueMap {
 
 TissueMap ComputeTissue(Slide& slide, const TileOptions& options) {
   TissueMap map;
-  map.image = ReadLowResolution(slide, options.mask_min_side);
+  map.image = ReadLowResolution(slide, options.mask_min_side, options.device);
   const int w = map.image.rgb.width, h = map.image.rgb.height;
   map.mask = tiling::Image<std::uint8_t>(w, h, 1);
-  map.result = tiling::ComputeTissueMask(map.image.rgb.View(), options.mask, map.mask.View());
+  map.result = tiling::ComputeTissueMask(map.image.rgb.View(), options.mask, map.mask.View(),
+                                         options.device);
   if (map.result.fluorescence && options.refuse_fluorescence)
     throw std::runtime_error(fmt::format(
         "fluorescence slide (dark background: border median gray {} < {}); refused because "
         "background=brightfield-only",
         map.result.background.border_median_gray, options.mask.dark_level));
   map.integral = tiling::Image<std::uint32_t>(w + 1, h + 1, 1);
-  tiling::IntegralImage(map.mask.View(), map.integral.View());
+  tiling::IntegralImage(map.mask.View(), map.integral.View(), options.device);
   return map;
 }
 
-// Scores boxes (pixels of the read level) against the mask.
+// Scores boxes (pixels of the read level) against the mask on `device`.
 std::vector<float> Score(const TissueMap& map, LevelSize level_size,
-                         const std::vector<tiling::PatchBox>& boxes) {
+                         const std::vector<tiling::PatchBox>& boxes, kernels::Device device) {
   tiling::MaskScale scale{static_cast<double>(level_size.width) / map.mask.width,
                           static_cast<double>(level_size.height) / map.mask.height};
   std::vector<float> fractions(boxes.size());
-  tiling::ScorePatches(map.integral.View(), boxes, scale, fractions);
+  tiling::ScorePatches(map.integral.View(), boxes, scale, fractions, device);
   return fractions;
 }
 
@@ -95,7 +96,7 @@ void PlanGrid(const TissueMap& map, LevelSize size, const TileOptions& options,
       tiling::FullPatchGrid(static_cast<int>(size.width), static_cast<int>(size.height),
                             options.patch_size, options.stride);
   std::vector<tiling::PatchBox> boxes = tiling::GridBoxes(grid);
-  std::vector<float> fractions = Score(map, size, boxes);
+  std::vector<float> fractions = Score(map, size, boxes, options.device);
   plan.candidates = static_cast<int>(boxes.size());
   for (std::size_t i = 0; i < boxes.size(); ++i)
     Consider(static_cast<std::int64_t>(boxes[i].x), static_cast<std::int64_t>(boxes[i].y),
@@ -127,7 +128,9 @@ void PlanRandom(const TissueMap& map, LevelSize size, const TileOptions& options
       tiling::PatchBox box{static_cast<double>(lx), static_cast<double>(ly),
                            static_cast<double>(options.patch_size),
                            static_cast<double>(options.patch_size)};
-      if (Consider(lx, ly, Score(map, size, {box})[0], options, plan.downsample, regions, plan))
+      // One box is four lookups: on the CPU (a CUDA call would upload the whole integral image).
+      if (Consider(lx, ly, Score(map, size, {box}, kernels::Device::kCpu)[0], options,
+                   plan.downsample, regions, plan))
         ++kept;
     }
   }
@@ -197,6 +200,8 @@ SlidePlan PlanSlide(Slide& slide, const std::vector<LabelledRegion>& regions,
   plan.mask_width = map.mask.width;
   plan.mask_height = map.mask.height;
   const LevelSize size = slide.Size(options.level);
+  plan.level_width = size.width;
+  plan.level_height = size.height;
   if (options.sampling == Sampling::kGrid)
     PlanGrid(map, size, options, regions, plan);
   else

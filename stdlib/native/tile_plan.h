@@ -47,6 +47,8 @@ struct SlidePlan {
   int mask_height = 0;                     ///< Mask image size.
   kernels::tiling::TissueMaskResult mask;  ///< What the tissue detector decided.
   double downsample = 1;                   ///< Level-0 pixels per pixel of the read level.
+  std::int64_t level_width = 0;            ///< Size of the read level.
+  std::int64_t level_height = 0;           ///< Size of the read level.
 };
 
 /// Plans the patches of `slide` (whose regions are `regions`): tissue mask on a low-resolution

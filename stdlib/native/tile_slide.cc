@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <fstream>
@@ -25,7 +26,8 @@ namespace tiling = kernels::tiling;
 
 constexpr std::int64_t kMaxRunSpan = 2048;  // widest single read, in level pixels
 
-// Patches [begin, end) of the plan that one read covers (same row, left to right).
+// Patches [begin, end) of the plan that one read covers: same row, left to right, each touching
+// or overlapping the previous one (a gap would decode pixels no patch uses).
 struct Run {
   std::size_t begin = 0;
   std::size_t end = 0;
@@ -39,6 +41,7 @@ std::vector<Run> GroupRuns(const std::vector<PlannedPatch>& patches, int size) {
       const PlannedPatch& last = patches[i - 1];
       const PlannedPatch& next = patches[i];
       if (next.level_y == first.level_y && next.level_x > last.level_x &&
+          next.level_x <= last.level_x + size &&
           next.level_x + size - first.level_x <= std::max<std::int64_t>(kMaxRunSpan, size)) {
         runs.back().end = i + 1;
         continue;
@@ -66,14 +69,17 @@ struct Shared {
   const SlidePlan& plan;
   const std::vector<LabelledRegion>& regions;
   const std::vector<std::string>& names;
+  const std::array<std::string, 3>& uniform_ground_truth;  ///< All-0, -155, -255 mask PNGs.
   fs::path image_dir;
   fs::path ground_truth_dir;
   PatchShardWriter& shard;
 };
 
 // Draws the ground truth of a patch: 0 outside, 155 negative, 255 positive (positives on top).
-void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8 mask) {
+// Returns false when no region touches the patch (the mask stays all zero).
+bool DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8 mask) {
   std::fill_n(mask.data, mask.Pixels(), std::uint8_t{0});
+  bool drawn = false;
   const double side = s.options.patch_size * s.plan.downsample;
   const tiling::RasterTransform transform{static_cast<double>(patch.x),
                                           static_cast<double>(patch.y), 1 / s.plan.downsample,
@@ -83,31 +89,46 @@ void DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8
       if (r.positive != positive || r.region.max_x < patch.x || r.region.max_y < patch.y ||
           r.region.min_x > patch.x + side || r.region.min_y > patch.y + side)
         continue;
-      tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask);
+      tiling::RasterizePolygon(r.region.polygon, transform, positive ? 255 : 155, mask,
+                               s.options.device);
+      drawn = true;
     }
   }
+  return drawn;
 }
 
-// Converts, normalises, encodes and stores one patch whose ARGB pixels are `argb`.
-void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU32 argb,
-                tiling::Image<std::uint8_t>& rgb, tiling::Image<std::uint8_t>& normalised,
-                tiling::Image<std::uint8_t>& mask) {
+// The encoded PNG of a mask that is one value (0: outside every region; 155 or 255: wholly inside
+// a region, the common cases), else null: those are encoded once per slide, not once per patch.
+const std::string* UniformGroundTruth(const Shared& s, bool drawn,
+                                      const tiling::Image<std::uint8_t>& mask) {
+  if (!drawn) return &s.uniform_ground_truth[0];
+  const std::uint8_t value = mask.pixels.front();
+  if (value == 0 || std::any_of(mask.pixels.begin(), mask.pixels.end(),
+                                [value](std::uint8_t v) { return v != value; }))
+    return nullptr;
+  return value == 155   ? &s.uniform_ground_truth[1]
+         : value == 255 ? &s.uniform_ground_truth[2]
+                        : nullptr;
+}
+
+// Normalises, encodes and stores one patch whose RGB pixels are `rgb` (a crop of its run).
+void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
+                tiling::Image<std::uint8_t>& normalised, tiling::Image<std::uint8_t>& mask) {
   const PlannedPatch& patch = s.plan.patches[index];
-  tiling::PremultipliedArgbToRgb(argb, rgb.View());
-  tiling::Image<std::uint8_t>* pixels = &rgb;
+  tiling::ConstImageU8 pixels = rgb;
   if (s.options.reinhard) {
-    tiling::ReinhardNormalize(rgb.View(), *s.options.reinhard, normalised.View());
-    pixels = &normalised;
+    tiling::ReinhardNormalize(rgb, *s.options.reinhard, normalised.View(), s.options.device);
+    pixels = normalised.View();
   }
   const std::string& name = s.names[index];
   WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
-             s.options.jpeg ? EncodeJpeg(pixels->View(), s.options.jpeg_quality)
-                            : EncodePng(pixels->View(), s.options.png_compression));
-  DrawGroundTruth(s, patch, mask.View());
+             s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
+                            : EncodePng(pixels, s.options.png_compression));
+  const std::string* uniform = UniformGroundTruth(s, DrawGroundTruth(s, patch, mask.View()), mask);
   WriteBytes(s.ground_truth_dir / (name + ".png"),
-             EncodePng(mask.View(), s.options.png_compression));
+             uniform ? *uniform : EncodePng(mask.View(), s.options.png_compression));
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
-                   static_cast<std::int32_t>(patch.y), pixels->View());
+                   static_cast<std::int32_t>(patch.y), pixels);
 }
 
 // Runs workers over `runs`; each opens its own Slide. Rethrows the first failure.
@@ -122,8 +143,9 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
   auto work = [&] {
     try {
       Slide slide(s.job.path);
-      tiling::Image<std::uint8_t> rgb(size, size, 3), normalised(size, size, 3),
-          mask(size, size, 1);
+      const int widest = static_cast<int>(std::max<std::int64_t>(kMaxRunSpan, size));
+      tiling::Image<std::uint8_t> normalised(size, size, 3), mask(size, size, 1),
+          run_rgb(widest, size, 3);
       std::vector<std::uint32_t> argb;
       for (std::size_t r = next++; r < runs.size() && !failed; r = next++) {
         const PlannedPatch& first = s.plan.patches[runs[r].begin];
@@ -131,10 +153,13 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
         const int width = static_cast<int>(last.level_x - first.level_x) + size;
         argb.resize(static_cast<std::size_t>(width) * size);
         slide.ReadArgb(first.x, first.y, s.options.level, width, size, argb.data());
-        auto view = tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1);
+        const tiling::ImageU8 rgb = run_rgb.View().Crop(0, 0, width, size);
+        tiling::PremultipliedArgbToRgb(
+            tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1), rgb,
+            s.options.device);  // the whole run in one call
         for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
           int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
-          StorePatch(s, i, view.Crop(offset, 0, size, size), rgb, normalised, mask);
+          StorePatch(s, i, tiling::ConstImageU8(rgb.Crop(offset, 0, size, size)), normalised, mask);
           std::lock_guard lock(mutex);
           if (on_patch) on_patch();
         }
@@ -174,6 +199,7 @@ nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const
           {"stride", options.stride},
           {"sampling", options.sampling == Sampling::kGrid ? "grid" : "random"},
           {"format", options.jpeg ? "jpeg" : "png"},
+          {"level_size", {plan.level_width, plan.level_height}},
           {"candidates", plan.candidates},
           {"mask",
            {{"level", plan.mask_level},
@@ -214,11 +240,19 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
+  std::array<std::string, 3> uniform_ground_truth;
+  const std::uint8_t uniform_values[3] = {0, 155, 255};
+  for (int i = 0; i < 3; ++i)
+    uniform_ground_truth[i] = EncodePng(
+        tiling::Image<std::uint8_t>(options.patch_size, options.patch_size, 1, uniform_values[i])
+            .View(),
+        options.png_compression);
   Shared shared{job,
                 options,
                 plan,
                 regions,
                 result.image_names,
+                uniform_ground_truth,
                 staging / out.image_dir,
                 staging / out.ground_truth_dir,
                 shard};

@@ -48,6 +48,12 @@ TEST_CASE("tile: bad slides and annotations fail alone, with their names, and le
   CHECK(run.slides == 2);  // good.svs and small.svs (0 patches)
   CHECK(run.summary["slides_failed"] == 6);
   CHECK(run.log.find("error: slide/train/unreadable.svs: ") != std::string::npos);
+  // Smaller than a patch is not an error, but it is said, naming the file.
+  CHECK(run.summary["warnings"] ==
+        nlohmann::json::array({"slide/train/small.svs: smaller than one patch (16x16 pixels at "
+                               "level 0, --patch_size 512): no patches"}));
+  CHECK(run.log.find("warning: slide/train/small.svs: smaller than one patch") !=
+        std::string::npos);
   nlohmann::json checkpoint = ReadJson(data.root / "preprocess-checkpoint.json");
   CHECK(checkpoint["slides"].size() == 2);
   CHECK(checkpoint["slides"].contains("slide/train/good.svs"));

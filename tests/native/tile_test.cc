@@ -166,6 +166,14 @@ TEST_CASE("tile: a rerun does nothing; a new slide is picked up; fluorescence is
   TileRun first = RunTile(data.root, args);
   REQUIRE(first.error == "");
   CHECK(first.slides == 1);
+  // Progress: slides done of total, with the patch count so far and what is being worked on.
+  REQUIRE(first.progress.size() >= 2);
+  CHECK(first.progress.front().done == 0);
+  CHECK(first.progress.front().total == 1);
+  CHECK(first.progress.front().unit == "slides");
+  CHECK(first.progress.front().text == "0 patches; slide/train/" + kPyramid + ".svs");
+  CHECK(first.progress.back().done == 1);
+  CHECK(first.progress.back().text == std::to_string(first.patches) + " patches; done");
   fs::path metadata = data.root / "preprocess-metadata" / (kPyramid + ".json");
   auto stamp = fs::last_write_time(metadata);
   TileRun again = RunTile(data.root, args);
@@ -174,6 +182,8 @@ TEST_CASE("tile: a rerun does nothing; a new slide is picked up; fluorescence is
   CHECK(again.patches == 0);
   CHECK(again.summary["slides_skipped"] == 1);
   CHECK(fs::last_write_time(metadata) == stamp);
+  REQUIRE(again.progress.size() == 1);
+  CHECK(again.progress[0].text == "0 patches; done");
 
   data.AddSlide("slides/test3-DAPI-2-(387).ndpi", "dapi.ndpi", "test");
   TileRun added = RunTile(data.root, args);
@@ -197,6 +207,18 @@ TEST_CASE("tile: a rerun does nothing; a new slide is picked up; fluorescence is
   CHECK(refused.error ==
         "tile: 1 slide failed:\n  slide/test/dapi.ndpi: fluorescence slide (dark background: "
         "border median gray 0 < 64); refused because background=brightfield-only");
+
+  // A changed slide file (here: replaced by a copy, so a new mtime) is tiled again, and its
+  // previous patches are replaced rather than added to.
+  const fs::path slide = data.root / "slide/train" / (kPyramid + ".svs");
+  fs::remove(slide);
+  fs::copy_file(TileData("slides/" + kPyramid + ".svs"), slide);
+  TileRun changed = RunTile(data.root, args);
+  REQUIRE(changed.error == "");
+  CHECK(changed.slides == 1);
+  CHECK(changed.summary["slides_skipped"] == 1);  // dapi.ndpi
+  CHECK(changed.patches == first.patches);
+  CHECK(CountFiles(data.root / "slide-patch/train/image") == first.patches);
 }
 
 TEST_CASE("tile: random sampling is seeded and stays inside the regions") {

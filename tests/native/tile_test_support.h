@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ctp/step_registry.h"
 #include "test_paths.h"
@@ -55,6 +56,7 @@ struct TileRun {
   std::size_t patches = 0;
   std::size_t slides = 0;
   nlohmann::json summary;
+  std::vector<StepProgress> progress;  ///< Every progress report, in order.
 };
 
 /// Runs the `tile` step on `root` with `args` (plus --data).
@@ -70,6 +72,7 @@ inline TileRun RunTile(const fs::path& root, std::map<std::string, std::string> 
   std::ostringstream log;
   context.log = &log;
   TileRun run;
+  context.progress = [&run](const StepProgress& p) { run.progress.push_back(p); };
   try {
     step->run(context);
   } catch (const std::exception& e) {

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Patches/s of `ctp step tile` against the Python reference tiler and the OpenSlide read floor.
+
+For each slide, with the reference tiler's rule (level 0, Otsu on gray, no mask cleanup, full
+patches with tissue fraction >= --min-tissue, every tissue patch kept):
+  ctp        `ctp step tile` (image + ground-truth PNG + shard record + metadata per patch)
+  ctp floor  ctp_tile_read_floor: openslide_read_region of the same patches, same threads, nothing
+             converted or written (the decode floor)
+  reference  ../shared/tools/reference_tiler.py (openslide-python + numpy + PIL, one thread,
+             image only)
+  ref floor  reference_tiler.py --read-only
+Whole processes, wall time (what a user waits for). Needs python3-openslide, numpy, PIL.
+
+    python3 bench/peers/tile_vs_reference.py --ctp build/ctp \\
+      --floor build/bench/native/ctp_tile_read_floor --slides SLIDE... [--threads 2]
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_REFERENCE = os.path.normpath(os.path.join(HERE, "../../../shared/tools/reference_tiler.py"))
+
+
+def cpu_seconds():
+    """User + system CPU seconds of all finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command):
+    """Runs a command; returns (wall seconds, CPU seconds, stdout). Fails on a non-zero exit."""
+    cpu_start, start = cpu_seconds(), time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr}")
+    return seconds, cpu, done.stdout
+
+
+def best_of(repeat, command, before=None):
+    """The run with the smallest wall time of `repeat` (before() runs untimed before each)."""
+    results = []
+    for _ in range(repeat):
+        if before:
+            before()
+        results.append(timed(command))
+    best = min(results, key=lambda r: r[0])
+    print(f"  {os.path.basename(command[0])} ...: {best[0]:.2f} s wall, {best[1]:.2f} s CPU",
+          file=sys.stderr, flush=True)
+    return best
+
+
+def bench_slide(args, slide, scratch):
+    stem = os.path.splitext(os.path.basename(slide))[0]
+    root = os.path.join(scratch, stem)
+
+    def fresh_root():
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(os.path.join(root, "slide", "train"))
+        os.symlink(os.path.abspath(slide), os.path.join(root, "slide", "train", os.path.basename(slide)))
+
+    fmt = "jpeg" if args.format == "jpg" else "png"
+    ctp_cmd = [args.ctp, "step", "tile", "--data", root, "--patch_size", str(args.size),
+               "--min_tissue", str(args.min_tissue), "--keep_unlabelled", "true",
+               "--min_hole_pixels", "0", "--min_speck_pixels", "0", "--format", fmt,
+               "--mask_min_side", str(args.mask_min_side), "--threads", str(args.threads),
+               "--device", "cpu", "--output-dir", os.path.join(scratch, "outputs")]
+    ctp_s, ctp_cpu, _ = best_of(args.repeat, ctp_cmd, fresh_root)
+    metadata = os.path.join(root, "preprocess-metadata", stem + ".json")
+    with open(metadata) as fh:
+        patches = len(json.load(fh)["patches"])
+    floor_s, floor_cpu, _ = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads)])
+
+    ref_out = os.path.join(scratch, stem + "-reference")
+    ref_cmd = [sys.executable, args.reference, slide, ref_out, "--size", str(args.size),
+               "--min-tissue", str(args.min_tissue), "--mask-min-side", str(args.mask_min_side),
+               "--format", args.format]
+    ref_s, ref_cpu, ref_stdout = best_of(args.repeat, ref_cmd, lambda: shutil.rmtree(ref_out, True))
+    ref_patches = json.loads(ref_stdout)["kept_patches"]
+    ref_floor_s, ref_floor_cpu, _ = best_of(args.repeat, ref_cmd + ["--read-only"])
+    return {"slide": os.path.basename(slide), "patches": patches, "ref_patches": ref_patches,
+            "ctp": (ctp_s, ctp_cpu), "floor": (floor_s, floor_cpu), "ref": (ref_s, ref_cpu),
+            "ref_floor": (ref_floor_s, ref_floor_cpu)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--ctp", required=True)
+    p.add_argument("--floor", required=True, help="ctp_tile_read_floor binary")
+    p.add_argument("--reference", default=DEFAULT_REFERENCE)
+    p.add_argument("--slides", nargs="+", required=True)
+    p.add_argument("--size", type=int, default=256)
+    p.add_argument("--min-tissue", type=float, default=0.5)
+    p.add_argument("--mask-min-side", type=int, default=1024)
+    p.add_argument("--format", choices=["png", "jpg"], default="png")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeat", type=int, default=1)
+    a = p.parse_args()
+    print("Each cell: patches/s wall (wall seconds; CPU seconds, user + system).")
+    print("| slide | patches (ctp / ref) | ctp | ctp read floor | reference | reference read floor "
+          "| ctp / floor (wall; CPU) | ctp vs reference (wall; CPU) |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="ctp-tile-bench-") as scratch:
+        for slide in a.slides:
+            r = bench_slide(a, slide, scratch)
+            n, m = r["patches"], r["ref_patches"]
+
+            def cell(count, timing):
+                return f"{count / timing[0]:,.0f}/s ({timing[0]:.2f} s; {timing[1]:.2f} s)"
+
+            def ratio(mine, theirs, count_mine, count_theirs):
+                return "; ".join(f"{(count_mine / mine[i]) / (count_theirs / theirs[i]):.2f}×"
+                                 for i in (0, 1))
+
+            print(f"| {r['slide']} | {n} / {m} | {cell(n, r['ctp'])} | {cell(n, r['floor'])} "
+                  f"| {cell(m, r['ref'])} | {cell(m, r['ref_floor'])} "
+                  f"| {ratio(r['floor'], r['ctp'], n, n)} "
+                  f"| {ratio(r['ctp'], r['ref'], n, m)} |", flush=True)
+
+if __name__ == "__main__":
+    main()

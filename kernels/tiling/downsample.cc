@@ -1,0 +1,42 @@
+// CPU reference and launcher of the box-average downsample (downsample.h).
+#include "ctp/kernels/tiling/downsample.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "dispatch.h"
+
+namespace ctp::kernels::tiling {
+
+void BoxDownsample(ConstImageU8 in, int factor, ImageU8 out, Device device) {
+  detail::CheckView("BoxDownsample", "in", in, {1, 3, 4});
+  detail::CheckView("BoxDownsample", "out", out, {in.channels});
+  if (factor < 1) detail::Fail("BoxDownsample", "factor must be >= 1");
+  if (out.width != in.width / factor || out.height != in.height / factor)
+    detail::Fail("BoxDownsample", std::to_string(in.width) + "x" + std::to_string(in.height) +
+                                      " / " + std::to_string(factor) + " is not " +
+                                      std::to_string(out.width) + "x" + std::to_string(out.height));
+  if (device == Device::kCuda)
+    CTP_TILING_RUN_CUDA("BoxDownsample", detail::BoxDownsampleCuda(in, factor, out));
+  const int channels = in.channels;
+  const unsigned area = static_cast<unsigned>(factor) * static_cast<unsigned>(factor);
+  std::vector<unsigned> sums(static_cast<std::size_t>(out.width) * channels);
+  for (int y = 0; y < out.height; ++y) {
+    std::fill(sums.begin(), sums.end(), 0u);
+    for (int dy = 0; dy < factor; ++dy) {  // row by row: sequential reads of `in`
+      const std::uint8_t* row = in.Row(y * factor + dy);
+      for (int x = 0; x < out.width; ++x) {
+        const std::uint8_t* block = row + static_cast<std::ptrdiff_t>(x) * factor * channels;
+        unsigned* sum = &sums[static_cast<std::size_t>(x) * channels];
+        for (int dx = 0; dx < factor; ++dx)
+          for (int c = 0; c < channels; ++c) sum[c] += block[dx * channels + c];
+      }
+    }
+    std::uint8_t* target = out.Row(y);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+      target[i] = static_cast<std::uint8_t>((sums[i] + area / 2) / area);
+  }
+}
+
+}  // namespace ctp::kernels::tiling
