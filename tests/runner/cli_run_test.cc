@@ -208,7 +208,7 @@ TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
   CHECK(resumed.out.find("first kept: succeeded in the resumed run") != std::string::npos);
   CHECK(FileText(dir.path() / "first_runs") == "run\n");
   CHECK(FileText(workdir / "runs" / id / "second/outputs/m") == "1\n");
-  CHECK_FALSE(std::filesystem::exists(workdir / "runs" / id / "second/.staging"));
+  CHECK_FALSE(std::filesystem::exists(workdir / "runs" / id / "second/outputs.partial"));
   CommandResult show = RunCtp("runs show " + id + " --workdir " + Quote(workdir));
   CHECK(show.out.find("): succeeded\n") != std::string::npos);
 }
