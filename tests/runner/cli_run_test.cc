@@ -185,7 +185,9 @@ TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
   posix_spawn_file_actions_destroy(&actions);
   // Wait until 'second' runs (it hangs the first time), then kill the runner outright.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (FileText(dir.path() / "second_pid").empty() && std::chrono::steady_clock::now() < give_up)
+  // ('once' is created right before the hang: waiting for the pid alone could kill it earlier.)
+  while (!std::filesystem::exists(dir.path() / "once") &&
+         std::chrono::steady_clock::now() < give_up)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ::kill(runner, SIGKILL);
   int status = 0;
