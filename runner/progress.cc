@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -24,7 +25,7 @@ std::string Seconds(double seconds) {
 
 std::string Bar(const StepProgress& progress) {
   if (progress.total <= 0) return progress.text;
-  const double fraction = std::min(1.0, progress.done / progress.total);
+  const double fraction = std::clamp(progress.done / progress.total, 0.0, 1.0);
   const int width = 20, filled = static_cast<int>(fraction * width);
   return fmt::format("[{}{}] {:.0f}/{:.0f} {} {}", std::string(filled, '#'),
                      std::string(width - filled, '.'), progress.done, progress.total, progress.unit,

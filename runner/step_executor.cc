@@ -127,9 +127,8 @@ bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
 
 void Publish(const Task& task) {
   const fs::path published = task.dir / "outputs";
-  fs::remove_all(published);
+  if (fs::exists(published)) fs::remove_all(published);  // a resumed run's older attempt
   fs::rename(StagingOutputs(task), published);
-  fs::remove_all(task.dir / ".staging");
 }
 
 // Metrics outputs (KFP metrics JSON) go into the run store; so do parameter outputs that hold
@@ -174,7 +173,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
   try {
     const bool ran_before = task.attempts > 1 || fs::exists(LogFile(task));
     fs::create_directories(task.dir);
-    fs::remove_all(task.dir / ".staging");
+    if (ran_before) fs::remove_all(StagingOutputs(task));
     fs::create_directories(StagingOutputs(task));
     if (task.attempts <= 1)
       std::ofstream(LogFile(task), std::ios::trunc);

@@ -41,9 +41,9 @@ struct TaskOutcome {
   double duration = 0;                         ///< seconds
 };
 
-/// `<task dir>/.staging/outputs`: where a running task writes; renamed to `outputs/` when done.
+/// `<task dir>/outputs.partial`: where a running task writes; renamed to `outputs/` when done.
 inline std::filesystem::path StagingOutputs(const Task& task) {
-  return task.dir / ".staging" / "outputs";
+  return task.dir / "outputs.partial";
 }
 
 }  // namespace ctp::runner

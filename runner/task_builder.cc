@@ -33,7 +33,7 @@ std::vector<std::pair<std::string, std::string>> PathMapping(const Step& step, c
     const Volume* volume = inputs.pipeline->FindVolume(mount.volume);
     if (!volume) continue;
     fs::path local = volume->kind == Volume::Kind::kEmptyDir ? task.dir / ".scratch" / volume->name
-                                                             : VolumeFolder(*volume, *&inputs);
+                                                             : VolumeFolder(*volume, inputs);
     if (!mount.sub_path.empty()) local /= mount.sub_path;
     fs::create_directories(local);
     mapping.emplace_back(mount.path, fs::absolute(local).lexically_normal().string());
@@ -46,8 +46,9 @@ std::vector<std::pair<std::string, std::string>> PathMapping(const Step& step, c
   return mapping;
 }
 
-std::string Fingerprint(const Step& step, const Task& task, const TaskInputs& inputs,
-                        const nlohmann::json* item) {
+// The cache key: the step's resolved spec with run-specific paths replaced by what they stand for
+// (output paths by their names, artifacts by their content hashes), secrets by their references.
+std::string Fingerprint(const Step& step, const TaskInputs& inputs, const nlohmann::json* item) {
   ValueScope scope = MakeScope(inputs, item);
   const Pipeline& pipeline = *inputs.pipeline;
   auto real_output = scope.step_output;
@@ -89,7 +90,6 @@ std::string Fingerprint(const Step& step, const Task& task, const TaskInputs& in
     hash.Field(mount.volume + ":" + mount.path + ":" + mount.sub_path);
   hash.Field(step.working_dir);
   hash.Field(item ? item->dump() : "");
-  (void)task;
   return hash.HexDigest();
 }
 
@@ -198,7 +198,7 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
     for (const Input& input : step.inputs) task.inputs[input.name] = resolve(input.value);
   }
   if (step.timeout_seconds) task.timeout = std::chrono::seconds(*step.timeout_seconds);
-  task.fingerprint = Fingerprint(step, task, inputs, item_pointer);
+  task.fingerprint = Fingerprint(step, inputs, item_pointer);
   task.cacheable = step.cache && !WritesToVolume(step, *inputs.pipeline);
   return task;
 }

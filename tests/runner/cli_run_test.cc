@@ -185,7 +185,9 @@ TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
   posix_spawn_file_actions_destroy(&actions);
   // Wait until 'second' runs (it hangs the first time), then kill the runner outright.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (FileText(dir.path() / "second_pid").empty() && std::chrono::steady_clock::now() < give_up)
+  // ('once' is created right before the hang: waiting for the pid alone could kill it earlier.)
+  while (!std::filesystem::exists(dir.path() / "once") &&
+         std::chrono::steady_clock::now() < give_up)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ::kill(runner, SIGKILL);
   int status = 0;
@@ -208,7 +210,7 @@ TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
   CHECK(resumed.out.find("first kept: succeeded in the resumed run") != std::string::npos);
   CHECK(FileText(dir.path() / "first_runs") == "run\n");
   CHECK(FileText(workdir / "runs" / id / "second/outputs/m") == "1\n");
-  CHECK_FALSE(std::filesystem::exists(workdir / "runs" / id / "second/.staging"));
+  CHECK_FALSE(std::filesystem::exists(workdir / "runs" / id / "second/outputs.partial"));
   CommandResult show = RunCtp("runs show " + id + " --workdir " + Quote(workdir));
   CHECK(show.out.find("): succeeded\n") != std::string::npos);
 }

@@ -209,7 +209,7 @@ TEST_CASE("a failed step is retried up to its limit") {
 const char* kTimeout = R"(
 local ctp = require "ctp"
 local p = ctp.params { dir = ctp.string {} }
-local slow = ctp.container { name = "slow", image = "x", timeout = 1,
+local slow = ctp.container { name = "slow", image = "x", timeout = 2,
   command = { "sh", "-c", "sleep 30 & echo $! > " .. p.dir .. "/child; wait" } }
 return ctp.pipeline { name = "timeout", params = p, steps = { slow } }
 )";
@@ -218,7 +218,7 @@ TEST_CASE("a step past its timeout is killed with its process group") {
   ScratchDir dir;
   Ran ran = RunIn(Script(kTimeout, {"dir=" + dir.path().string()}), dir.path() / "work");
   CHECK(ran.result.status == "failed");
-  CHECK(ran.Step("slow").message == "timed out after 1s");
+  CHECK(ran.Step("slow").message == "timed out after 2s");
   const std::string child = FileText(dir.path() / "child");
   REQUIRE(!child.empty());
   // The background `sleep` was in the group: it is gone (or a zombie waiting to be reaped).
