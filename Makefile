@@ -46,12 +46,16 @@ test-asan: deps python-deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure
 
-# Until the continuous-training demo pipeline lands, the demo checks and draws every example.
+# The continuous-training demo: scripts/train.lua on the bundled slides (scripts/data), run on
+# this machine. The data volume is $(DEMO_WORKDIR)/volumes/wsi-data; a second `make demo` tiles
+# nothing new, warm-starts from the deployed model and decides again.
+DEMO_WORKDIR ?= .ctp-demo
 demo: build
-	@for script in scripts/*.lua; do \
-	  echo "== ctp check $$script"; $(CTP) check $$script || exit 1; \
-	  echo "== ctp graph $$script"; $(CTP) graph $$script || exit 1; \
-	done
+	@mkdir -p $(DEMO_WORKDIR)/volumes/wsi-data
+	@cp -rn scripts/data/slide scripts/data/region-annotation $(DEMO_WORKDIR)/volumes/wsi-data/
+	$(CTP) run scripts/train.lua --workdir $(DEMO_WORKDIR)
+	@$(CTP) runs show latest --workdir $(DEMO_WORKDIR)
+	@$(CTP) report latest --workdir $(DEMO_WORKDIR)
 
 install: build
 	cmake --install $(BUILD)

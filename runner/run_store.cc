@@ -196,8 +196,10 @@ std::vector<RunRecord> RunStore::Runs() const {
 
 std::optional<RunRecord> RunStore::FindRun(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  Statement select(db_, "SELECT * FROM runs WHERE id = ?");
-  select.Bind(1, id);
+  Statement select(db_, id == "latest"
+                            ? "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT 1"
+                            : "SELECT * FROM runs WHERE id = ?");
+  if (id != "latest") select.Bind(1, id);
   if (!select.Step()) return std::nullopt;
   return ReadRun(select);
 }

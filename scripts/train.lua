@@ -12,8 +12,9 @@ local ctp = require "ctp"
 local notify = require "components.notify"
 
 local params = ctp.params {
-  patch_size = ctp.int { default = 128, doc = "patch side in pixels" },
-  level = ctp.int { default = 1, doc = "slide level patches are read at" },
+  patch_size = ctp.int { default = 64, doc = "patch side in pixels" },
+  stride = ctp.int { default = 24, doc = "pixels between patch origins (overlapping when < patch_size)" },
+  level = ctp.int { default = 0, doc = "slide level patches are read at" },
   min_tissue = ctp.float { default = 0.5, doc = "minimum tissue fraction of a kept patch" },
   model = ctp.string { default = "small_cnn", doc = "model preset or JSON list of layers" },
   epochs = ctp.int { default = 3, doc = "training epochs" },
@@ -29,6 +30,7 @@ local preprocess = ctp.steps.tile {
   description = "Tiles new slides into labelled patches (incremental).",
   data = root,
   patch_size = params.patch_size,
+  stride = params.stride,
   level = params.level,
   min_tissue = params.min_tissue,
   format = "png",
@@ -43,6 +45,7 @@ local train = ctp.steps.train {
   model = params.model,
   class_names = "negative,positive",
   checkpoint_root = root .. "/model-checkpoint",
+  deployed_config = root .. "/model-deploy-config.json", -- warm start from the deployed model
   epochs = params.epochs,
   learning_rate = params.learning_rate,
   horizontal_flip = true,

@@ -71,7 +71,7 @@ std::vector<fs::path> VolumesOf(const fs::path& workdir) {
   return roots;
 }
 
-/// Reads run `run_id` from <workdir>/ctp.db.
+/// Reads run `run_id` ("latest": the newest) from <workdir>/ctp.db.
 StoredRun ReadRunFromStore(const fs::path& workdir, const std::string& run_id) {
   const fs::path database = workdir / "ctp.db";
   if (!fs::exists(database))
@@ -89,10 +89,10 @@ StoredRun ReadRunFromStore(const fs::path& workdir, const std::string& run_id) {
   if (run->started_at > 0) out.start = run->started_at;
   if (run->ended_at > 0) out.end = run->ended_at;
   for (const auto& [name, value] : run->params) out.params.emplace_back(name, value);
-  out.steps = StepsOf(store.Steps(run_id));
-  AddMetrics(store.Metrics(run_id), out);
+  out.steps = StepsOf(store.Steps(run->id));
+  AddMetrics(store.Metrics(run->id), out);
   AddGraph(*run, out);
-  stored.run_dir = workdir / "runs" / run_id;
+  stored.run_dir = workdir / "runs" / run->id;
   stored.data_roots = VolumesOf(workdir);
   return stored;
 }

@@ -1,6 +1,7 @@
 // ctp runs [list|show RUN|compare A B]: the run history in <workdir>/ctp.db.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <set>
@@ -56,6 +57,13 @@ std::string ListRuns(const RunStore& store) {
   return out;
 }
 
+// `text` on one line, shortened to `limit` characters.
+std::string OneLine(std::string text, std::size_t limit = 100) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  if (text.size() > limit) text = text.substr(0, limit - 3) + "...";
+  return text;
+}
+
 std::string ShowRun(const RunStore& store, const std::string& id) {
   const RunRecord run = RequireRun(store, id);
   std::string out =
@@ -65,11 +73,16 @@ std::string ShowRun(const RunStore& store, const std::string& id) {
   for (const auto& [name, value] : run.params) out += fmt::format("  {} = {}\n", name, value);
   out += fmt::format("steps:\n  {:<28} {:<11} {:>8} {:>10}  {:<5}  {}\n", "STEP", "STATUS",
                      "ATTEMPTS", "DURATION", "CACHE", "NOTE");
-  for (const StepRecord& step : store.Steps(id))
+  for (const StepRecord& step : store.Steps(run.id))
     out += fmt::format("  {:<28} {:<11} {:>8} {:>10}  {:<5}  {}\n", step.step, step.status,
                        step.attempts, Duration(step.duration), step.cache_hit ? "hit" : "-",
                        step.message);
-  const std::vector<MetricRecord> metrics = store.Metrics(id);
+  std::string outputs;
+  for (const StepRecord& step : store.Steps(run.id))
+    for (const auto& [name, value] : step.outputs)
+      outputs += fmt::format("  {:<28} {:<24} {}\n", step.step, name, OneLine(value));
+  if (!outputs.empty()) out += "outputs:\n" + outputs;
+  const std::vector<MetricRecord> metrics = store.Metrics(run.id);
   if (!metrics.empty()) out += "metrics:\n";
   for (const MetricRecord& metric : metrics)
     out += fmt::format("  {:<28} {:<24} {}{}\n", metric.step, metric.name, metric.value,
@@ -103,7 +116,7 @@ std::string CompareRuns(const RunStore& store, const std::string& a, const std::
     row("param " + name, x == first.params.end() ? "-" : x->second,
         y == second.params.end() ? "-" : y->second);
   }
-  const auto mx = FinalMetrics(store, a), my = FinalMetrics(store, b);
+  const auto mx = FinalMetrics(store, first.id), my = FinalMetrics(store, second.id);
   std::set<std::string> metrics;
   for (const auto& [name, value] : mx) metrics.insert(name);
   for (const auto& [name, value] : my) metrics.insert(name);

@@ -7,19 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ctp/atomic_file.h"
+#include "deploy_config.h"
 #include "native_steps.h"
 
 namespace ctp::native {
 namespace {
-
-nlohmann::json ReadConfig(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) return nlohmann::json::object();
-  std::ifstream in(path);
-  nlohmann::json config = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!config.is_object())
-    throw std::runtime_error(path.string() + ": not a JSON object (a deploy config is expected)");
-  return config;
-}
 
 double ParseMetric(const std::string& text, const std::string& name) {
   std::size_t used = 0;
@@ -41,7 +33,7 @@ void Run(StepContext& context) {
   const std::string checkpoint = context.Arg("checkpoint");
   const double min_gain = ParseMetric(context.Arg("min_improvement"), "min_improvement");
 
-  nlohmann::json config = ReadConfig(config_path);
+  nlohmann::json config = ReadDeployConfig(config_path);
   std::string reason;
   bool promote = false;
   if (!config.contains("checkpoint")) {

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "deploy_config.h"
 #include "model_step_support.h"
 #include "native_steps.h"
 #include "train_loop.h"
@@ -26,6 +27,8 @@ std::vector<NativeArg> TrainArgs() {
        "comma-separated class names (default: folder names, or 0..K-1)"},
       {"warm_start", "path", false, std::nullopt,
        "checkpoint folder to start from (its model, classes and normalisation are kept)"},
+      {"deployed_config", "path", false, std::nullopt,
+       "model-deploy-config.json: without warm_start, start from its deployed checkpoint if any"},
       {"checkpoint_root", "path", false, "model-checkpoint",
        "folder that receives the new <YYYYMMDD-HHMMSS>/ checkpoint"},
       {"epochs", "int", false, "5", "passes over the training set"},
@@ -94,12 +97,26 @@ Json TrainingJson(const StepContext& c, const Dataset& set) {
   return training;
 }
 
+/// The checkpoint to warm-start from: `warm_start`, else the deployed one of `deployed_config`
+/// (none when nothing is deployed yet); "" for a cold start.
+std::string WarmStartCheckpoint(const StepContext& context) {
+  const std::string warm = ArgOr(context, "warm_start", "");
+  const std::string config = ArgOr(context, "deployed_config", "");
+  if (!warm.empty() || config.empty()) return warm;
+  const std::optional<std::filesystem::path> deployed = DeployedCheckpoint(config);
+  if (context.log)
+    *context.log << (deployed ? fmt::format("train: warm start from the deployed {}\n",
+                                            deployed->string())
+                              : fmt::format("train: nothing deployed in {}: cold start\n", config));
+  return deployed ? deployed->string() : "";
+}
+
 void Run(StepContext& context) {
   const Dataset set = LoadDataset(DatasetSourceFromArgs(context, "", "train"));
   const TrainOptions options = OptionsFromArgs(context);
   ModelInfo info;
   kernels::cnn::Sequential network = [&] {
-    const std::string warm = ArgOr(context, "warm_start", "");
+    const std::string warm = WarmStartCheckpoint(context);
     if (!warm.empty()) {
       LoadedModel loaded = LoadCheckpoint(warm);
       info = std::move(loaded.info);
