@@ -27,20 +27,40 @@ ConvProblem MakeProblem(const Conv2dGeometry& g, const Shape& x, const Shape& we
   return {x.c, x.h, x.w, y.c, y.h, y.w, g.kernel, g.stride, g.padding};
 }
 
+/// The output columns j whose input column j·s − p + kx lies inside [0, width): [first, last).
+struct ValidColumns {
+  int first, last;
+};
+ValidColumns ColumnsInside(const ConvProblem& p, int kx) {
+  // j·s − p + kx ≥ 0  ⇔  j ≥ ⌈(p − kx)/s⌉;   j·s − p + kx < width  ⇔  j < ⌈(width + p − kx)/s⌉.
+  auto ceil_div = [](int a, int b) { return a <= 0 ? 0 : (a + b - 1) / b; };
+  const int first = std::min(ceil_div(p.padding - kx, p.stride), p.out_w);
+  const int last = std::clamp(ceil_div(p.width + p.padding - kx, p.stride), first, p.out_w);
+  return {first, last};
+}
+
 /// col[(ci·K + ky)·K + kx][i·Wo + j] = image[ci][i·s − p + ky][j·s − p + kx], 0 outside.
 void Im2Col(const ConvProblem& p, const float* image, float* col) {
   for (int ci = 0; ci < p.in_channels; ++ci) {
     const float* plane = image + std::size_t(ci) * p.height * p.width;
     for (int ky = 0; ky < p.kernel; ++ky) {
       for (int kx = 0; kx < p.kernel; ++kx) {
-        for (int i = 0; i < p.out_h; ++i) {
-          int row = i * p.stride - p.padding + ky;
-          bool row_inside = row >= 0 && row < p.height;
-          for (int j = 0; j < p.out_w; ++j) {
-            int column = j * p.stride - p.padding + kx;
-            bool inside = row_inside && column >= 0 && column < p.width;
-            *col++ = inside ? plane[row * p.width + column] : 0.0f;
+        const ValidColumns valid = ColumnsInside(p, kx);
+        for (int i = 0; i < p.out_h; ++i, col += p.out_w) {
+          const int row = i * p.stride - p.padding + ky;
+          if (row < 0 || row >= p.height) {
+            std::fill_n(col, p.out_w, 0.0f);
+            continue;
           }
+          const float* source = plane + row * p.width;
+          const int shift = kx - p.padding;  // input column of output column j: j·s + shift
+          std::fill_n(col, valid.first, 0.0f);
+          if (p.stride == 1) {
+            std::copy(source + valid.first + shift, source + valid.last + shift, col + valid.first);
+          } else {
+            for (int j = valid.first; j < valid.last; ++j) col[j] = source[j * p.stride + shift];
+          }
+          std::fill(col + valid.last, col + p.out_w, 0.0f);
         }
       }
     }
@@ -54,20 +74,24 @@ void Col2Im(const ConvProblem& p, const float* col, float* image) {
     float* plane = image + std::size_t(ci) * p.height * p.width;
     for (int ky = 0; ky < p.kernel; ++ky) {
       for (int kx = 0; kx < p.kernel; ++kx) {
-        for (int i = 0; i < p.out_h; ++i) {
-          int row = i * p.stride - p.padding + ky;
-          if (row < 0 || row >= p.height) {
-            col += p.out_w;
-            continue;
-          }
-          for (int j = 0; j < p.out_w; ++j, ++col) {
-            int column = j * p.stride - p.padding + kx;
-            if (column >= 0 && column < p.width) plane[row * p.width + column] += *col;
-          }
+        const ValidColumns valid = ColumnsInside(p, kx);
+        for (int i = 0; i < p.out_h; ++i, col += p.out_w) {
+          const int row = i * p.stride - p.padding + ky;
+          if (row < 0 || row >= p.height) continue;
+          float* target = plane + row * p.width;
+          const int shift = kx - p.padding;
+          for (int j = valid.first; j < valid.last; ++j) target[j * p.stride + shift] += col[j];
         }
       }
     }
   }
+}
+
+/// A per-thread scratch buffer of at least `count` floats, reused across calls.
+float* ColumnBuffer(std::size_t count) {
+  thread_local std::vector<float> buffer;
+  if (buffer.size() < count) buffer.resize(count);
+  return buffer.data();
 }
 
 std::size_t ImageFlops(const ConvProblem& p) {
@@ -78,11 +102,14 @@ void ForwardCpu(const ConvProblem& p, const Tensor& x, const Tensor& weight, Ten
   detail::ScopedSingleThreadedBlas single_threaded_blas;
   const std::size_t images = std::size_t(x.shape().n);
   detail::ParallelFor(images, ImageFlops(p), [&](std::size_t begin, std::size_t end) {
-    std::vector<float> col(std::size_t(p.ColRows()) * p.ColCols());
+    float* col = ColumnBuffer(std::size_t(p.ColRows()) * p.ColCols());
     for (std::size_t n = begin; n < end; ++n) {
-      Im2Col(p, x.data() + n * x.shape().ItemCount(), col.data());
+      const float* image = x.data() + n * x.shape().ItemCount();
+      // A 1×1, stride-1, unpadded convolution's column matrix is the image itself.
+      const bool identity = p.kernel == 1 && p.stride == 1 && p.padding == 0;
+      if (!identity) Im2Col(p, image, col);
       detail::GemmCpu(false, false, p.out_channels, p.ColCols(), p.ColRows(), 1.0f, weight.data(),
-                      col.data(), 0.0f, y.data() + n * y.shape().ItemCount());
+                      identity ? image : col, 0.0f, y.data() + n * y.shape().ItemCount());
     }
   });
 }
@@ -98,16 +125,16 @@ void BackwardCpu(const ConvProblem& p, const Tensor& x, const Tensor& weight, co
   dweight.SetZero();
   detail::ParallelChunks(chunks, images, [&](int chunk, std::size_t begin, std::size_t end) {
     float* dw = chunk == 0 ? dweight.data() : partials.data() + weight_count * (chunk - 1);
-    std::vector<float> col(std::size_t(p.ColRows()) * p.ColCols());
+    float* col = ColumnBuffer(std::size_t(p.ColRows()) * p.ColCols());
     for (std::size_t n = begin; n < end; ++n) {
       const float* dy_n = dy.data() + n * dy.shape().ItemCount();
-      Im2Col(p, x.data() + n * x.shape().ItemCount(), col.data());
-      detail::GemmCpu(false, true, p.out_channels, p.ColRows(), p.ColCols(), 1.0f, dy_n, col.data(),
-                      1.0f, dw);
+      Im2Col(p, x.data() + n * x.shape().ItemCount(), col);
+      detail::GemmCpu(false, true, p.out_channels, p.ColRows(), p.ColCols(), 1.0f, dy_n, col, 1.0f,
+                      dw);
       if (dx == nullptr) continue;
       detail::GemmCpu(true, false, p.ColRows(), p.ColCols(), p.out_channels, 1.0f, weight.data(),
-                      dy_n, 0.0f, col.data());
-      Col2Im(p, col.data(), dx->data() + n * x.shape().ItemCount());
+                      dy_n, 0.0f, col);
+      Col2Im(p, col, dx->data() + n * x.shape().ItemCount());
     }
   });
   for (int chunk = 1; chunk < chunks; ++chunk) {

@@ -11,6 +11,12 @@ void GemmCpu(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const
               trans_b ? k : n, beta, c, n);
 }
 
+void GemmCpuStrided(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                    int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 void Gemm(Device device, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
           const float* a, const float* b, float beta, float* c) {
 #ifdef CTP_HAVE_CUDA

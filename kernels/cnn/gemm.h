@@ -12,6 +12,10 @@ namespace ctp::kernels::cnn::detail {
 void GemmCpu(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
              const float* b, float beta, float* c);
 
+/// GemmCpu with explicit leading dimensions (row strides) lda, ldb and ldc, for sub-matrices.
+void GemmCpuStrided(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                    int lda, const float* b, int ldb, float beta, float* c, int ldc);
+
 /// GemmCpu or GemmCuda, by where the pointers live.
 void Gemm(Device device, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
           const float* a, const float* b, float beta, float* c);

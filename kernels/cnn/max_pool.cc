@@ -8,6 +8,20 @@
 #include "shared_math.h"
 
 namespace ctp::kernels::cnn {
+namespace {
+
+/// Offset in a plane of `width` columns of the first maximum of the 2×2 window at (2i, 2j): the
+/// common kernel 2, stride 2 case of detail::WindowArgMax, unrolled.
+inline int ArgMax2x2(const float* plane, int width, int i, int j) {
+  const int top = 2 * i * width + 2 * j, bottom = top + width;
+  int best = top;
+  if (plane[top + 1] > plane[best]) best = top + 1;
+  if (plane[bottom] > plane[best]) best = bottom;
+  if (plane[bottom + 1] > plane[best]) best = bottom + 1;
+  return best;
+}
+
+}  // namespace
 
 Shape MaxPoolOutputShape(const Shape& x, const PoolGeometry& g) {
   if (g.kernel < 1 || g.stride < 1 || g.kernel > x.h || g.kernel > x.w)
@@ -30,6 +44,12 @@ void MaxPoolForward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
         for (std::size_t p = begin; p < end; ++p) {
           const float* plane = x.data() + p * in_plane;
           float* pooled = y.data() + p * out_plane;
+          if (g.kernel == 2 && g.stride == 2) {
+            for (int i = 0; i < out.h; ++i)
+              for (int j = 0; j < out.w; ++j)
+                pooled[i * out.w + j] = plane[ArgMax2x2(plane, width, i, j)];
+            continue;
+          }
           for (int i = 0; i < out.h; ++i)
             for (int j = 0; j < out.w; ++j)
               pooled[i * out.w + j] =
@@ -55,6 +75,12 @@ void MaxPoolBackward(const PoolGeometry& g, const Tensor& x, const Tensor& dy, T
           const float* upstream = dy.data() + p * out_plane;
           float* gradient = dx.data() + p * in_plane;
           std::fill_n(gradient, in_plane, 0.0f);
+          if (g.kernel == 2 && g.stride == 2) {
+            for (int i = 0; i < out.h; ++i)
+              for (int j = 0; j < out.w; ++j)
+                gradient[ArgMax2x2(plane, width, i, j)] = upstream[i * out.w + j];
+            continue;
+          }
           for (int i = 0; i < out.h; ++i)
             for (int j = 0; j < out.w; ++j)
               gradient[detail::WindowArgMax(plane, width, i * g.stride, j * g.stride, g.kernel)] +=

@@ -11,8 +11,13 @@ void ReluForward(const Tensor& x, Tensor& y) {
 #ifdef CTP_HAVE_CUDA
   if (x.device() == Device::kCuda) return cuda::ReluForward(x, y);
 #endif
-  detail::ParallelFor(x.size(), 1, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) y.data()[i] = x.data()[i] > 0.0f ? x.data()[i] : 0.0f;
+  const float* in = x.data();
+  float* out = y.data();
+  detail::ParallelFor(x.size(), 1, [=](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float v = in[i];
+      out[i] = v > 0.0f ? v : 0.0f;
+    }
   });
 }
 
@@ -23,9 +28,14 @@ void ReluBackward(const Tensor& y, const Tensor& dy, Tensor& dx) {
 #ifdef CTP_HAVE_CUDA
   if (y.device() == Device::kCuda) return cuda::ReluBackward(y, dy, dx);
 #endif
-  detail::ParallelFor(y.size(), 1, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i)
-      dx.data()[i] = y.data()[i] > 0.0f ? dy.data()[i] : 0.0f;
+  const float* out = y.data();
+  const float* upstream = dy.data();
+  float* gradient = dx.data();
+  detail::ParallelFor(y.size(), 1, [=](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float g = upstream[i];  // loaded unconditionally so that the loop vectorises
+      gradient[i] = out[i] > 0.0f ? g : 0.0f;
+    }
   });
 }
 

@@ -34,3 +34,10 @@ if(CTP_HAVE_CUDA)
   # The element-wise twins pass __device__ lambdas to a shared grid-stride kernel.
   target_compile_options(ctp_kernels PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--extended-lambda>)
 endif()
+# Let GCC vectorise the element-wise CPU loops at -O2 (its default "very cheap" cost model
+# refuses loops that need a remainder loop, i.e. nearly all of them).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  file(GLOB CTP_CNN_CPU_SOURCES ${CMAKE_CURRENT_LIST_DIR}/*.cc)
+  set_source_files_properties(${CTP_CNN_CPU_SOURCES} PROPERTIES COMPILE_OPTIONS
+                              "-fvect-cost-model=dynamic")
+endif()

@@ -1,116 +1,68 @@
-// PNG (libpng's simplified API) and JPEG (libjpeg) decoding for image-folder data sets.
-#include <csetjmp>
-#include <cstddef>
-#include <cstdio>
+// Image-folder data sets: files read here, decoded by image_io.h (the one PNG/JPEG
+// implementation, shared with tile and predict), converted to the data set's channel count
+// (1 or 3) and reordered from interleaved HWC to planar CHW.
 #include <fstream>
-#include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include "dataset.h"
-
-// jpeglib.h uses size_t and FILE without including their headers.
-#include <jpeglib.h>
-#include <png.h>
+#include "image_io.h"
 
 namespace ctp::native {
 namespace {
 
-bool IsPng(const std::filesystem::path& path) {
+using DecodedImage = kernels::tiling::Image<std::uint8_t>;
+
+std::string ReadBytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return magic[1] == 'P' && magic[2] == 'N' && magic[3] == 'G';
+  if (!in) throw std::runtime_error(path.string() + ": cannot open");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
-/// Interleaved HWC → planar CHW.
-std::vector<std::uint8_t> ToPlanar(const std::vector<std::uint8_t>& hwc, int channels, int pixels) {
-  std::vector<std::uint8_t> chw(hwc.size());
-  for (int p = 0; p < pixels; ++p)
-    for (int c = 0; c < channels; ++c)
-      chw[std::size_t(c) * pixels + p] = hwc[std::size_t(p) * channels + c];
-  return chw;
+bool IsPng(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(1, 3) == "PNG"; }
+
+bool IsJpeg(std::string_view bytes) {
+  return bytes.size() >= 2 && std::uint8_t(bytes[0]) == 0xff && std::uint8_t(bytes[1]) == 0xd8;
 }
 
-std::vector<std::uint8_t> DecodePng(const std::filesystem::path& path, int channels, int& height,
-                                    int& width) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str()))
-    throw std::runtime_error(path.string() + ": cannot read PNG: " + image.message);
-  image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  std::vector<std::uint8_t> hwc(PNG_IMAGE_SIZE(image));
-  if (!png_image_finish_read(&image, nullptr, hwc.data(), 0, nullptr))
-    throw std::runtime_error(path.string() + ": cannot decode PNG: " + image.message);
-  height = int(image.height);
-  width = int(image.width);
-  return ToPlanar(hwc, channels, height * width);
-}
-
-struct JpegError {
-  jpeg_error_mgr manager;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-std::vector<std::uint8_t> DecodeJpeg(const std::filesystem::path& path, int channels, int& height,
-                                     int& width) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw std::runtime_error(path.string() + ": cannot open");
-  jpeg_decompress_struct info{};
-  JpegError error{};
-  info.err = jpeg_std_error(&error.manager);
-  error.manager.error_exit = [](j_common_ptr common) {
-    auto* e = reinterpret_cast<JpegError*>(common->err);
-    e->manager.format_message(common, e->message);
-    std::longjmp(e->jump, 1);
-  };
-  std::vector<std::uint8_t> hwc;
-  // No C++ object with a destructor is created between setjmp and a possible longjmp.
-  if (setjmp(error.jump)) {
-    jpeg_destroy_decompress(&info);
-    throw std::runtime_error(path.string() + ": cannot decode JPEG: " + error.message);
+/// The decoded file; errors name it.
+DecodedImage Decode(const std::filesystem::path& path) {
+  const std::string bytes = ReadBytes(path);
+  if (!IsPng(bytes) && !IsJpeg(bytes))
+    throw std::runtime_error(path.string() + ": not a PNG or JPEG file");
+  try {
+    return IsPng(bytes) ? DecodePng(bytes) : DecodeJpeg(bytes);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(path.string() + ": cannot decode: " + error.what());
   }
-  jpeg_create_decompress(&info);
-  jpeg_stdio_src(&info, file.get());
-  jpeg_read_header(&info, TRUE);
-  info.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_start_decompress(&info);
-  height = int(info.output_height);
-  width = int(info.output_width);
-  hwc.resize(std::size_t(height) * width * channels);
-  while (info.output_scanline < info.output_height) {
-    JSAMPROW row = hwc.data() + std::size_t(info.output_scanline) * width * channels;
-    jpeg_read_scanlines(&info, &row, 1);
-  }
-  jpeg_finish_decompress(&info);
-  jpeg_destroy_decompress(&info);
-  return ToPlanar(hwc, channels, height * width);
+}
+
+/// Value of channel c (of `channels` wanted) at interleaved pixel p of `image`: grey is repeated
+/// into RGB, RGB becomes grey by the ITU-R BT.601 weights (libjpeg's), alpha is dropped.
+std::uint8_t Sample(const DecodedImage& image, std::size_t p, int c, int channels) {
+  const std::uint8_t* pixel = image.pixels.data() + p * image.channels;
+  const bool colour = image.channels >= 3;
+  if (channels == 3) return colour ? pixel[c] : pixel[0];
+  if (!colour) return pixel[0];
+  return std::uint8_t((299 * pixel[0] + 587 * pixel[1] + 114 * pixel[2] + 500) / 1000);
 }
 
 }  // namespace
 
-int ImageChannels(const std::filesystem::path& path) {
-  if (IsPng(path)) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path.c_str()))
-      throw std::runtime_error(path.string() + ": cannot read PNG: " + image.message);
-    const bool grey = (image.format & PNG_FORMAT_FLAG_COLOR) == 0;
-    png_image_free(&image);
-    return grey ? 1 : 3;
-  }
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw std::runtime_error(path.string() + ": cannot open");
-  unsigned char header[4] = {};
-  if (std::fread(header, 1, 4, file.get()) != 4 || header[0] != 0xff || header[1] != 0xd8)
-    throw std::runtime_error(path.string() + ": not a PNG or JPEG file");
-  return 3;  // JPEG: decoded as RGB unless the data set is grey (then libjpeg converts)
-}
+int ImageChannels(const std::filesystem::path& path) { return Decode(path).channels >= 3 ? 3 : 1; }
 
 std::vector<std::uint8_t> DecodeImage(const std::filesystem::path& path, int channels, int& height,
                                       int& width) {
-  return IsPng(path) ? DecodePng(path, channels, height, width)
-                     : DecodeJpeg(path, channels, height, width);
+  const DecodedImage image = Decode(path);
+  height = image.height;
+  width = image.width;
+  const std::size_t pixels = std::size_t(height) * width;
+  std::vector<std::uint8_t> planar(pixels * channels);
+  for (int c = 0; c < channels; ++c)
+    for (std::size_t p = 0; p < pixels; ++p) planar[c * pixels + p] = Sample(image, p, c, channels);
+  return planar;
 }
 
 }  // namespace ctp::native

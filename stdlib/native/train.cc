@@ -7,6 +7,7 @@
 #include "deploy_config.h"
 #include "model_step_support.h"
 #include "native_steps.h"
+#include "tensorboard_events.h"
 #include "train_loop.h"
 
 namespace ctp::native {
@@ -145,7 +146,13 @@ void Run(StepContext& context) {
     CheckDatasetFitsModel(held_out, info, "eval data");
   }
   double eval_accuracy = -1;
-  TrainReporting reporting{context.progress, context.metric, context.cancelled, [&](int epoch) {
+  // Every per-epoch metric also becomes a TensorBoard scalar curve (step = epoch).
+  TensorBoardWriter tensorboard(context.OutputPath("tensorboard"));
+  auto metric = [&](const std::string& name, double value, int epoch) {
+    tensorboard.AddScalar(name, value, epoch);
+    if (context.metric) context.metric(name, value, epoch);
+  };
+  TrainReporting reporting{context.progress, metric, context.cancelled, [&](int epoch) {
                              if (held_out.size() == 0) return;
                              const std::vector<int> predicted =
                                  ArgMaxRows(PredictProbabilities(network, info, held_out, 256),
@@ -154,8 +161,7 @@ void Run(StepContext& context) {
                              for (std::size_t i = 0; i < predicted.size(); ++i)
                                correct += predicted[i] == held_out.labels[i];
                              eval_accuracy = double(correct) / double(predicted.size());
-                             if (context.metric)
-                               context.metric("eval_accuracy", eval_accuracy, epoch);
+                             metric("eval_accuracy", eval_accuracy, epoch);
                            }};
   const TrainResult result = TrainNetwork(network, set, info.normalization, options, reporting);
 
@@ -181,7 +187,9 @@ NativeStep MakeTrainStep() {
   step.description = "Trains a CNN on IDX or image-folder data and writes a checkpoint folder.";
   step.args = TrainArgs();
   step.outputs = {{"checkpoint", ValueKind::kParameter, "path of the new checkpoint folder"},
-                  {"loss", ValueKind::kParameter, "mean training loss of the last epoch"}};
+                  {"loss", ValueKind::kParameter, "mean training loss of the last epoch"},
+                  {"tensorboard", ValueKind::kArtifact,
+                   "folder with a TensorBoard event file of the per-epoch metrics"}};
   step.run = Run;
   return step;
 }

@@ -2,6 +2,7 @@
 #include <png.h>
 
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include "../../stdlib/native/dataset_batches.h"
@@ -51,6 +52,30 @@ TEST_CASE("image folders: one sub-folder per class, sorted, PNG decoded") {
   const std::string expected = (root / "train" / "tumor" / "d.png").string() +
                                ": image is 5x3, the data set's first image is 4x3";
   CHECK_THROWS_WITH(ctp::native::LoadDataset({root, "train", {}, 0}), expected.c_str());
+  fs::remove_all(root);
+}
+
+TEST_CASE("image files: grey/RGB conversion to the data set's channels, errors name the file") {
+  const fs::path root = fs::temp_directory_path() / "ctp-dataset-decode-test";
+  fs::remove_all(root);
+  fs::create_directories(root);
+  WritePng(root / "grey.png", 2, 2, 77, false);
+  WritePng(root / "rgb.png", 2, 2, 100, true);
+  CHECK(ctp::native::ImageChannels(root / "grey.png") == 1);
+  CHECK(ctp::native::ImageChannels(root / "rgb.png") == 3);
+  int height = 0, width = 0;
+  CHECK(ctp::native::DecodeImage(root / "grey.png", 3, height, width) ==
+        std::vector<std::uint8_t>(12, 77));  // grey repeated into R, G and B
+  CHECK((height == 2 && width == 2));
+  CHECK(ctp::native::DecodeImage(root / "rgb.png", 1, height, width) ==
+        std::vector<std::uint8_t>(4, 100));  // equal R, G, B keep their value as grey
+  std::ofstream(root / "text.png") << "not an image";
+  CHECK_THROWS_WITH(ctp::native::DecodeImage(root / "text.png", 1, height, width),
+                    ((root / "text.png").string() + ": not a PNG or JPEG file").c_str());
+  std::ofstream(root / "cut.png", std::ios::binary) << "\x89PNG\r\n\x1a\n";
+  const std::string cut_prefix = (root / "cut.png").string() + ": cannot decode: PNG";
+  CHECK_THROWS_WITH(ctp::native::DecodeImage(root / "cut.png", 1, height, width),
+                    doctest::Contains(cut_prefix.c_str()));
   fs::remove_all(root);
 }
 

@@ -105,6 +105,13 @@ TEST_CASE("train overfits a tiny set and evaluate/predict read its checkpoint") 
   CHECK(trained.metrics.at("train_accuracy").back() == 1.0);
   CHECK(trained.progress_calls >= 25);
   CHECK(std::stod(Output(ws.root / "out-train", "loss")) < 0.05);
+  // The per-epoch curves as one TensorBoard event file (its format: tensorboard_test.cc).
+  std::vector<fs::path> event_files;
+  for (const auto& entry : fs::directory_iterator(ws.root / "out-train" / "tensorboard"))
+    event_files.push_back(entry.path());
+  REQUIRE(event_files.size() == 1);
+  CHECK(event_files[0].filename().string().rfind("events.out.tfevents.", 0) == 0);
+  CHECK(fs::file_size(event_files[0]) > 25 * 4 * 16);  // 25 epochs × 4 curves, 16-byte frames
 
   const fs::path eval_out = ws.root / "out-eval";
   RunStep("evaluate",
