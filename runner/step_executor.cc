@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "ctp/atomic_file.h"
@@ -132,15 +133,20 @@ void Publish(const Task& task) {
 }
 
 // Metrics outputs (KFP metrics JSON) go into the run store; so do parameter outputs that hold
-// such JSON (Lua steps return it as text).
+// such JSON (Lua steps return it as text). A value the step already logged as a metric of the
+// same name is not recorded twice.
 void RecordMetrics(const Task& task, const ExecutionEnv& env, const fs::path& outputs_dir) {
+  std::set<std::string> logged;
+  for (const MetricRecord& metric : env.store->Metrics(env.run_id))
+    if (metric.step == task.name && metric.index < 0) logged.insert(metric.name);
   for (const Output& output : task.step->outputs) {
     if (output.kind == ValueKind::kArtifact) continue;
     const fs::path path = outputs_dir / output.name;
     if (fs::is_directory(path)) continue;
     try {
       for (const auto& [name, value] : ReadKfpMetrics(path))
-        env.store->AddMetric({env.run_id, task.name, name, value, -1});
+        if (logged.insert(name).second)
+          env.store->AddMetric({env.run_id, task.name, name, value, -1});
     } catch (const std::exception&) {
       if (output.kind == ValueKind::kMetrics) throw;
     }

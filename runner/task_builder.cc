@@ -199,7 +199,9 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   }
   if (step.timeout_seconds) task.timeout = std::chrono::seconds(*step.timeout_seconds);
   task.fingerprint = Fingerprint(step, inputs, item_pointer);
-  task.cacheable = step.cache && !WritesToVolume(step, *inputs.pipeline);
+  // The exit handler reports on this run (notifications, summaries): it always runs.
+  const bool exit_handler = inputs.pipeline->on_exit && inputs.pipeline->on_exit->name == step.name;
+  task.cacheable = step.cache && !exit_handler && !WritesToVolume(step, *inputs.pipeline);
   return task;
 }
 

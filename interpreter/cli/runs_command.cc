@@ -58,7 +58,7 @@ std::string ListRuns(const RunStore& store) {
 }
 
 // `text` on one line, shortened to `limit` characters.
-std::string OneLine(std::string text, std::size_t limit = 100) {
+std::string OneLine(std::string text, std::size_t limit = 200) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   if (text.size() > limit) text = text.substr(0, limit - 3) + "...";
   return text;

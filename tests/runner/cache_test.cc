@@ -19,7 +19,9 @@ local make = ctp.container { name = "make", image = "x", command = { "sh", "-c",
 local use = ctp.container { name = "use", image = "x", command = { "sh", "-c",
   "echo run >> " .. p.dir .. "/use_runs; echo " .. make.outputs.n .. " > " .. ctp.output_path "m" }, outputs = { "m" } }
 local always = ctp.container { name = "always", image = "x", cache = false, command = { "true" } }
-return ctp.pipeline { name = "cached", params = p, steps = { make, use, always } }
+local report = ctp.container { name = "report", image = "x", command = { "sh", "-c",
+  "echo run >> " .. p.dir .. "/report_runs" } }
+return ctp.pipeline { name = "cached", params = p, steps = { make, use, always }, on_exit = report }
 )";
 
 TEST_CASE("an unchanged step is a cache hit; a changed input, --no-cache or cache = false is not") {
@@ -35,6 +37,8 @@ TEST_CASE("an unchanged step is a cache hit; a changed input, --no-cache or cach
   CHECK(second.Step("make").cache_hit);
   CHECK(second.Step("use").cache_hit);
   CHECK_FALSE(second.Step("always").cache_hit);
+  CHECK_FALSE(second.Step("report").cache_hit);  // the exit handler reports on every run
+  CHECK(FileText(dir.path() / "report_runs") == "run\nrun\n");
   CHECK(second.Step("use").outputs.at("m") == "1");
   CHECK(FileText(dir.path() / "make_runs") == "run\n");
   // The hit's outputs are a copy in the new run's folder.
