@@ -115,6 +115,7 @@ void CommitSlide(const fs::path& data_root, const fs::path& staging, const Slide
     fs::create_directories((data_root / relative).parent_path());
     fs::rename(staging / relative, data_root / relative);
   };
+  move(out.thumbnail);
   move(out.metadata);
   for (const std::string& name : image_names) {
     move(out.image_dir / (name + (jpeg ? ".jpg" : ".png")));

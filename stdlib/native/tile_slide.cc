@@ -17,6 +17,7 @@
 #include "ctp/kernels/tiling/reinhard.h"
 #include "image_io.h"
 #include "patch_shard.h"
+#include "slide.h"
 
 namespace ctp::native {
 namespace {
@@ -217,10 +218,14 @@ nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const
 
 }  // namespace
 
+/// The longer side of the thumbnail written next to a slide's metadata, at least (pixels).
+constexpr int kThumbnailSide = 512;
+
 SlideOutputs OutputsOf(const SlideJob& job) {
   fs::path split = fs::path("slide-patch") / job.split;
   return {split / "image", split / "ground-truth", split / "shard" / (job.stem + ".ctpshard"),
-          fs::path("preprocess-metadata") / (job.stem + ".json")};
+          fs::path("preprocess-metadata") / (job.stem + ".json"),
+          fs::path("preprocess-metadata") / (job.stem + ".thumbnail.png")};
 }
 
 TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::path& staging,
@@ -259,6 +264,12 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
   shard.Close();
   result.metadata = MetadataOf(job, options, plan, slide.Vendor(), result.image_names);
+  // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
+  const LowResolutionImage thumbnail = ReadLowResolution(slide, kThumbnailSide, options.device);
+  WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));
+  result.metadata["thumbnail"] = {
+      {"file", out.thumbnail.filename().string()},
+      {"downsample", slide.Downsample(thumbnail.level) * thumbnail.factor}};
   WriteBytes(staging / out.metadata, result.metadata.dump(1));
   return result;
 }

@@ -28,6 +28,7 @@ struct SlideOutputs {
   std::filesystem::path ground_truth_dir;  ///< slide-patch/<split>/ground-truth
   std::filesystem::path shard;             ///< slide-patch/<split>/shard/<stem>.ctpshard
   std::filesystem::path metadata;          ///< preprocess-metadata/<stem>.json
+  std::filesystem::path thumbnail;         ///< preprocess-metadata/<stem>.thumbnail.png
 };
 
 /// The output paths of `job`, relative.

@@ -61,7 +61,8 @@ TEST_CASE("tile: bad slides and annotations fail alone, with their names, and le
   CHECK(!fs::exists(data.root / ".ctp-tile-staging"));
   CHECK(CountFiles(data.root / "slide-patch/train/image") == run.patches);
   CHECK(CountFiles(data.root / "slide-patch/train/shard") == 2);
-  CHECK(CountFiles(data.root / "preprocess-metadata") == 2);
+  CHECK(CountFiles(data.root / "preprocess-metadata") == 4);  // metadata + thumbnail per slide
+  CHECK(fs::exists(data.root / "preprocess-metadata/good.thumbnail.png"));
 
   // fail_on_error=false: the same failures are warnings; the good slides are already done.
   args["fail_on_error"] = "false";

@@ -60,6 +60,13 @@ TEST_CASE("tile: JPEG pyramid keeps exactly the reference tiler's patches") {
   CHECK(metadata["mask"]["background"] == "brightfield");
   CHECK(PatchPositions(metadata) == GoldenPositions(kPyramid + ".svs"));
   CHECK(run.patches == 144);
+  // The thumbnail for reports: the whole slide, longer side >= 512, its scale recorded.
+  CHECK(metadata["thumbnail"]["file"] == kPyramid + ".thumbnail.png");
+  const auto thumbnail = native::DecodePng(
+      ReadBytes(data.root / "preprocess-metadata" / (kPyramid + ".thumbnail.png")));
+  CHECK(std::max(thumbnail.width, thumbnail.height) >= 512);
+  CHECK(metadata["thumbnail"]["downsample"].get<double>() * thumbnail.width ==
+        doctest::Approx(metadata["level_size"][0].get<double>()).epsilon(0.05));
   CHECK(CountFiles(data.root / "slide-patch/train/image") == 144);
   CHECK(CountFiles(data.root / "slide-patch/train/ground-truth") == 144);
 }
