@@ -13,13 +13,12 @@ namespace {
 
 std::string Quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
-// The newest run folder of a workdir.
-std::filesystem::path NewestRun(const std::filesystem::path& workdir) {
-  std::filesystem::path newest;
-  for (const auto& entry : std::filesystem::directory_iterator(workdir / "runs"))
-    if (newest.empty() || entry.path().filename() > newest.filename()) newest = entry.path();
-  REQUIRE(!newest.empty());
-  return newest;
+// The run folder `ctp run` announced on its first line ("run ID of pipeline ...").
+std::filesystem::path RunDir(const std::filesystem::path& workdir, const CommandResult& run) {
+  const std::string& text = run.out.rfind("run ", 0) == 0 ? run.out : run.err;
+  REQUIRE(text.rfind("run ", 0) == 0);
+  const std::size_t end = text.find(' ', 4);
+  return workdir / "runs" / text.substr(4, end - 4);
 }
 
 // Whether any file under a folder contains a text.
@@ -46,7 +45,7 @@ TEST_CASE(
       "run scripts/fashion_mnist.lua -p epochs=1 -p limit=1000 -p model=small_cnn" + workdir);
   INFO(run.out, run.err);
   REQUIRE(run.exit_code == 0);
-  const std::filesystem::path run_dir = NewestRun(dir.path());
+  const std::filesystem::path run_dir = RunDir(dir.path(), run);
   // The checkpoint lives on the ReadWriteMany volume both steps mount.
   const std::string checkpoint = FileText(run_dir / "train/outputs/checkpoint");
   CHECK(checkpoint.find((dir.path() / "volumes/fashion-models/checkpoints/").string()) == 0);
@@ -69,6 +68,64 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "scripts/cnn_pipeline.lua packages a serving bundle; skip_training reuses the checkpoint") {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) {
+    MESSAGE("SKIPPED: Fashion-MNIST is not installed (Debian package dataset-fashion-mnist)");
+    return;
+  }
+  ScratchDir dir;
+  const std::string common =
+      " -p workspace=exp-1 -p epochs=1 -p limit=300 -p model=small_cnn --plain --workdir " +
+      Quoted(dir.path());
+  CommandResult first = RunCtp("run scripts/cnn_pipeline.lua" + common);
+  INFO(first.out, first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::filesystem::path first_run = RunDir(dir.path(), first);
+  const std::filesystem::path workspace =
+      std::filesystem::absolute(dir.path()) / "volumes/workspace/exp-1";
+  const std::string checkpoint = FileText(first_run / "train/outputs/checkpoint");
+  CHECK(checkpoint.rfind((workspace / "model/").string(), 0) == 0);
+  CHECK(std::filesystem::exists(workspace / "data/train-images-idx3-ubyte.gz"));
+  // The bundle: the checkpoint, its model.json on top, and serve.sh calling `ctp step predict`.
+  const std::filesystem::path bundle = workspace / "bundle";
+  CHECK(std::filesystem::exists(bundle / "model/model.safetensors"));
+  CHECK(FileText(bundle / "model.json") ==
+        FileText(std::filesystem::path(checkpoint) / "model.json"));
+  const std::string serve = FileText(bundle / "serve.sh");
+  CHECK(serve.find("exec ctp step predict --checkpoint \"$here/model\"") != std::string::npos);
+  const std::filesystem::path predictions = dir.path() / "predictions.csv";
+  const std::string serve_command =
+      "PATH='" + std::filesystem::path(CtpBinary()).parent_path().string() + "':\"$PATH\" " +
+      Quoted(bundle / "serve.sh") + " " + Quoted(workspace / "data/t10k-images-idx3-ubyte.gz") +
+      " " + Quoted(predictions) + " 2>/dev/null";
+  REQUIRE(std::system(serve_command.c_str()) == 0);
+  CHECK(FileText(predictions).rfind("item,predicted,p_T-shirt/top,", 0) == 0);
+
+  // Stages 1 and 2 off: the newest checkpoint in the workspace is validated and packaged again.
+  CommandResult reuse = RunCtp(
+      "run scripts/cnn_pipeline.lua -p skip_preparation=true -p skip_training=true" + common);
+  INFO(reuse.out, reuse.err);
+  REQUIRE(reuse.exit_code == 0);
+  const std::filesystem::path second_run = RunDir(dir.path(), reuse);
+  REQUIRE(second_run != first_run);
+  CHECK(!std::filesystem::exists(second_run / "train"));
+  CHECK(!std::filesystem::exists(second_run / "prepare-data"));
+  CHECK(FileText(second_run / "reuse-checkpoint/outputs/checkpoint") == checkpoint);
+  CHECK(FileText(second_run / "validate/outputs/accuracy") ==
+        FileText(first_run / "validate/outputs/accuracy"));
+
+  // Skipping training in a workspace that has never trained fails with a clear message.
+  CommandResult empty = RunCtp(
+      "run scripts/cnn_pipeline.lua -p workspace=empty -p skip_training=true --plain --workdir " +
+      Quoted(dir.path()));
+  CHECK(empty.exit_code != 0);
+  CHECK(FileText(RunDir(dir.path(), empty) / "reuse-checkpoint/log.txt") ==
+        "no checkpoint in " +
+            (std::filesystem::absolute(dir.path()) / "volumes/workspace/empty/model").string() +
+            ": run training first\n");
+}
+
+TEST_CASE(
     "scripts/versioned_data.lua runs the selected stages with the dataset tag and secret env") {
   ScratchDir dir;
   const std::filesystem::path secrets = dir.path() / "secrets.yaml";
@@ -81,7 +138,7 @@ TEST_CASE(
              Quoted(secrets) + common);
   INFO(run.out, run.err);
   REQUIRE(run.exit_code == 0);
-  const std::filesystem::path run_dir = NewestRun(workdir);
+  const std::filesystem::path run_dir = RunDir(workdir, run);
   CHECK(FileText(run_dir / "ingest/log.txt") ==
         "ingest: dataset 2026-11-01\ningest: credentials present\n");
   CHECK(FileText(run_dir / "validate-data/log.txt") ==
