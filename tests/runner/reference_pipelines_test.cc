@@ -171,3 +171,24 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace ctp::testing
+
+namespace ctp::testing {
+namespace {
+
+TEST_CASE("scripts/hello.lua runs with the debug settings of scripts/settings.yaml") {
+  ScratchDir dir;
+  CommandResult run =
+      RunCtp("run scripts/hello.lua --params scripts/settings.yaml --plain --workdir " +
+             Quoted(dir.path()));
+  INFO(run.out, run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::filesystem::path run_dir = RunDir(dir.path(), run);
+  CHECK(FileText(run_dir / "greet/outputs/greeting") == "hello debugger\n");
+  CHECK(FileText(run_dir / "echo/outputs/message") == "counted 1 lines");
+  CHECK(FileText(run_dir / "summary/outputs/summary") == "lines=1");
+  CHECK(FileText(run_dir / "notify/log.txt") ==
+        "no webhook configured: pipeline hello finished: Succeeded\n");
+}
+
+}  // namespace
+}  // namespace ctp::testing
