@@ -192,3 +192,29 @@ TEST_CASE("scripts/hello.lua runs with the debug settings of scripts/settings.ya
 
 }  // namespace
 }  // namespace ctp::testing
+
+namespace ctp::testing {
+namespace {
+
+TEST_CASE("scripts/train.lua: the exit handler prints status, accuracy and the deploy decision") {
+  ScratchDir dir;
+  const std::filesystem::path data = dir.path() / "volumes/wsi-data";
+  std::filesystem::create_directories(data);
+  for (const char* folder : {"slide", "region-annotation"})
+    std::filesystem::copy(std::filesystem::path(CTP_SOURCE_DIR) / "scripts/data" / folder,
+                          data / folder, std::filesystem::copy_options::recursive);
+  CommandResult run =
+      RunCtp("run scripts/train.lua -p epochs=1 --plain --workdir " + Quoted(dir.path()));
+  INFO(run.out, run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::filesystem::path run_dir = RunDir(dir.path(), run);
+  const std::string accuracy = FileText(run_dir / "evaluate/outputs/accuracy");
+  CHECK(FileText(run_dir / "deploy/outputs/promoted") ==
+        "true");  // the first model is always promoted
+  CHECK(FileText(run_dir / "notify/log.txt") ==
+        "no webhook configured: pipeline wsi-continuous-training finished: Succeeded, accuracy " +
+            accuracy + ", promoted true\n");
+}
+
+}  // namespace
+}  // namespace ctp::testing
