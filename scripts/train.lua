@@ -5,7 +5,8 @@
 --   region-annotation/{positive,negative}/<slide>/  GeoJSON regions drawn in QuPath
 -- preprocess tiles only slides it has not seen (preprocess-checkpoint.json) → train a CNN on the
 -- patches → evaluate it on the test split → deploy promotes it in model-deploy-config.json only
--- if it beats the deployed model → notify posts a summary when a webhook is configured (Vault).
+-- if it beats the deployed model → summarize records accuracy and the decision → the exit handler
+-- (notify) prints status, accuracy and decision, and posts them when a webhook is configured (Vault).
 --   ctp check scripts/train.lua
 --   ctp emit scripts/train.lua --kind all -o train.yaml   # WorkflowTemplate + nightly CronWorkflow
 local ctp = require "ctp"
@@ -74,12 +75,29 @@ local deploy = ctp.steps.deploy {
   mounts = on_data,
 }
 
+-- One line for the exit handler's message: this run's accuracy and deploy decision (the exit
+-- handler cannot read step outputs, so they go through the volume, one file per run).
+local summary_file = root .. "/run-summary/" .. ctp.workflow.name .. ".txt"
+local summarize = ctp.container {
+  name = "summarize",
+  image = "alpine:3.19",
+  command = { "sh", "-c", 'mkdir -p "$(dirname "$3")"; echo "accuracy $1, promoted $2" > "$3"', "summarize" },
+  args = { evaluate.outputs.accuracy, deploy.outputs.promoted, summary_file },
+  mounts = on_data,
+  cache = false,
+}
+
 return ctp.pipeline {
   name = "wsi-continuous-training",
   description = "Nightly: tile new slides, train, evaluate, promote the model if it is better.",
   params = params,
-  steps = { preprocess, train, evaluate, deploy },
-  on_exit = notify { pipeline = "wsi-continuous-training", webhook = ctp.vault { key = "slack-webhook" } },
+  steps = { preprocess, train, evaluate, deploy, summarize },
+  on_exit = notify {
+    pipeline = "wsi-continuous-training",
+    webhook = ctp.vault { key = "slack-webhook" },
+    summary_file = summary_file,
+    mounts = { data:mount(root, { read_only = true }) },
+  },
   vault_path = "secret/data/ctp/wsi",
   service_account = "wsi-pipeline",
   schedule = { cron = "0 2 * * *", timezone = "Europe/Berlin", concurrency = "Forbid" },

@@ -213,7 +213,8 @@ local function outputs_checker(v, where, path)
 end
 
 local function env_value(v, where, path)
-  if type(v) == "table" and (v.ctp_kind == "secret" or v.ctp_kind == "vault") then return v end
+  local kind = type(v) == "table" and rawget(v, "ctp_kind") or nil
+  if kind == "secret" or kind == "vault" then return v end
   return values.template(v, where, path)
 end
 
