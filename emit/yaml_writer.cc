@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <utility>
 
 namespace ctp::detail {
@@ -11,19 +12,23 @@ namespace {
 // Marks scalars that are written unquoted (numbers, bools); the tag itself is never written.
 constexpr const char* kPlainTag = "!ctp-plain";
 
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+// True when `text` equals `word` (lower case) ignoring ASCII case; no allocation.
+bool EqualsIgnoringCase(const std::string& text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  return true;
 }
 
 // True when a YAML 1.1 reader (PyYAML, the validators) would not read `text` as a string.
 bool LooksLikeNonString(const std::string& text) {
   if (text.empty()) return true;
-  static const char* kWords[] = {"y",     "n",    "yes", "no",   "on",    "off",   "true",
-                                 "false", "null", "~",   ".inf", "-.inf", "+.inf", ".nan"};
-  const std::string lower = Lower(text);
-  for (const char* word : kWords)
-    if (lower == word) return true;
+  static constexpr std::string_view kWords[] = {"y",    "n",     "yes",   "no",   "on",
+                                                "off",  "true",  "false", "null", "~",
+                                                ".inf", "-.inf", "+.inf", ".nan"};
+  if (text.size() <= 5)
+    for (std::string_view word : kWords)
+      if (EqualsIgnoringCase(text, word)) return true;
   if (std::none_of(text.begin(), text.end(),
                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
     return false;
@@ -43,23 +48,31 @@ bool LooksLikeNonString(const std::string& text) {
 void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
-      // Sort positions, never YAML::Node values: assigning a Node rebinds the node it refers to.
-      std::vector<std::pair<std::string, YAML::Node>> entries;
-      for (const auto& entry : node) entries.emplace_back(entry.first.Scalar(), entry.second);
-      std::vector<std::size_t> order(entries.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      if (sort_keys)
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          return entries[a].first < entries[b].first;
-        });
-      if (entries.empty()) {
+      if (node.size() == 0) {
         out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
         return;
       }
       out << YAML::BeginMap;
-      for (std::size_t i : order) {
-        out << YAML::Key << entries[i].first << YAML::Value;
-        Write(out, entries[i].second, sort_keys);
+      if (!sort_keys) {
+        for (const auto& entry : node) {
+          out << YAML::Key << entry.first.Scalar() << YAML::Value;
+          Write(out, entry.second, sort_keys);
+        }
+      } else {
+        // Sort positions, never YAML::Node values: assigning a Node rebinds the node it refers to.
+        // The keys point into the tree, which outlives this call.
+        std::vector<std::pair<const std::string*, YAML::Node>> entries;
+        entries.reserve(node.size());
+        for (const auto& entry : node) entries.emplace_back(&entry.first.Scalar(), entry.second);
+        std::vector<std::size_t> order(entries.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return *entries[a].first < *entries[b].first;
+        });
+        for (std::size_t i : order) {
+          out << YAML::Key << *entries[i].first << YAML::Value;
+          Write(out, entries[i].second, sort_keys);
+        }
       }
       out << YAML::EndMap;
       return;
