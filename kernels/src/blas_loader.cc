@@ -20,7 +20,7 @@ BlasApi LoadBlas(const std::string& name) {
   void* library = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library)
     throw std::runtime_error("cannot load " + name +
-                             " (OpenBLAS, Debian package libopenblas0): " + dlerror());
+                             " (OpenBLAS, Debian package libopenblas0-pthread): " + dlerror());
   BlasApi api{};
   Bind(library, name, "cblas_sgemm", api.sgemm);
   Bind(library, name, "openblas_get_num_threads", api.get_num_threads);

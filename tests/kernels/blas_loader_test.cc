@@ -21,7 +21,7 @@ std::string LoadError(const std::string& name) {
 
 TEST_CASE("blas loader: a missing library is named, with the package to install") {
   CHECK(LoadError("libctp-no-such-blas.so.0") ==
-        "cannot load libctp-no-such-blas.so.0 (OpenBLAS, Debian package libopenblas0): "
+        "cannot load libctp-no-such-blas.so.0 (OpenBLAS, Debian package libopenblas0-pthread): "
         "libctp-no-such-blas.so.0: cannot open shared object file: No such file or directory");
 }
 
