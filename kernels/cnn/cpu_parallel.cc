@@ -4,8 +4,6 @@
 // a condition variable between jobs instead.
 #include "cpu_parallel.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -13,6 +11,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "ctp/kernels/blas_loader.h"
 
 namespace ctp::kernels::cnn::detail {
 namespace {
@@ -143,13 +143,12 @@ void ParallelFor(std::size_t items, std::size_t work_per_item,
                  [&](int, std::size_t begin, std::size_t end) { body(begin, end); });
 }
 
-ScopedSingleThreadedBlas::ScopedSingleThreadedBlas()
-    : previous_threads_(openblas_get_num_threads()) {
-  if (previous_threads_ != 1) openblas_set_num_threads(1);
+ScopedSingleThreadedBlas::ScopedSingleThreadedBlas() : previous_threads_(Blas().get_num_threads()) {
+  if (previous_threads_ != 1) Blas().set_num_threads(1);
 }
 
 ScopedSingleThreadedBlas::~ScopedSingleThreadedBlas() {
-  if (previous_threads_ != 1) openblas_set_num_threads(previous_threads_);
+  if (previous_threads_ != 1) Blas().set_num_threads(previous_threads_);
 }
 
 }  // namespace ctp::kernels::cnn::detail

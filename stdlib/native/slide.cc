@@ -1,14 +1,13 @@
 // OpenSlide wrapper and the low-resolution read used for tissue detection.
 #include "slide.h"
 
-#include <openslide.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
 #include "ctp/kernels/tiling/color.h"
 #include "ctp/kernels/tiling/downsample.h"
+#include "openslide_loader.h"
 
 namespace ctp::native {
 
@@ -17,7 +16,7 @@ namespace tiling = kernels::tiling;
 struct Slide::Handle {
   openslide_t* osr = nullptr;
   ~Handle() {
-    if (osr) openslide_close(osr);
+    if (osr) Openslide().close(osr);
   }
 };
 
@@ -25,11 +24,11 @@ Slide::Slide(const std::filesystem::path& path) : handle_(std::make_unique<Handl
   std::error_code error;
   if (std::filesystem::file_size(path, error) == 0 && !error)
     throw std::runtime_error("cannot open: empty file");
-  if (!openslide_detect_vendor(path.c_str()))
+  if (!Openslide().detect_vendor(path.c_str()))
     throw std::runtime_error("cannot open: not a slide format OpenSlide recognises");
-  handle_->osr = openslide_open(path.c_str());
+  handle_->osr = Openslide().open(path.c_str());
   if (!handle_->osr) throw std::runtime_error("cannot open: OpenSlide could not open it");
-  if (const char* message = openslide_get_error(handle_->osr))
+  if (const char* message = Openslide().get_error(handle_->osr))
     throw std::runtime_error(std::string("cannot open: ") + message);
 }
 
@@ -37,27 +36,27 @@ Slide::~Slide() = default;
 Slide::Slide(Slide&&) noexcept = default;
 Slide& Slide::operator=(Slide&&) noexcept = default;
 
-int Slide::LevelCount() const { return openslide_get_level_count(handle_->osr); }
+int Slide::LevelCount() const { return Openslide().get_level_count(handle_->osr); }
 
 LevelSize Slide::Size(int level) const {
   LevelSize size;
-  openslide_get_level_dimensions(handle_->osr, level, &size.width, &size.height);
+  Openslide().get_level_dimensions(handle_->osr, level, &size.width, &size.height);
   return size;
 }
 
 double Slide::Downsample(int level) const {
-  return openslide_get_level_downsample(handle_->osr, level);
+  return Openslide().get_level_downsample(handle_->osr, level);
 }
 
 std::string Slide::Vendor() const {
-  const char* vendor = openslide_get_property_value(handle_->osr, OPENSLIDE_PROPERTY_NAME_VENDOR);
+  const char* vendor = Openslide().get_property_value(handle_->osr, OPENSLIDE_PROPERTY_NAME_VENDOR);
   return vendor ? vendor : "";
 }
 
 void Slide::ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h,
                      std::uint32_t* argb) {
-  openslide_read_region(handle_->osr, argb, x0, y0, level, w, h);
-  if (const char* message = openslide_get_error(handle_->osr))
+  Openslide().read_region(handle_->osr, argb, x0, y0, level, w, h);
+  if (const char* message = Openslide().get_error(handle_->osr))
     throw std::runtime_error(std::string("read failed: ") + message);
 }
 
