@@ -1,29 +1,20 @@
 #include "ctp/kernels/cublas_loader.h"
 
-#include <dlfcn.h>
-
-#include <stdexcept>
 #include <string>
+
+#include "ctp/kernels/shared_library.h"
 
 namespace ctp::kernels {
 namespace {
 
-template <class F>
-void Bind(void* library, const char* symbol, F& target) {
-  target = reinterpret_cast<F>(dlsym(library, symbol));
-  if (!target) throw std::runtime_error(std::string("cuBLAS has no symbol ") + symbol);
-}
-
 CublasApi Load() {
   const std::string name = "libcublas.so." + std::to_string(CUBLAS_VER_MAJOR);
-  void* library = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!library)
-    throw std::runtime_error("cannot load " + name + " (the CUDA toolkit's cuBLAS): " + dlerror());
+  const SharedLibrary library(name, "the CUDA toolkit's cuBLAS");
   CublasApi api{};
-  Bind(library, "cublasCreate_v2", api.create);
-  Bind(library, "cublasSetMathMode", api.set_math_mode);
-  Bind(library, "cublasSgemm_v2", api.sgemm);
-  Bind(library, "cublasGetStatusString", api.status_string);
+  library.Bind("cublasCreate_v2", api.create);
+  library.Bind("cublasSetMathMode", api.set_math_mode);
+  library.Bind("cublasSgemm_v2", api.sgemm);
+  library.Bind("cublasGetStatusString", api.status_string);
   return api;
 }
 
