@@ -11,7 +11,7 @@
 #include "../../stdlib/native/image_io.h"
 #include "../../stdlib/native/patch_shard.h"
 #include "../../stdlib/native/slide.h"
-#include "ctp/step_registry.h"
+#include "native_step_runner.h"
 #include "tile_test_support.h"
 
 namespace {
@@ -19,19 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using Image = ctp::kernels::tiling::Image<std::uint8_t>;
 
-void RunStep(const std::string& name, std::map<std::string, std::string> args,
-             const fs::path& out) {
-  ctp::StepRegistry registry;
-  ctp::RegisterBuiltinSteps(registry);
-  const ctp::NativeStep* step = registry.Find(name);
-  REQUIRE(step != nullptr);
-  for (const ctp::NativeArg& arg : step->args)
-    if (!args.count(arg.name) && arg.default_value) args[arg.name] = *arg.default_value;
-  ctp::StepContext context;
-  context.args = std::move(args);
-  context.output_dir = out;
-  step->run(context);
-}
+using ctp::testing::RunStep;
 
 std::string ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -7,38 +7,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ctp/step_registry.h"
 #include "golden.h"
+#include "native_step_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Recorded {
-  std::map<std::string, std::vector<double>> metrics;
-  int progress_calls = 0;
-};
-
-/// Runs the registered step `name` with `args`, outputs into `out`; returns what it reported.
-Recorded RunStep(const std::string& name, std::map<std::string, std::string> args,
-                 const fs::path& out) {
-  ctp::StepRegistry registry;
-  ctp::RegisterBuiltinSteps(registry);
-  const ctp::NativeStep* step = registry.Find(name);
-  REQUIRE(step != nullptr);
-  for (const ctp::NativeArg& arg : step->args)
-    if (!args.count(arg.name) && arg.default_value) args[arg.name] = *arg.default_value;
-  Recorded recorded;
-  ctp::StepContext context;
-  context.args = std::move(args);
-  context.output_dir = out;
-  context.progress = [&](const ctp::StepProgress&) { ++recorded.progress_calls; };
-  context.metric = [&](const std::string& metric, double value, int) {
-    recorded.metrics[metric].push_back(value);
-  };
-  step->run(context);
-  return recorded;
-}
+using ctp::testing::Recorded;
+using ctp::testing::RunStep;
 
 std::string IdxHeader(std::vector<std::uint32_t> dims) {
   std::string out{'\0', '\0', '\x08', char(dims.size())};
