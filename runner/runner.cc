@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ctp/dag.h"
+#include "ctp/kernels/cpu_cores.h"
 #include "ctp/process_launcher.h"
 #include "ctp/step_registry.h"
 #include "ctp/workspace.h"
@@ -74,7 +75,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   if (!options.launcher) posix = MakePosixProcessLauncher();
   setup.launcher = options.launcher ? options.launcher : posix.get();
   setup.registry = options.registry ? options.registry : &StepRegistry::Default();
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = kernels::UsableCpuCores();
   setup.jobs = options.jobs > 0 ? options.jobs : cores;
   if (pipeline.parallelism > 0) setup.jobs = std::min(setup.jobs, pipeline.parallelism);
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ctp/kernels/blas_loader.h"
+#include "ctp/kernels/cpu_cores.h"
 
 namespace ctp::kernels::cnn::detail {
 namespace {
@@ -117,10 +118,7 @@ ThreadPool& Pool() {
 
 }  // namespace
 
-int CpuThreadCount() {
-  static const int threads = std::max(1u, std::thread::hardware_concurrency());
-  return threads;
-}
+int CpuThreadCount() { return UsableCpuCores(); }
 
 int ChunkCount(std::size_t items, std::size_t work_per_item) {
   std::size_t by_work = items * std::max<std::size_t>(work_per_item, 1) / kMinWorkPerChunk;

@@ -8,7 +8,7 @@
 
 namespace ctp::kernels::cnn::detail {
 
-/// Threads the CPU kernels use: std::thread::hardware_concurrency(), at least 1.
+/// Threads the CPU kernels use: UsableCpuCores() (affinity mask and cgroup quota), at least 1.
 int CpuThreadCount();
 
 /// How many chunks ParallelChunks uses for `items` items of about `work_per_item` scalar

@@ -19,11 +19,17 @@ inline unsigned BlocksFor(std::size_t count) {
   return unsigned(std::clamp<std::size_t>((count + kBlockThreads - 1) / kBlockThreads, 1, 1 << 16));
 }
 
+/// Makes the current device's default memory pool keep freed memory instead of returning it to
+/// the driver at every synchronisation (the default release threshold is 0, which turns each
+/// scratch allocation after a sync into a fresh physical mapping). Runs once per process.
+void RetainScratchPool();
+
 /// A device buffer from the stream-ordered pool (cudaMallocAsync on the default stream), freed
 /// when it goes out of scope; work queued on the default stream before the free may still use it.
 class DeviceScratch {
  public:
   explicit DeviceScratch(std::size_t floats) {
+    RetainScratchPool();
     CTP_CUDA_CHECK(cudaMallocAsync(reinterpret_cast<void**>(&data_), floats * sizeof(float), 0));
   }
   ~DeviceScratch() { cudaFreeAsync(data_, 0); }

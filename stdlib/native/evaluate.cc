@@ -12,7 +12,7 @@ namespace ctp::native {
 namespace {
 
 void Run(StepContext& context) {
-  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"));
+  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"), DeviceFromArgs(context));
   const Dataset set = LoadDataset(DatasetSourceFromArgs(context, "", "t10k"));
   CheckDatasetFitsModel(set, model.info, "evaluation data");
   for (int label : set.labels)
@@ -52,6 +52,7 @@ NativeStep MakeEvaluateStep() {
   step.args = {{"checkpoint", "path", true, std::nullopt, "checkpoint folder (train's output)"}};
   for (NativeArg& arg : DatasetArgs("", "t10k", true)) step.args.push_back(std::move(arg));
   step.args.push_back({"batch_size", "int", false, "256", "images per forward pass"});
+  step.args.push_back(DeviceArg());
   step.outputs = {{"accuracy", ValueKind::kParameter, "fraction of items classified correctly"},
                   {"mlpipeline_metrics", ValueKind::kMetrics,
                    "KFP v1 metrics JSON (accuracy, macro_f1, per-class precision/recall/f1)"},

@@ -101,9 +101,8 @@ ModelInfo ModelInfo::FromJson(const Json& json, const std::string& source) {
   }
 }
 
-Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed) {
-  return Sequential({1, info.channels, info.height, info.width}, info.model.specs,
-                    kernels::Device::kCpu, seed);
+Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed, kernels::Device device) {
+  return Sequential({1, info.channels, info.height, info.width}, info.model.specs, device, seed);
 }
 
 std::string EncodeWeights(const ModelInfo& info, const Sequential& network) {
@@ -153,7 +152,7 @@ fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Seque
   return final_path;
 }
 
-LoadedModel LoadCheckpoint(const fs::path& folder) {
+LoadedModel LoadCheckpoint(const fs::path& folder, kernels::Device device) {
   const fs::path json_path = folder / "model.json";
   Json json;
   try {
@@ -162,7 +161,7 @@ LoadedModel LoadCheckpoint(const fs::path& folder) {
     throw std::runtime_error(json_path.string() + ": invalid JSON: " + e.what());
   }
   ModelInfo info = ModelInfo::FromJson(json, json_path.string());
-  Sequential network = BuildNetwork(info, 0);
+  Sequential network = BuildNetwork(info, 0, device);
   const fs::path weights = folder / "model.safetensors";
   DecodeWeights(ReadBytes(weights), weights.string(), info, network);
   return {std::move(info), std::move(network)};

@@ -29,7 +29,8 @@ struct ModelInfo {
 };
 
 /// A network built for `info` on the CPU (weights initialised from `seed`).
-kernels::cnn::Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed);
+kernels::cnn::Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed,
+                                      kernels::Device device = kernels::Device::kCpu);
 
 /// The network's parameters and buffers as named tensors (safetensors content, with metadata).
 std::string EncodeWeights(const ModelInfo& info, const kernels::cnn::Sequential& network);
@@ -50,6 +51,7 @@ struct LoadedModel {
 };
 
 /// Reads model.json and model.safetensors from a checkpoint folder.
-LoadedModel LoadCheckpoint(const std::filesystem::path& folder);
+LoadedModel LoadCheckpoint(const std::filesystem::path& folder,
+                           kernels::Device device = kernels::Device::kCpu);
 
 }  // namespace ctp::native

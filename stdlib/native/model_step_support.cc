@@ -17,6 +17,24 @@ using kernels::cnn::Tensor;
 
 }  // namespace
 
+NativeArg DeviceArg() {
+  return {"device", "string", false, "auto",
+          "auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are "
+          "deterministic for a seed"};
+}
+
+kernels::Device DeviceFromArgs(const StepContext& context) {
+  const std::string text = ArgOr(context, "device", "auto");
+  if (text == "cpu") return kernels::Device::kCpu;
+  if (text == "auto")
+    return kernels::CudaAvailable() ? kernels::Device::kCuda : kernels::Device::kCpu;
+  if (text != "cuda") BadArg("device", text, "auto, cpu or cuda");
+  if (!kernels::CudaAvailable())
+    throw std::invalid_argument(std::string("argument 'device': cuda: ") +
+                                kernels::CudaDeviceSummary());
+  return kernels::Device::kCuda;
+}
+
 std::string ArgOr(const StepContext& context, const std::string& name,
                   const std::string& fallback) {
   auto found = context.args.find(name);
@@ -99,7 +117,7 @@ std::vector<float> PredictProbabilities(kernels::cnn::Sequential& network, const
   Tensor x;
   while (stream.Next(batch)) {
     const kernels::cnn::Shape shape{batch.count, set.channels, set.height, set.width};
-    if (x.empty() || x.shape() != shape) x = Tensor(shape);
+    if (x.empty() || x.shape() != shape) x = Tensor(shape, network.device());
     x.CopyFromHost(batch.inputs);
     const std::vector<float> logits = network.Forward(x, false).ToHost();
     if (logits.size() != std::size_t(batch.count) * classes)

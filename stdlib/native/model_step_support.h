@@ -25,6 +25,12 @@ std::vector<NativeArg> DatasetArgs(const std::string& prefix, const std::string&
 DatasetSource DatasetSourceFromArgs(const StepContext& context, const std::string& prefix,
                                     const std::string& default_split);
 
+/// The `device` argument (auto | cpu | cuda) of the model steps.
+NativeArg DeviceArg();
+/// The device that argument names: auto = the GPU when one is usable, else the CPU; cuda without a
+/// usable GPU throws std::invalid_argument saying why.
+kernels::Device DeviceFromArgs(const StepContext& context);
+
 /// Throws std::runtime_error unless `set` fits the model's input shape and classes.
 void CheckDatasetFitsModel(const Dataset& set, const ModelInfo& info, const std::string& what);
 

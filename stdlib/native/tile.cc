@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ctp/atomic_file.h"
+#include "ctp/kernels/cpu_cores.h"
 #include "native_steps.h"
 #include "tile_checkpoint.h"
 #include "tile_slide.h"
@@ -152,8 +153,7 @@ TileOptions ParseOptions(const StepContext& context) {
     o.reinhard = target;
   }
   long long threads = a.Int("threads");
-  o.threads = threads > 0 ? static_cast<int>(threads)
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.threads = threads > 0 ? static_cast<int>(threads) : kernels::UsableCpuCores();
   o.fail_on_error = a.Bool("fail_on_error");
   const std::string device = a.Choice("device", {"auto", "cpu", "cuda"});
   Require(device != "cuda" || kernels::CudaAvailable(),

@@ -47,7 +47,8 @@ std::vector<NativeArg> TrainArgs() {
       {"vertical_flip", "bool", false, "false", "augment: random up-down flips"},
       {"rotate90", "bool", false, "false", "augment: random multiples of 90 degrees"},
       {"crop_padding", "int", false, "0", "augment: random crops after padding by N pixels"},
-      {"seed", "int", false, "0", "initialisation, shuffling and augmentation seed"}};
+      {"seed", "int", false, "0", "initialisation, shuffling and augmentation seed"},
+      DeviceArg()};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -115,11 +116,12 @@ std::string WarmStartCheckpoint(const StepContext& context) {
 void Run(StepContext& context) {
   const Dataset set = LoadDataset(DatasetSourceFromArgs(context, "", "train"));
   const TrainOptions options = OptionsFromArgs(context);
+  const kernels::Device device = DeviceFromArgs(context);
   ModelInfo info;
   kernels::cnn::Sequential network = [&] {
     const std::string warm = WarmStartCheckpoint(context);
     if (!warm.empty()) {
-      LoadedModel loaded = LoadCheckpoint(warm);
+      LoadedModel loaded = LoadCheckpoint(warm, device);
       info = std::move(loaded.info);
       return std::move(loaded.network);
     }
@@ -130,15 +132,16 @@ void Run(StepContext& context) {
     info.height = set.height;
     info.width = set.width;
     info.normalization = ComputeNormalization(set);
-    return BuildNetwork(info, options.seed);
+    return BuildNetwork(info, options.seed, device);
   }();
   CheckDatasetFitsModel(set, info, "training data");
   for (int label : set.labels)
     if (label < 0) throw std::runtime_error("training data has unlabelled items");
   if (context.log)
-    *context.log << fmt::format("train: {} items {}x{}x{}, model {} ({} parameters), {} classes\n",
-                                set.size(), set.channels, set.height, set.width, info.model.name,
-                                network.ParameterCount(), info.class_names.size());
+    *context.log << fmt::format(
+        "train: {} items {}x{}x{}, model {} ({} parameters), {} classes, on the {}\n", set.size(),
+        set.channels, set.height, set.width, info.model.name, network.ParameterCount(),
+        info.class_names.size(), device == kernels::Device::kCuda ? "GPU" : "CPU");
 
   Dataset held_out;
   if (!ArgOr(context, "eval_data", "").empty()) {

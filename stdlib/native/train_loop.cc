@@ -67,8 +67,8 @@ TrainResult TrainNetwork(kernels::cnn::Sequential& network, const Dataset& set,
       Tensor& xb = full ? x : x_partial;
       Tensor& yb = full ? labels : labels_partial;
       if (xb.empty() || xb.shape() != shape) {
-        xb = Tensor(shape);
-        yb = Tensor({batch.count, 1, 1, 1});
+        xb = Tensor(shape, network.device());
+        yb = Tensor({batch.count, 1, 1, 1}, network.device());
       }
       xb.CopyFromHost(batch.inputs);
       yb.CopyFromHost(batch.labels);
