@@ -151,9 +151,7 @@ YAML::Node LoopWrapper(const ArgoScope& scope, const Step& step) {
 
 // The DAG template of sub-pipeline step `step`, with the inner pipeline's params as inputs.
 void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates) {
-  if (!step.pipeline)
-    throw Error(step.location, fmt::format("sub-pipeline step '{}' has no pipeline", step.name));
-  const Pipeline& inner = *step.pipeline;
+  const Pipeline& inner = SubPipelineOf(step);
   ArgoScope inner_scope{
       &inner, scope.root, scope.options, scope.steps, scope.prefix + step.name + "-", false, {}};
   YAML::Node dag_template;

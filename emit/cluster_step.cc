@@ -162,6 +162,21 @@ bool IsNumber(const std::string& text) {
   return end == text.c_str() + text.size() && text.find_first_of("xXnN") == std::string::npos;
 }
 
+const Pipeline& SubPipelineOf(const Step& step) {
+  if (!step.pipeline)
+    throw Error(step.location, fmt::format("sub-pipeline step '{}' has no pipeline", step.name));
+  const Pipeline& inner = *step.pipeline;
+  if (inner.on_exit)
+    throw Error(step.location,
+                fmt::format("sub-pipeline step '{}' runs pipeline '{}', which has its own exit "
+                            "handler '{}' ({}): a cluster runs only the exit handler of the "
+                            "pipeline being emitted (declare it there)",
+                            step.name, inner.name, inner.on_exit->name,
+                            inner.on_exit->location.file + ":" +
+                                std::to_string(inner.on_exit->location.line)));
+  return inner;
+}
+
 std::vector<const Volume*> WorkflowVolumes(const Pipeline& root) {
   std::vector<const Volume*> volumes;
   CollectVolumes(root, volumes);

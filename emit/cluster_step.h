@@ -45,6 +45,10 @@ struct ClusterContainer {
 ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
                                     const EmitOptions& options);
 
+/// The pipeline that sub-pipeline step `step` runs. Throws ctp::Error when it has none, and when
+/// it has its own exit handler: a cluster runs only the emitted pipeline's exit handler.
+const Pipeline& SubPipelineOf(const Step& step);
+
 /// The step's retry, or the pipeline's default retry.
 std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
 

@@ -68,9 +68,7 @@ std::vector<Ref> OutputRefs(const Step& step) {
 
 // The component of sub-pipeline step `step`: its pipeline's DAG, params as inputs.
 std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
-  if (!step.pipeline)
-    throw Error(step.location, fmt::format("sub-pipeline step '{}' has no pipeline", step.name));
-  const Pipeline& inner = *step.pipeline;
+  const Pipeline& inner = SubPipelineOf(step);
   Dag::Build(inner);
   const std::string name = "comp-" + builder.UniqueSuffix(step.name);
   KfpScope scope;

@@ -45,6 +45,43 @@ bool LooksLikeNonString(const std::string& text) {
   });
 }
 
+// A string that yaml-cpp writes as a plain scalar (IsPlainForYamlCpp), passed to the
+// specialisation of YAML::Emitter::WriteIntegralType below.
+struct VerbatimText {
+  const std::string& text;
+};
+
+}  // namespace
+}  // namespace ctp::detail
+
+// yaml-cpp's own steps for a plain scalar (Emitter::Write(const std::string&), case
+// StringFormat::Plain): prepare the node, copy the text, finish the scalar. The emitter's generic
+// WriteIntegralType would format the text through a std::stringstream, which costs more than the
+// scalar check it replaces; a member specialisation can take yaml-cpp's path without it.
+template <>
+inline YAML::Emitter& YAML::Emitter::WriteIntegralType<ctp::detail::VerbatimText>(
+    ctp::detail::VerbatimText value) {
+  if (!good()) return *this;
+  PrepareNode(EmitterNodeType::Scalar);
+  m_stream << value.text;
+  StartedScalar();
+  return *this;
+}
+
+namespace ctp::detail {
+namespace {
+
+// Writes a string scalar (or key) in the emitter's default style. yaml-cpp decides that style by
+// running a regular expression over every character, half of an emit's instructions; strings for
+// which it provably chooses plain style are copied as they are (the same bytes), the rest go
+// through yaml-cpp.
+void WriteString(YAML::Emitter& out, const std::string& text) {
+  if (IsPlainForYamlCpp(text))
+    out.WriteIntegralType(VerbatimText{text});
+  else
+    out << text;
+}
+
 void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
@@ -55,7 +92,9 @@ void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
       out << YAML::BeginMap;
       if (!sort_keys) {
         for (const auto& entry : node) {
-          out << YAML::Key << entry.first.Scalar() << YAML::Value;
+          out << YAML::Key;
+          WriteString(out, entry.first.Scalar());
+          out << YAML::Value;
           Write(out, entry.second, sort_keys);
         }
       } else {
@@ -70,7 +109,9 @@ void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
           return *entries[a].first < *entries[b].first;
         });
         for (std::size_t i : order) {
-          out << YAML::Key << *entries[i].first << YAML::Value;
+          out << YAML::Key;
+          WriteString(out, *entries[i].first);
+          out << YAML::Value;
           Write(out, entries[i].second, sort_keys);
         }
       }
@@ -87,12 +128,10 @@ void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
       out << YAML::EndSeq;
       return;
     case YAML::NodeType::Scalar:
-      if (node.Tag() == kPlainTag)
-        out << node.Scalar();
-      else if (LooksLikeNonString(node.Scalar()))
+      if (node.Tag() != kPlainTag && LooksLikeNonString(node.Scalar()))
         out << YAML::SingleQuoted << node.Scalar();
       else
-        out << node.Scalar();
+        WriteString(out, node.Scalar());
       return;
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -102,6 +141,26 @@ void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
 }
 
 }  // namespace
+
+bool IsPlainForYamlCpp(std::string_view text) {
+  // yaml-cpp 0.7 (src/emitterutils.cpp, IsValidPlainScalar; src/emitter.cpp, Emitter::Write):
+  // null spellings and strings over 1,024 bytes (written as long keys) are excluded, and so is
+  // everything outside printable ASCII; within printable ASCII these are its block-context rules.
+  if (text.empty() || text.size() > 1024) return false;
+  if (text == "~" || text == "null" || text == "Null" || text == "NULL") return false;
+  for (char c : text)
+    if (c < 0x20 || c > 0x7e) return false;
+  const char first = text.front();
+  if (std::string_view(" ,[]{}#&*!|>'\"%@`").find(first) != std::string_view::npos) return false;
+  if ((first == '-' || first == '?' || first == ':') && (text.size() == 1 || text[1] == ' '))
+    return false;
+  if (text.back() == ' ') return false;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == ':' && text[i + 1] == ' ') return false;  // ": " ends a plain scalar
+    if (text[i] == ' ' && text[i + 1] == '#') return false;  // " #" starts a comment
+  }
+  return text.back() != ':';
+}
 
 YAML::Node PlainScalar(const std::string& text) {
   YAML::Node node(text);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ctp::detail {
@@ -20,6 +21,10 @@ YAML::Node BoolScalar(bool value);
 YAML::Node JsonToYaml(const nlohmann::json& value);
 /// A sequence of strings.
 YAML::Node StringList(const std::vector<std::string>& items);
+
+/// True when yaml-cpp's emitter writes `text` as a plain scalar, unchanged, in block context
+/// (a subset of its rule: printable ASCII only, at most 1,024 bytes).
+bool IsPlainForYamlCpp(std::string_view text);
 
 /// YAML text of one document. Strings that a YAML reader would take for a number, bool or null
 /// are single-quoted; with `sort_keys` every map's keys come out in byte order.

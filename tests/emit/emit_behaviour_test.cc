@@ -129,3 +129,35 @@ TEST_CASE("KFP gives the pipeline status only to the exit handler") {
         "exit handler\n");
   CHECK(EmitArgo(p).find("- \"{{workflow.status}}\"") != std::string::npos);
 }
+
+TEST_CASE("a sub-pipeline's own exit handler is refused by both emitters") {
+  Pipeline p = SubPipelinePipeline();
+  auto inner = std::make_shared<Pipeline>(*p.steps[1].pipeline);
+  inner->on_exit = CommandStep("cleanup", 7, "alpine:3.19", {"echo", "done"});
+  inner->on_exit->location = {"inner.lua", 7};
+  p.steps[1].pipeline = inner;
+  const std::string expected =
+      "test.lua:3: error: sub-pipeline step 'pre' runs pipeline 'preprocess', which has its own "
+      "exit handler 'cleanup' (inner.lua:7): a cluster runs only the exit handler of the pipeline "
+      "being emitted (declare it there)\n";
+  CHECK(ErrorOf([&] { EmitArgo(p); }) == expected);
+  CHECK(ErrorOf([&] { EmitKfp(p); }) == expected);
+  // The same pipeline emitted on its own keeps its exit handler.
+  CHECK(EmitArgo(*inner).find("onExit: cleanup") != std::string::npos);
+}
+
+TEST_CASE("KFP writes a read-only mount read-write: kfp-kubernetes' PvcMount has no such field") {
+  // kfp-kubernetes 2.17 PvcMount: constant, task_output_parameter, component_input_parameter,
+  // pvc_name_parameter, mount_path, sub_path. Argo keeps the mount read-only.
+  const Pipeline p = VolumePipeline();
+  const std::string argo = EmitArgo(p);
+  const std::string kfp = EmitKfp(p);
+  std::size_t read_only = 0;
+  for (std::size_t at = argo.find("readOnly: true"); at != std::string::npos;
+       at = argo.find("readOnly: true", at + 1))
+    ++read_only;
+  CHECK(read_only == 3);
+  CHECK(kfp.find("pvcMount") != std::string::npos);
+  CHECK(kfp.find("readOnly") == std::string::npos);
+  CHECK(kfp.find("read_only") == std::string::npos);
+}
