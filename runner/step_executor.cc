@@ -10,6 +10,7 @@
 #include "ctp/atomic_file.h"
 #include "ctp/lua_step.h"
 #include "ctp/process_launcher.h"
+#include "task_watchdog.h"
 
 namespace ctp::runner {
 namespace {
@@ -50,7 +51,7 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
     outcome.message = result.error;
     AppendLog(task, "ctp: " + result.error + "\n");
   } else if (result.timed_out) {
-    outcome.message = fmt::format("timed out after {}s", task.timeout->count() / 1000.0);
+    outcome.message = TimedOutMessage(*task.timeout);
   } else if (result.cancelled) {
     outcome.message = "stopped";
   } else if (result.exit_code != 0) {
@@ -61,10 +62,35 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   return outcome;
 }
 
-TaskOutcome RunLua(const Task& task) {
+// A step that ran past its timeout or was stopped: the outcome says so, the log too.
+TaskOutcome Interrupted(const Task& task, bool timed_out, const std::string& message) {
   TaskOutcome outcome;
-  std::map<std::string, std::string> values =
-      RunLuaStep(task.step->lua_source, task.inputs, task.step->location.file + ":" + task.name);
+  outcome.exit_code = 1;
+  outcome.timed_out = timed_out;
+  outcome.message = message;
+  AppendLog(task, fmt::format("ctp: step {} {}\n", task.name, message));
+  return outcome;
+}
+
+TaskOutcome RunLua(const Task& task, const ExecutionEnv& env) {
+  TaskOutcome outcome;
+  std::ofstream log(LogFile(task), std::ios::app);
+  LuaStepOptions options;
+  options.timeout = task.timeout;
+  options.cancelled = env.cancelled;
+  options.print = [&log](const std::string& line) { log << line << '\n' << std::flush; };
+  std::map<std::string, std::string> values;
+  try {
+    values = RunLuaStep(task.step->lua_source, task.inputs,
+                        task.step->location.file + ":" + task.name, options);
+  } catch (const StepTimedOut& e) {
+    log.close();
+    return Interrupted(task, true, e.what());
+  } catch (const StepStopped& e) {
+    log.close();
+    return Interrupted(task, false, e.what());
+  }
+  log.close();
   for (const Output& output : task.step->outputs) {
     auto found = values.find(output.name);
     if (found == values.end()) {
@@ -89,6 +115,7 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
     outcome.exit_code = 1;
     return outcome;
   }
+  TaskWatchdog watchdog(env.cancelled, task.timeout);
   std::ofstream log(LogFile(task), std::ios::app);
   StepContext context;
   context.args = task.inputs;
@@ -98,7 +125,9 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   context.output_dir = StagingOutputs(task);
   context.log = &log;
   const std::string name = task.name;
-  context.progress = [&env, name](const StepProgress& progress) {
+  // Reporting progress is where a step that never looks at the flag learns it must stop.
+  context.progress = [&env, &watchdog, name](const StepProgress& progress) {
+    if (watchdog.must_stop()) throw StepStopped("stopped");
     if (env.progress) env.progress(name, progress);
   };
   const std::string run_id = env.run_id;
@@ -106,8 +135,19 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   context.metric = [store, run_id, name](const std::string& metric, double value, int index) {
     store->AddMetric({run_id, name, metric, value, index});
   };
-  context.cancelled = env.cancelled;
-  native->run(context);
+  context.cancelled = watchdog.flag();
+  try {
+    native->run(context);
+  } catch (const std::exception& e) {
+    if (!watchdog.must_stop()) throw;
+    log.close();
+    return Interrupted(task, watchdog.timed_out(),
+                       watchdog.timed_out() ? TimedOutMessage(*task.timeout) : "stopped");
+  }
+  if (watchdog.timed_out()) {  // still running at its deadline: a cluster would have killed it
+    log.close();
+    return Interrupted(task, true, TimedOutMessage(*task.timeout));
+  }
   outcome.succeeded = true;
   return outcome;
 }
@@ -195,7 +235,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
           outcome = RunContainer(task, env);
           break;
         case Step::Kind::kLua:
-          outcome = RunLua(task);
+          outcome = RunLua(task, env);
           break;
         case Step::Kind::kNative:
           outcome = RunNative(task, env);
