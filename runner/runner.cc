@@ -12,6 +12,7 @@
 #include "ctp/process_launcher.h"
 #include "ctp/step_registry.h"
 #include "ctp/workspace.h"
+#include "container_runtime.h"
 #include "run_plan.h"
 #include "scheduler.h"
 
@@ -55,6 +56,10 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
     out << DescribePlan(pipeline, options);
     return {"", "succeeded", {}};
   }
+  std::unique_ptr<ProcessLauncher> posix;
+  if (!options.launcher) posix = MakePosixProcessLauncher();
+  ProcessLauncher* launcher = options.launcher ? options.launcher : posix.get();
+  if (!options.runtime.empty()) runner::CheckContainerRuntime(options.runtime, *launcher);
   runner::SecretSource secrets(options.secrets_file);
   Workspace workspace(options.workdir.empty() ? DefaultWorkdir() : options.workdir);
   WorkdirLock lock(workspace.root());
@@ -70,9 +75,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   setup.workspace = &workspace;
   setup.store = &store;
   setup.secrets = &secrets;
-  std::unique_ptr<ProcessLauncher> posix;
-  if (!options.launcher) posix = MakePosixProcessLauncher();
-  setup.launcher = options.launcher ? options.launcher : posix.get();
+  setup.launcher = launcher;
   setup.registry = options.registry ? options.registry : &StepRegistry::Default();
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   setup.jobs = options.jobs > 0 ? options.jobs : cores;

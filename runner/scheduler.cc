@@ -158,6 +158,7 @@ class Scheduler {
     inputs.step_outputs = &outputs_;
     inputs.volumes = &setup_.options->volumes;
     inputs.workflow_status = workflow_status_;
+    inputs.runtime = setup_.options->runtime;
     return inputs;
   }
 

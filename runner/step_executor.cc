@@ -1,6 +1,7 @@
 #include "step_executor.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <fstream>
@@ -45,6 +46,16 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   spec.log_file = LogFile(task);
   spec.timeout = task.timeout;
   ProcessResult result = env.launcher->Run(spec, *env.cancelled);
+  if ((result.timed_out || result.cancelled) && !task.stop_argv.empty()) {
+    // Killing the runtime's client leaves the container running: stop it by name.
+    ProcessSpec stop;
+    stop.argv = task.stop_argv;
+    stop.log_file = LogFile(task);
+    stop.timeout = std::chrono::seconds(30);
+    const std::atomic<bool> never = false;
+    AppendLog(task, fmt::format("ctp: {}\n", fmt::join(task.stop_argv, " ")));
+    env.launcher->Run(stop, never);
+  }
   outcome.exit_code = result.exit_code;
   outcome.timed_out = result.timed_out;
   if (!result.error.empty()) {
