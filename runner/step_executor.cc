@@ -26,6 +26,13 @@ void AppendLog(const Task& task, const std::string& text) {
   log << text;
 }
 
+// Container steps without outputs get no staging folder (and no outputs/): one mkdir less per
+// step, a third of what the runner costs beyond fork/exec on ext4 (docs/benchmarks.md). Lua and
+// native steps always get one: their code is handed the folder.
+bool NeedsStaging(const Task& task) {
+  return !task.step->outputs.empty() || task.step->kind != Step::Kind::kContainer;
+}
+
 // Fails with `message` unless every declared output exists in the staging folder.
 std::string MissingOutput(const Task& task) {
   for (const Output& output : task.step->outputs) {
@@ -169,8 +176,13 @@ bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
   if (!entry) return false;
   const fs::path source = env.workspace->TaskDir(entry->run_id, entry->step) / "outputs";
   std::error_code error;
-  if (!fs::is_directory(source, error)) return false;
-  fs::copy(source, StagingOutputs(task), fs::copy_options::recursive, error);
+  if (!NeedsStaging(task)) {
+    // Nothing to copy: a step without outputs is served by its record alone.
+  } else if (!fs::is_directory(source, error)) {
+    return false;
+  } else {
+    fs::copy(source, StagingOutputs(task), fs::copy_options::recursive, error);
+  }
   if (error || !MissingOutput(task).empty()) return false;
   AppendLog(task,
             fmt::format("ctp: cache hit: outputs of {} in run {}\n", entry->step, entry->run_id));
@@ -178,6 +190,7 @@ bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
 }
 
 void Publish(const Task& task) {
+  if (!NeedsStaging(task)) return;
   const fs::path published = task.dir / "outputs";
   if (fs::exists(published)) fs::remove_all(published);  // a resumed run's older attempt
   fs::rename(StagingOutputs(task), published);
@@ -231,7 +244,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
     const bool ran_before = task.attempts > 1 || fs::exists(LogFile(task));
     fs::create_directories(task.dir);
     if (ran_before) fs::remove_all(StagingOutputs(task));
-    fs::create_directories(StagingOutputs(task));
+    if (NeedsStaging(task)) fs::create_directories(StagingOutputs(task));
     if (task.attempts <= 1)
       std::ofstream(LogFile(task), std::ios::trunc);
     else
