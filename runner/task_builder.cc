@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "ctp/process_launcher.h"
 #include "container_runtime.h"
+#include "ctp/process_launcher.h"
 #include "fingerprint.h"
 
 namespace ctp::runner {
