@@ -82,6 +82,9 @@ void CheckRunnable(const Pipeline& pipeline, const RunOptions& options) {
   if (!options.only.empty() && !options.from.empty())
     throw std::invalid_argument("--only and --from cannot be used together");
   if (options.jobs < 0) throw std::invalid_argument("--jobs must be at least 1");
+  if (!options.runtime.empty() && options.runtime != "docker" && options.runtime != "podman")
+    throw std::invalid_argument(fmt::format(
+        "--runtime {}: unknown container runtime (use docker or podman)", options.runtime));
   CheckVolumes(pipeline, options);
   const bool host_processes = options.launcher == nullptr;
   const bool in_containers = !options.runtime.empty();

@@ -140,6 +140,8 @@ std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
       for (const Template& part : step.command) command += " " + PlanValue(part, scope);
       for (const Template& part : step.args) command += " " + PlanValue(part, scope);
       plan += "    $" + command + "\n";
+      if (!options.runtime.empty())
+        plan += fmt::format("    in image {} ({})\n", step.image, options.runtime);
       for (const EnvVar& env : step.env)
         plan += fmt::format("    env {}={}\n", env.name,
                             env.secret

@@ -128,6 +128,24 @@ TEST_CASE("--runtime is refused before anything is written when the runtime does
   CHECK_FALSE(fs::exists(work));
 }
 
+TEST_CASE("--dry-run with --runtime names each container step's image and runs nothing") {
+  std::ostringstream plan;
+  RunOptions options;
+  options.dry_run = true;
+  options.runtime = "podman";
+  options.out = &plan;
+  RunPipeline(Script(kSlow), options);
+  CHECK(plan.str() ==
+        "plan of pipeline 'slow' (1 step):\n"
+        "  slow (container)\n"
+        "    $ sleep 30\n"
+        "    in image x (podman)\n");
+  options.runtime = "rkt";
+  CHECK_THROWS_WITH_AS(RunPipeline(Script(kSlow), options),
+                       "--runtime rkt: unknown container runtime (use docker or podman)",
+                       std::invalid_argument);
+}
+
 TEST_CASE("container names are the run and the task, with loop indexes made valid") {
   CHECK(runner::ContainerName("p-20261123-001500-ab12", "shard[2]") ==
         "ctp-p-20261123-001500-ab12-shard-2");
