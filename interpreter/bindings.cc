@@ -164,6 +164,14 @@ int LimitExceeded(lua_State* L) {
   return 1;
 }
 
+// print_line(text): one line of the sandbox's `print` to the state's sink.
+int PrintLine(lua_State* L) {
+  std::size_t size = 0;
+  const char* text = luaL_checklstring(L, 1, &size);
+  StateOf(L).Print(std::string(text, size));
+  return 0;
+}
+
 // load_file(path, env) -> chunk | nil, message | nothing (no such file)
 int LoadFile(lua_State* L) {
   std::string path = luaL_checkstring(L, 1);
@@ -206,6 +214,7 @@ void PushNativeBindings(lua_State* L) {
       {"limit_exceeded", LimitExceeded},   {"load_file", LoadFile},
       {"main_chunk_line", MainChunkLine}, {"param_override", ParamOverride},
       {"parse_param", ParseParam},         {"load_component", LoadComponent},
+      {"print_line", PrintLine},
       {nullptr, nullptr},
   };
   luaL_newlib(L, functions);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -140,6 +141,22 @@ void LuaState::CountHook(lua_State* L, lua_Debug*) {
     luaL_error(L, "script exceeded its budget of %d million instructions (an endless loop?)",
                static_cast<int>(self.limits_.instructions / 1'000'000));
   }
+  if (self.limits_.cancelled && self.limits_.cancelled->load()) {
+    self.cancelled_ = true;
+    luaL_error(L, "stopped");
+  }
+  if (self.limits_.deadline && std::chrono::steady_clock::now() >= *self.limits_.deadline) {
+    self.deadline_exceeded_ = true;
+    luaL_error(L, "%s", self.limits_.deadline_message.c_str());
+  }
+}
+
+void LuaState::Print(const std::string& line) const {
+  if (print_sink_) {
+    print_sink_(line);
+    return;
+  }
+  std::fputs((line + "\n").c_str(), stderr);
 }
 
 LuaState::LuaState(const LuaLimits& limits, const StepRegistry& registry, std::string script_dir,

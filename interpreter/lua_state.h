@@ -2,12 +2,14 @@
 // cap, and conversion of every Lua error into a ctp::Error that names the script and line.
 #pragma once
 
-#include <lua.hpp>
-
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <lua.hpp>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace ctp {
@@ -20,7 +22,16 @@ namespace detail {
 struct LuaLimits {
   int64_t instructions = 500'000'000;     ///< VM instructions for the whole script
   std::size_t memory_bytes = 512u << 20;  ///< bytes the Lua heap may hold
+  /// When the code must have finished (a Lua step's timeout); none = no deadline.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// What the deadline error says, e.g. "step 'x' timed out after 2s".
+  std::string deadline_message;
+  /// Set by another thread to stop the code (the run is stopping); may be null.
+  const std::atomic<bool>* cancelled = nullptr;
 };
+
+/// Where the sandbox's `print` writes one line (without its newline); empty = standard error.
+using LuaPrintSink = std::function<void(const std::string&)>;
 
 /// One sandboxed Lua state. Not copyable; not thread-safe.
 class LuaState {
@@ -60,7 +71,17 @@ class LuaState {
   /// The path of the script RunScript ran.
   const std::string& main_chunk() const { return main_chunk_; }
   const StepRegistry& registry() const { return registry_; }
-  bool limit_exceeded() const { return instructions_exceeded_ || memory_exceeded_; }
+  bool limit_exceeded() const {
+    return instructions_exceeded_ || memory_exceeded_ || deadline_exceeded_ || cancelled_;
+  }
+  /// Whether the code was stopped by the deadline.
+  bool deadline_exceeded() const { return deadline_exceeded_; }
+  /// Whether the code was stopped by the cancellation flag.
+  bool cancelled() const { return cancelled_; }
+  /// Sends the sandbox's `print` output to `sink` instead of standard error.
+  void set_print_sink(LuaPrintSink sink) { print_sink_ = std::move(sink); }
+  /// Writes one line of `print` output to the sink.
+  void Print(const std::string& line) const;
 
  private:
   static void* Allocate(void* ud, void* ptr, std::size_t old_size, std::size_t new_size);
@@ -79,6 +100,9 @@ class LuaState {
   int64_t instructions_run_ = 0;
   bool instructions_exceeded_ = false;
   bool memory_exceeded_ = false;
+  bool deadline_exceeded_ = false;
+  bool cancelled_ = false;
+  LuaPrintSink print_sink_;
   std::map<std::string, std::string> chunks_;
   std::map<std::string, std::string> param_values_;
 };

@@ -15,22 +15,22 @@ namespace {
 
 std::string ValueText(lua_State* L, int index) {
   switch (lua_type(L, index)) {
-    case LUA_TSTRING: return lua_tostring(L, index);
-    case LUA_TBOOLEAN: return lua_toboolean(L, index) ? "true" : "false";
+    case LUA_TSTRING:
+      return lua_tostring(L, index);
+    case LUA_TBOOLEAN:
+      return lua_toboolean(L, index) ? "true" : "false";
     case LUA_TNUMBER:
       if (lua_isinteger(L, index)) return std::to_string(lua_tointeger(L, index));
       return detail::CanonicalFloat(lua_tonumber(L, index));
-    default: return detail::LuaToJson(L, index, detail::EmptyTable::kObject).dump();
+    default:
+      return detail::LuaToJson(L, index, detail::EmptyTable::kObject).dump();
   }
 }
 
-}  // namespace
-
-std::map<std::string, std::string> RunLuaStep(const std::string& source,
-                                              const std::map<std::string, std::string>& inputs,
-                                              const std::string& name) {
-  StepRegistry no_native_steps;
-  detail::LuaState state({}, no_native_steps, ".", /*trace=*/false);
+// Runs the chunk and calls the function it returns.
+std::map<std::string, std::string> CallStepFunction(
+    detail::LuaState& state, const std::string& source,
+    const std::map<std::string, std::string>& inputs, const std::string& name) {
   state.RunScript(source, name);
   std::map<std::string, std::string> outputs;
   state.Protected(
@@ -58,6 +58,34 @@ std::map<std::string, std::string> RunLuaStep(const std::string& source,
       },
       /*nargs=*/1);
   return outputs;
+}
+
+}  // namespace
+
+std::string TimedOutMessage(std::chrono::milliseconds timeout) {
+  return fmt::format("timed out after {}s", static_cast<double>(timeout.count()) / 1000.0);
+}
+
+std::map<std::string, std::string> RunLuaStep(const std::string& source,
+                                              const std::map<std::string, std::string>& inputs,
+                                              const std::string& name,
+                                              const LuaStepOptions& options) {
+  StepRegistry no_native_steps;
+  detail::LuaLimits limits;
+  if (options.timeout) {
+    limits.deadline = std::chrono::steady_clock::now() + *options.timeout;
+    limits.deadline_message = TimedOutMessage(*options.timeout);
+  }
+  limits.cancelled = options.cancelled;
+  detail::LuaState state(limits, no_native_steps, ".", /*trace=*/false);
+  if (options.print) state.set_print_sink(options.print);
+  try {
+    return CallStepFunction(state, source, inputs, name);
+  } catch (const Error&) {
+    if (state.deadline_exceeded()) throw StepTimedOut(limits.deadline_message);
+    if (state.cancelled()) throw StepStopped("stopped");
+    throw;
+  }
 }
 
 }  // namespace ctp

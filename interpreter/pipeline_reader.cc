@@ -303,7 +303,23 @@ class Reader {
     });
   }
 
+  // A step table is a proxy (ctp.lua's step_proxy): its fields live in its metatable's __index.
   Step ReadStep(int index) {
+    index = lua_absindex(L_, index);
+    int fields = index;
+    if (lua_getmetatable(L_, index)) {
+      lua_getfield(L_, -1, "__index");
+      lua_remove(L_, -2);
+      if (lua_type(L_, -1) == LUA_TTABLE) fields = lua_gettop(L_);
+    } else {
+      lua_pushnil(L_);
+    }
+    Step step = ReadStepFields(fields);
+    lua_pop(L_, 1);
+    return step;
+  }
+
+  Step ReadStepFields(int index) {
     static const std::map<std::string, Step::Kind> kinds = {{"container", Step::Kind::kContainer},
                                                             {"lua", Step::Kind::kLua},
                                                             {"native", Step::Kind::kNative},

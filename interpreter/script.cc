@@ -19,8 +19,10 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
                                 const LoadOptions& options) {
   const StepRegistry& registry = options.registry ? *options.registry : StepRegistry::Default();
   std::string dir = std::filesystem::path(name).parent_path().string();
-  detail::LuaState state({options.instruction_limit, options.memory_limit}, registry,
-                         dir.empty() ? "." : dir, options.trace);
+  detail::LuaLimits limits;
+  limits.instructions = options.instruction_limit;
+  limits.memory_bytes = options.memory_limit;
+  detail::LuaState state(limits, registry, dir.empty() ? "." : dir, options.trace);
   std::map<std::string, std::string> param_texts;
   for (const auto& [param, value] : options.params.values) param_texts[param] = value.text;
   state.set_param_values(std::move(param_texts));

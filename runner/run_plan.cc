@@ -46,12 +46,12 @@ void CheckVolumes(const Pipeline& pipeline, const RunOptions& options) {
   }
 }
 
-void CheckStep(const Step& step, bool host_processes) {
+void CheckStep(const Step& step, bool host_processes, bool in_containers) {
   if (step.kind == Step::Kind::kPipeline)
     throw Error(
         step.location,
         fmt::format("step '{}' is a sub-pipeline; ctp run cannot run those yet", step.name));
-  if (step.kind != Step::Kind::kContainer) return;
+  if (step.kind != Step::Kind::kContainer || in_containers) return;
   if (step.command.empty())
     throw Error(step.location,
                 fmt::format("container step '{}' has no command: ctp run runs it on this machine "
@@ -82,10 +82,14 @@ void CheckRunnable(const Pipeline& pipeline, const RunOptions& options) {
   if (!options.only.empty() && !options.from.empty())
     throw std::invalid_argument("--only and --from cannot be used together");
   if (options.jobs < 0) throw std::invalid_argument("--jobs must be at least 1");
+  if (!options.runtime.empty() && options.runtime != "docker" && options.runtime != "podman")
+    throw std::invalid_argument(fmt::format(
+        "--runtime {}: unknown container runtime (use docker or podman)", options.runtime));
   CheckVolumes(pipeline, options);
   const bool host_processes = options.launcher == nullptr;
-  for (const Step& step : pipeline.steps) CheckStep(step, host_processes);
-  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, host_processes);
+  const bool in_containers = !options.runtime.empty();
+  for (const Step& step : pipeline.steps) CheckStep(step, host_processes, in_containers);
+  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, host_processes, in_containers);
   ParamValuesOf(pipeline);
 }
 

@@ -27,14 +27,28 @@ CREATE TABLE IF NOT EXISTS cache (
   fingerprint TEXT PRIMARY KEY, run_id TEXT NOT NULL, step TEXT NOT NULL, outputs TEXT NOT NULL);
 )sql";
 
-// A prepared statement, finalized on scope exit.
+// A prepared statement, finalized on scope exit; or one kept prepared in `*kept` (prepared on
+// first use, reset for the next on scope exit) for the statements every step runs.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK)
+  Statement(sqlite3* db, const char* sql, sqlite3_stmt** kept = nullptr) : db_(db), kept_(kept) {
+    if (kept_ && *kept_) {
+      statement_ = *kept_;
+      return;
+    }
+    if (sqlite3_prepare_v3(db, sql, -1, kept_ ? SQLITE_PREPARE_PERSISTENT : 0, &statement_,
+                           nullptr) != SQLITE_OK)
       throw std::runtime_error(fmt::format("run store: {}", sqlite3_errmsg(db)));
+    if (kept_) *kept_ = statement_;
   }
-  ~Statement() { sqlite3_finalize(statement_); }
+  ~Statement() {
+    if (!kept_) {
+      sqlite3_finalize(statement_);
+      return;
+    }
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
   Statement& Bind(int index, const std::string& text) {
     sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
                       SQLITE_TRANSIENT);
@@ -65,6 +79,7 @@ class Statement {
 
  private:
   sqlite3* db_;
+  sqlite3_stmt** kept_;
   sqlite3_stmt* statement_ = nullptr;
 };
 
@@ -113,7 +128,10 @@ RunStore::RunStore(const std::filesystem::path& path) : path_(path) {
   }
 }
 
-RunStore::~RunStore() { sqlite3_close(db_); }
+RunStore::~RunStore() {
+  sqlite3_finalize(save_step_);
+  sqlite3_close(db_);
+}
 
 void RunStore::SaveRun(const RunRecord& run) {
   std::lock_guard lock(mutex_);
@@ -136,7 +154,8 @@ void RunStore::SaveStep(const StepRecord& step) {
             "(SELECT COUNT(*) FROM steps WHERE run_id = ?1), ?11) "
             "ON CONFLICT (run_id, step) DO UPDATE SET status = ?3, attempts = ?4, exit_code = ?5, "
             "duration = ?6, cache_hit = ?7, outputs = ?8, fingerprint = ?9, message = ?10, "
-            "started_at = CASE WHEN started_at > 0 THEN started_at ELSE ?11 END")
+            "started_at = CASE WHEN started_at > 0 THEN started_at ELSE ?11 END",
+            &save_step_)
       .Bind(1, step.run_id)
       .Bind(2, step.step)
       .Bind(3, step.status)

@@ -13,6 +13,7 @@
 #include "ctp/process_launcher.h"
 #include "ctp/step_registry.h"
 #include "ctp/workspace.h"
+#include "container_runtime.h"
 #include "run_plan.h"
 #include "scheduler.h"
 
@@ -56,6 +57,10 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
     out << DescribePlan(pipeline, options);
     return {"", "succeeded", {}};
   }
+  std::unique_ptr<ProcessLauncher> posix;
+  if (!options.launcher) posix = MakePosixProcessLauncher();
+  ProcessLauncher* launcher = options.launcher ? options.launcher : posix.get();
+  if (!options.runtime.empty()) runner::CheckContainerRuntime(options.runtime, *launcher);
   runner::SecretSource secrets(options.secrets_file);
   Workspace workspace(options.workdir.empty() ? DefaultWorkdir() : options.workdir);
   WorkdirLock lock(workspace.root());
@@ -71,9 +76,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   setup.workspace = &workspace;
   setup.store = &store;
   setup.secrets = &secrets;
-  std::unique_ptr<ProcessLauncher> posix;
-  if (!options.launcher) posix = MakePosixProcessLauncher();
-  setup.launcher = options.launcher ? options.launcher : posix.get();
+  setup.launcher = launcher;
   setup.registry = options.registry ? options.registry : &StepRegistry::Default();
   const int cores = kernels::UsableCpuCores();
   setup.jobs = options.jobs > 0 ? options.jobs : cores;
@@ -138,6 +141,8 @@ std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
       for (const Template& part : step.command) command += " " + PlanValue(part, scope);
       for (const Template& part : step.args) command += " " + PlanValue(part, scope);
       plan += "    $" + command + "\n";
+      if (!options.runtime.empty())
+        plan += fmt::format("    in image {} ({})\n", step.image, options.runtime);
       for (const EnvVar& env : step.env)
         plan += fmt::format("    env {}={}\n", env.name,
                             env.secret

@@ -158,6 +158,7 @@ class Scheduler {
     inputs.step_outputs = &outputs_;
     inputs.volumes = &setup_.options->volumes;
     inputs.workflow_status = workflow_status_;
+    inputs.runtime = setup_.options->runtime;
     return inputs;
   }
 
@@ -230,7 +231,7 @@ class Scheduler {
     if (found == setup_.resumed.end()) return false;
     const StepRecord& record = found->second;
     if (record.status != "succeeded" || record.fingerprint != task.fingerprint ||
-        !fs::is_directory(task.dir / "outputs"))
+        (!task.step->outputs.empty() && !fs::is_directory(task.dir / "outputs")))
       return false;
     TaskOutcome outcome;
     outcome.succeeded = true;

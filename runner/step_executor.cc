@@ -1,6 +1,7 @@
 #include "step_executor.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "ctp/atomic_file.h"
 #include "ctp/lua_step.h"
 #include "ctp/process_launcher.h"
+#include "task_watchdog.h"
 
 namespace ctp::runner {
 namespace {
@@ -22,6 +24,13 @@ fs::path LogFile(const Task& task) { return task.dir / "log.txt"; }
 void AppendLog(const Task& task, const std::string& text) {
   std::ofstream log(LogFile(task), std::ios::app);
   log << text;
+}
+
+// Container steps without outputs get no staging folder (and no outputs/): one mkdir less per
+// step, a third of what the runner costs beyond fork/exec on ext4 (docs/benchmarks.md). Lua and
+// native steps always get one: their code is handed the folder.
+bool NeedsStaging(const Task& task) {
+  return !task.step->outputs.empty() || task.step->kind != Step::Kind::kContainer;
 }
 
 // Fails with `message` unless every declared output exists in the staging folder.
@@ -44,13 +53,23 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   spec.log_file = LogFile(task);
   spec.timeout = task.timeout;
   ProcessResult result = env.launcher->Run(spec, *env.cancelled);
+  if ((result.timed_out || result.cancelled) && !task.stop_argv.empty()) {
+    // Killing the runtime's client leaves the container running: stop it by name.
+    ProcessSpec stop;
+    stop.argv = task.stop_argv;
+    stop.log_file = LogFile(task);
+    stop.timeout = std::chrono::seconds(30);
+    const std::atomic<bool> never = false;
+    AppendLog(task, fmt::format("ctp: {}\n", fmt::join(task.stop_argv, " ")));
+    env.launcher->Run(stop, never);
+  }
   outcome.exit_code = result.exit_code;
   outcome.timed_out = result.timed_out;
   if (!result.error.empty()) {
     outcome.message = result.error;
     AppendLog(task, "ctp: " + result.error + "\n");
   } else if (result.timed_out) {
-    outcome.message = fmt::format("timed out after {}s", task.timeout->count() / 1000.0);
+    outcome.message = TimedOutMessage(*task.timeout);
   } else if (result.cancelled) {
     outcome.message = "stopped";
   } else if (result.exit_code != 0) {
@@ -61,10 +80,35 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   return outcome;
 }
 
-TaskOutcome RunLua(const Task& task) {
+// A step that ran past its timeout or was stopped: the outcome says so, the log too.
+TaskOutcome Interrupted(const Task& task, bool timed_out, const std::string& message) {
   TaskOutcome outcome;
-  std::map<std::string, std::string> values =
-      RunLuaStep(task.step->lua_source, task.inputs, task.step->location.file + ":" + task.name);
+  outcome.exit_code = 1;
+  outcome.timed_out = timed_out;
+  outcome.message = message;
+  AppendLog(task, fmt::format("ctp: step {} {}\n", task.name, message));
+  return outcome;
+}
+
+TaskOutcome RunLua(const Task& task, const ExecutionEnv& env) {
+  TaskOutcome outcome;
+  std::ofstream log(LogFile(task), std::ios::app);
+  LuaStepOptions options;
+  options.timeout = task.timeout;
+  options.cancelled = env.cancelled;
+  options.print = [&log](const std::string& line) { log << line << '\n' << std::flush; };
+  std::map<std::string, std::string> values;
+  try {
+    values = RunLuaStep(task.step->lua_source, task.inputs,
+                        task.step->location.file + ":" + task.name, options);
+  } catch (const StepTimedOut& e) {
+    log.close();
+    return Interrupted(task, true, e.what());
+  } catch (const StepStopped& e) {
+    log.close();
+    return Interrupted(task, false, e.what());
+  }
+  log.close();
   for (const Output& output : task.step->outputs) {
     auto found = values.find(output.name);
     if (found == values.end()) {
@@ -89,6 +133,7 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
     outcome.exit_code = 1;
     return outcome;
   }
+  TaskWatchdog watchdog(env.cancelled, task.timeout);
   std::ofstream log(LogFile(task), std::ios::app);
   StepContext context;
   context.args = task.inputs;
@@ -98,7 +143,9 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   context.output_dir = StagingOutputs(task);
   context.log = &log;
   const std::string name = task.name;
-  context.progress = [&env, name](const StepProgress& progress) {
+  // Reporting progress is where a step that never looks at the flag learns it must stop.
+  context.progress = [&env, &watchdog, name](const StepProgress& progress) {
+    if (watchdog.must_stop()) throw StepStopped("stopped");
     if (env.progress) env.progress(name, progress);
   };
   const std::string run_id = env.run_id;
@@ -106,8 +153,19 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   context.metric = [store, run_id, name](const std::string& metric, double value, int index) {
     store->AddMetric({run_id, name, metric, value, index});
   };
-  context.cancelled = env.cancelled;
-  native->run(context);
+  context.cancelled = watchdog.flag();
+  try {
+    native->run(context);
+  } catch (const std::exception& e) {
+    if (!watchdog.must_stop()) throw;
+    log.close();
+    return Interrupted(task, watchdog.timed_out(),
+                       watchdog.timed_out() ? TimedOutMessage(*task.timeout) : "stopped");
+  }
+  if (watchdog.timed_out()) {  // still running at its deadline: a cluster would have killed it
+    log.close();
+    return Interrupted(task, true, TimedOutMessage(*task.timeout));
+  }
   outcome.succeeded = true;
   return outcome;
 }
@@ -118,8 +176,13 @@ bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
   if (!entry) return false;
   const fs::path source = env.workspace->TaskDir(entry->run_id, entry->step) / "outputs";
   std::error_code error;
-  if (!fs::is_directory(source, error)) return false;
-  fs::copy(source, StagingOutputs(task), fs::copy_options::recursive, error);
+  if (!NeedsStaging(task)) {
+    // Nothing to copy: a step without outputs is served by its record alone.
+  } else if (!fs::is_directory(source, error)) {
+    return false;
+  } else {
+    fs::copy(source, StagingOutputs(task), fs::copy_options::recursive, error);
+  }
   if (error || !MissingOutput(task).empty()) return false;
   AppendLog(task,
             fmt::format("ctp: cache hit: outputs of {} in run {}\n", entry->step, entry->run_id));
@@ -127,6 +190,7 @@ bool ServeFromCache(const Task& task, const ExecutionEnv& env) {
 }
 
 void Publish(const Task& task) {
+  if (!NeedsStaging(task)) return;
   const fs::path published = task.dir / "outputs";
   if (fs::exists(published)) fs::remove_all(published);  // a resumed run's older attempt
   fs::rename(StagingOutputs(task), published);
@@ -180,7 +244,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
     const bool ran_before = task.attempts > 1 || fs::exists(LogFile(task));
     fs::create_directories(task.dir);
     if (ran_before) fs::remove_all(StagingOutputs(task));
-    fs::create_directories(StagingOutputs(task));
+    if (NeedsStaging(task)) fs::create_directories(StagingOutputs(task));
     if (task.attempts <= 1)
       std::ofstream(LogFile(task), std::ios::trunc);
     else
@@ -195,7 +259,7 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
           outcome = RunContainer(task, env);
           break;
         case Step::Kind::kLua:
-          outcome = RunLua(task);
+          outcome = RunLua(task, env);
           break;
         case Step::Kind::kNative:
           outcome = RunNative(task, env);

@@ -23,6 +23,7 @@ struct Task {
   std::vector<std::string> argv;              ///< container steps
   std::map<std::string, std::string> env;     ///< container steps (secrets included)
   std::filesystem::path working_dir;          ///< container steps; empty = the task folder
+  std::vector<std::string> stop_argv;  ///< run after a timeout or stop (`docker kill NAME`)
   std::map<std::string, std::string> inputs;  ///< Lua and native steps
   std::optional<std::chrono::milliseconds> timeout;
   std::string fingerprint;  ///< of the resolved spec and input contents

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "container_runtime.h"
 #include "ctp/process_launcher.h"
 #include "fingerprint.h"
 
@@ -25,9 +26,11 @@ ValueKind OutputKind(const Pipeline& pipeline, const Ref& ref) {
   return ValueKind::kParameter;
 }
 
-// Container path → local path for the step's mounts and declared output paths.
+// Container path → local path for the step's mounts and declared output paths; the local folders
+// of the mounts go to `host_mounts`.
 std::vector<std::pair<std::string, std::string>> PathMapping(const Step& step, const Task& task,
-                                                             const TaskInputs& inputs) {
+                                                             const TaskInputs& inputs,
+                                                             std::vector<HostMount>& host_mounts) {
   std::vector<std::pair<std::string, std::string>> mapping;
   for (const Mount& mount : step.mounts) {
     const Volume* volume = inputs.pipeline->FindVolume(mount.volume);
@@ -37,6 +40,7 @@ std::vector<std::pair<std::string, std::string>> PathMapping(const Step& step, c
     if (!mount.sub_path.empty()) local /= mount.sub_path;
     fs::create_directories(local);
     mapping.emplace_back(mount.path, fs::absolute(local).lexically_normal().string());
+    host_mounts.push_back({mapping.back().second, mount.read_only});
   }
   for (const Output& output : step.outputs)
     if (!output.path.empty())
@@ -101,6 +105,25 @@ bool WritesToVolume(const Step& step, const Pipeline& pipeline) {
       return true;
   }
   return false;
+}
+
+// Wraps the task's command in `<runtime> run ...`: the run folders (this task's outputs, the
+// artifacts it reads) and the volume folders are mounted at the paths the command names.
+void InContainer(const Step& step, const TaskInputs& inputs, std::vector<HostMount> host_mounts,
+                 Task& task) {
+  ContainerRun run;
+  run.runtime = inputs.runtime;
+  run.name = ContainerName(inputs.run_id, task.name);
+  const fs::path runs = fs::absolute(inputs.workspace->RunDir(inputs.run_id)).parent_path();
+  run.mounts.push_back({runs.lexically_normal().string(), false});
+  run.mounts.insert(run.mounts.end(), host_mounts.begin(), host_mounts.end());
+  for (const auto& [name, value] : task.env) run.env_names.push_back(name);
+  if (!step.working_dir.empty()) run.working_dir = task.working_dir.string();
+  if (run.working_dir.empty()) run.working_dir = step.working_dir;
+  run.command = std::move(task.argv);
+  task.argv = ContainerArgv(step, run);
+  task.stop_argv = ContainerKillArgv(run.runtime, run.name);
+  task.working_dir.clear();
 }
 
 }  // namespace
@@ -171,14 +194,15 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   ValueScope scope = MakeScope(inputs, item_pointer);
   const fs::path staging = StagingOutputs(task);
   scope.output_path = [staging](const std::string& name) { return (staging / name).string(); };
-  const auto mapping = PathMapping(step, task, inputs);
+  std::vector<HostMount> host_mounts;
+  const auto mapping = PathMapping(step, task, inputs, host_mounts);
   auto resolve = [&](const Template& value) {
     return MapContainerPaths(ResolveTemplate(value, scope), mapping);
   };
   if (step.kind == Step::Kind::kContainer) {
     for (const Template& part : step.command) task.argv.push_back(resolve(part));
     for (const Template& part : step.args) task.argv.push_back(resolve(part));
-    if (!task.argv.empty() && task.argv[0] == "ctp")
+    if (!task.argv.empty() && task.argv[0] == "ctp" && inputs.runtime.empty())
       if (std::filesystem::path ctp = FindStepProgram("ctp"); !ctp.empty()) task.argv[0] = ctp;
     for (const EnvVar& env : step.env) {
       std::optional<std::string> value;
@@ -194,6 +218,7 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
       const fs::path dir = MapContainerPaths(step.working_dir, mapping);
       if (fs::is_directory(dir)) task.working_dir = dir;
     }
+    if (!inputs.runtime.empty()) InContainer(step, inputs, host_mounts, task);
   } else {
     for (const Input& input : step.inputs) task.inputs[input.name] = resolve(input.value);
   }

@@ -30,6 +30,7 @@ struct TaskInputs {
   /// Volume (or claim) name → local folder.
   const std::map<std::string, std::filesystem::path>* volumes = nullptr;
   std::string workflow_status;  ///< for the exit handler
+  std::string runtime;          ///< docker | podman: container steps run in their image
 };
 
 /// The local folder standing in for a volume: `--volume` (by claim or volume name), else

@@ -293,46 +293,86 @@ Outputs.__index = function(o, name)
              check.did_you_mean(tostring(name), check.sorted_keys(step.output_specs)))
 end
 
-local function make_step(kind, where, f, extra)
+-- Fields that cannot change once a step exists: its outputs' references already hold them.
+local fixed_fields = { name = true, outputs = true, fn = true, pipeline = true, params = true }
+
+-- A step is a proxy over its checked fields: assigning a field after the step was created
+-- (`train.after = { prepare }`) checks the value as the declaration would, or fails at that line.
+local function step_proxy(s, what, schema, arg_checkers)
+  local settable = {}
+  for key in pairs(schema) do if not fixed_fields[key] then settable[#settable + 1] = key end end
+  table.sort(settable)
+  return setmetatable({}, {
+    __name = "ctp step",
+    __index = s,
+    __pairs = function() return next, s, nil end,
+    __newindex = function(_, key, value)
+      local where, field = check.caller(), tostring(key)
+      if fixed_fields[key] and schema[key] then
+        check.fail(where, field, "step '%s': field '%s' cannot change after the step is created; set it in %s { ... }",
+                   s.name, field, what)
+      end
+      if arg_checkers[key] then
+        local inputs = {}
+        for k, v in pairs(s.inputs) do inputs[k] = v end
+        if value ~= nil then inputs[key] = arg_checkers[key](value, where, field) else inputs[key] = nil end
+        s.inputs = inputs
+        return
+      end
+      local checker = type(key) == "string" and schema[key]
+      if not checker then
+        check.fail(where, field, "step '%s' has no field '%s' that can be set%s", s.name, field,
+                   check.did_you_mean(field, settable))
+      end
+      if value == nil then s[key] = nil else s[key] = checker(value, where, field) end
+    end,
+  })
+end
+
+-- `what` (e.g. "ctp.container") and `schema` are the declaration's; `arg_checkers` a native
+-- step's arguments (they live in `inputs`).
+local function make_step(kind, where, f, extra, what, schema, arg_checkers)
   local s = { ctp_kind = "step", kind = kind, location = where, output_specs = f.outputs or {} }
   for k, v in pairs(f) do if k ~= "outputs" then s[k] = v end end
   for k, v in pairs(extra or {}) do s[k] = v end
   local outputs = { _step = s }
   for name in pairs(s.output_specs) do outputs[name] = values.ref("step_output", s.name, name) end
   s.outputs = setmetatable(outputs, Outputs)
-  return s
+  return step_proxy(s, what, schema, arg_checkers or {})
 end
 
 --- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
 function ctp.container(fields)
   local where = check.caller()
-  local f = check.fields("ctp.container", where, fields, with_common {
+  local schema = with_common {
     image = check.nonempty_string, command = check.list(value_checker), args = check.list(value_checker),
     working_dir = check.string, outputs = outputs_checker,
-  }, { "name" })
-  return make_step("container", where, f)
+  }
+  local f = check.fields("ctp.container", where, fields, schema, { "name" })
+  return make_step("container", where, f, nil, "ctp.container", schema)
 end
 
 --- A Lua function step: `ctp.lua { name, fn = function(inputs) return { out = ... } end, inputs, outputs }`.
 --- The function runs in a fresh Lua state, here and in a cluster (then it must be self-contained).
 function ctp.lua(fields)
   local where = check.caller()
-  local f = check.fields("ctp.lua", where, fields, with_common {
+  local schema = with_common {
     fn = function(v, w, p)
       if type(v) ~= "function" then check.fail(w, p, "field 'fn' must be a function, got %s", check.describe(v)) end
       return v
     end,
     inputs = check.map(value_checker), outputs = outputs_checker,
-  }, { "name", "fn" })
+  }
+  local f = check.fields("ctp.lua", where, fields, schema, { "name", "fn" })
   local source, upvalues = native.function_source(f.fn)
   f.fn = nil
-  return make_step("lua", where, f, { lua_source = source, lua_upvalues = upvalues })
+  return make_step("lua", where, f, { lua_source = source, lua_upvalues = upvalues }, "ctp.lua", schema)
 end
 
 --- A pipeline used as a step of another: `ctp.sub_pipeline { name, pipeline, params = {...} }`.
 function ctp.sub_pipeline(fields)
   local where = check.caller()
-  local f = check.fields("ctp.sub_pipeline", where, fields, with_common {
+  local schema = with_common {
     pipeline = function(v, w, p)
       if type(v) ~= "table" or v.ctp_kind ~= "pipeline" then
         check.fail(w, p, "field 'pipeline' must be a pipeline made with ctp.pipeline, got %s", check.describe(v))
@@ -340,11 +380,12 @@ function ctp.sub_pipeline(fields)
       return v
     end,
     params = check.map(value_checker),
-  }, { "name", "pipeline" })
+  }
+  local f = check.fields("ctp.sub_pipeline", where, fields, schema, { "name", "pipeline" })
   f.inputs, f.params = f.params, nil
   f.outputs = {}
   for name in pairs(f.pipeline.outputs) do f.outputs[name] = { kind = "parameter", path = "", doc = "" } end
-  return make_step("pipeline", where, f)
+  return make_step("pipeline", where, f, nil, "ctp.sub_pipeline", schema)
 end
 
 -- Native steps: ctp.steps.NAME { ... } with arguments checked against the registry's schema.
@@ -367,7 +408,8 @@ ctp.steps = setmetatable({}, {
         extra[arg.name] = native_arg_checkers[arg.type] or value_checker
         if arg.required then required[#required + 1] = arg.name end
       end
-      local f = check.fields("ctp.steps." .. name, where, fields, with_common(extra), required)
+      local step_schema = with_common(extra)
+      local f = check.fields("ctp.steps." .. name, where, fields, step_schema, required)
       local inputs = {}
       for _, arg in ipairs(schema.args) do
         if f[arg.name] ~= nil then inputs[arg.name], f[arg.name] = f[arg.name], nil end
@@ -375,7 +417,8 @@ ctp.steps = setmetatable({}, {
       f.inputs = inputs
       f.outputs = {}
       for _, out in ipairs(schema.outputs) do f.outputs[out.name] = { kind = out.kind, path = "", doc = out.doc } end
-      return make_step("native", where, f, { native = name, native_version = schema.version })
+      return make_step("native", where, f, { native = name, native_version = schema.version },
+                       "ctp.steps." .. name, step_schema, extra)
     end
   end,
 })

@@ -58,7 +58,7 @@ forbid(env.os, "os.", { "execute", "remove", "rename", "exit", "getenv", "tmpnam
 env.print = function(...)
   local n, parts = select("#", ...), {}
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
-  io.stderr:write(table.concat(parts, "\t"), "\n")
+  native.print_line(table.concat(parts, "\t"))
 end
 
 -- A script that hit its instruction or memory limit cannot catch that error.

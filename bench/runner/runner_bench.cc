@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -45,13 +46,30 @@ void BM_ForkExecTrue(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kSteps);
 }
 
+// Every run gets a fresh workdir, and they are all removed when the process exits: removing
+// thousands of step folders between iterations made the next run's mkdirs pay for ext4's search
+// past recently deleted inodes (no journal: `recently_deleted()` skips inodes freed in the last
+// 30 s), which measured the benchmark's own churn, not the runner.
+std::filesystem::path FreshWorkdir() {
+  static const std::filesystem::path root = [] {
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("ctp_runner_bench_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path);
+    std::atexit([] {
+      std::filesystem::remove_all(std::filesystem::temp_directory_path() /
+                                  ("ctp_runner_bench_" + std::to_string(::getpid())));
+    });
+    return path;
+  }();
+  static int runs = 0;
+  return root / std::to_string(runs++);
+}
+
 void RunNoop(benchmark::State& state, bool chain, int jobs) {
   const ctp::Pipeline pipeline = NoopPipeline(kSteps, chain);
-  const std::filesystem::path workdir =
-      std::filesystem::temp_directory_path() / ("ctp_runner_bench_" + std::to_string(::getpid()));
   for (auto _ : state) {
     state.PauseTiming();
-    std::filesystem::remove_all(workdir);
+    const std::filesystem::path workdir = FreshWorkdir();
     state.ResumeTiming();
     std::ostringstream out;
     ctp::RunOptions options;
@@ -63,7 +81,6 @@ void RunNoop(benchmark::State& state, bool chain, int jobs) {
     ctp::RunResult result = ctp::RunPipeline(pipeline, options);
     if (result.status != "succeeded") state.SkipWithError("the run failed");
   }
-  std::filesystem::remove_all(workdir);
   state.SetItemsProcessed(state.iterations() * kSteps);
 }
 

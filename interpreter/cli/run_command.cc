@@ -30,7 +30,7 @@ Command AddRunCommand(CLI::App& app) {
     ScriptOptions script;
     std::string workdir;
     int jobs = 0;
-    std::string only, from, resume, secrets;
+    std::string only, from, resume, secrets, runtime;
     std::vector<std::string> volumes;
     bool dry_run = false, no_cache = false, plain = false, verbose = false;
   };
@@ -52,6 +52,9 @@ Command AddRunCommand(CLI::App& app) {
   command->add_option(
       "--secrets", options->secrets,
       "a YAML file of secret values (name: {key: value}, vault: {path: {key: value}})");
+  command->add_option("--runtime", options->runtime,
+                      "docker or podman: run container steps in their image (default: on this "
+                      "machine, without the image)");
   command->add_flag("--plain", options->plain, "plain timestamped lines, even on a terminal");
   command->add_flag("-v,--verbose", options->verbose, "stream step logs");
   return [options] {
@@ -72,6 +75,7 @@ Command AddRunCommand(CLI::App& app) {
     run.secrets_file = options->secrets;
     run.progress = options->plain ? ProgressStyle::kPlain : ProgressStyle::kAuto;
     run.verbose = options->verbose;
+    run.runtime = options->runtime;
     run.stop = &stop_requested;
     std::signal(SIGINT, RequestStop);
     std::signal(SIGTERM, RequestStop);

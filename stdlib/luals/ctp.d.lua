@@ -215,8 +215,10 @@ function Volume:mount(path, options) end
 ---whose names clash with the component's inputs.
 ---@alias ctp.Component fun(fields: ctp.ComponentFields, options?: table): ctp.Step
 
----A step: pass it to `ctp.pipeline { steps = {...} }`; its outputs are references.
----@class ctp.Step
+---A step: pass it to `ctp.pipeline { steps = {...} }`; its outputs are references. Its fields
+---(ctp.StepFields, a native step's arguments) may be assigned after it was created
+---(`train.after = { prepare }`), checked as in the declaration; `name`, `outputs` and `fn` may not.
+---@class ctp.Step : ctp.StepFields
 ---@field name string
 ---@field kind "container"|"lua"|"native"|"pipeline"
 ---@field outputs { [string]: ctp.Ref }

@@ -209,3 +209,36 @@ TEST_CASE("the run store keeps runs, steps, metrics and reads KFP metrics files"
 
 }  // namespace
 }  // namespace ctp::testing
+
+namespace ctp::testing {
+namespace {
+
+const char* kNoOutputs = R"(
+local ctp = require "ctp"
+local p = ctp.params { dir = ctp.string {} }
+local touch = ctp.container { name = "touch", image = "x", command = { "sh", "-c", "echo run >> " .. p.dir .. "/runs" } }
+return ctp.pipeline { name = "no-outputs", params = p, steps = { touch } }
+)";
+
+TEST_CASE("a container step without outputs has no outputs folder and is still cached and kept") {
+  ScratchDir dir;
+  const std::string d = "dir=" + dir.path().string();
+  const auto work = dir.path() / "work";
+  Ran first = RunIn(Script(kNoOutputs, {d}), work);
+  REQUIRE(first.result.status == "succeeded");
+  const auto task = work / "runs" / first.result.run_id / "touch";
+  CHECK(std::filesystem::exists(task / "log.txt"));
+  CHECK_FALSE(std::filesystem::exists(task / "outputs"));
+  CHECK_FALSE(std::filesystem::exists(task / "outputs.partial"));
+  Ran second = RunIn(Script(kNoOutputs, {d}), work);
+  CHECK(second.Step("touch").cache_hit);
+  Ran resumed = RunIn(Script(kNoOutputs, {d}), work, [&](RunOptions& o) {
+    o.resume = first.result.run_id;
+    o.use_cache = false;
+  });
+  CHECK(resumed.out.find("touch kept: succeeded in the resumed run") != std::string::npos);
+  CHECK(FileText(dir.path() / "runs") == "run\n");
+}
+
+}  // namespace
+}  // namespace ctp::testing

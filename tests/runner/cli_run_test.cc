@@ -144,6 +144,11 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
     CHECK(r.exit_code == 2);
     CHECK(r.err == "ctp run: --volume expects CLAIM=PATH, got 'nfs-data'\n");
   }
+  SUBCASE("an unknown --runtime") {
+    CommandResult r = RunCtp("run scripts/hello.lua --runtime rkt" + workdir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "ctp run: --runtime rkt: unknown container runtime (use docker or podman)\n");
+  }
   SUBCASE("an unknown run for runs show") {
     CommandResult r = RunCtp("runs show nope" + workdir);
     CHECK(r.exit_code == 2);

@@ -11,6 +11,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ctp {
 
@@ -95,6 +96,7 @@ class RunStore {
 
  private:
   sqlite3* db_ = nullptr;
+  sqlite3_stmt* save_step_ = nullptr;  ///< SaveStep's statement, kept prepared
   std::filesystem::path path_;
   mutable std::mutex mutex_;
 };

@@ -45,6 +45,9 @@ struct RunOptions {
   std::ostream* out = nullptr;              ///< progress and summary; nullptr = std::cout
   ProcessLauncher* launcher = nullptr;      ///< nullptr = the POSIX launcher
   const StepRegistry* registry = nullptr;   ///< nullptr = StepRegistry::Default()
+  /// "docker" or "podman": container steps run in their image through that runtime; empty =
+  /// on this machine (the image is not used).
+  std::string runtime;
 };
 
 /// What a run did.
