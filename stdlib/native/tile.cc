@@ -35,7 +35,7 @@ std::vector<NativeArg> TileArgs() {
       {"keep_unlabelled", "bool", false, "false", "also keep patches outside every region"},
       {"format", "string", false, "png", "patch images: png | jpeg"},
       {"jpeg_quality", "int", false, "90", "JPEG quality 1..100"},
-      {"png_compression", "int", false, "3", "PNG zlib level 0..9"},
+      {"png_compression", "int", false, "1", "PNG zlib level 0..9 (row filter: Up)"},
       {"images", "bool", false, "true",
        "write per-patch image and ground-truth files (false: shard + metadata only)"},
       {"decoder", "string", false, "auto",

@@ -33,7 +33,7 @@ struct TileOptions {
   bool keep_unlabelled = false;                      ///< Keep patches outside every region.
   bool jpeg = false;                                 ///< Images as JPEG instead of PNG.
   int jpeg_quality = 90;                             ///< JPEG quality 1..100.
-  int png_compression = 3;                           ///< zlib level 0..9 for PNG.
+  int png_compression = 1;                           ///< zlib level 0..9 for PNG.
   bool images = true;         ///< Write per-patch image and ground-truth files (else shard only).
   bool direct_decode = true;  ///< Decode JPEG-tiled TIFF/SVS levels directly (else OpenSlide).
   int mask_min_side = 1024;   ///< Tissue mask image: longer side >= this.
