@@ -17,8 +17,9 @@ ReadMode ChooseReadMode(const std::filesystem::path& path, const Slide& slide, i
     return {false, "OpenSlide vendor '" + vendor + "' (direct: aperio, generic-tiff)"};
   const LevelSize size = slide.Size(level);
   std::string why_not;
-  if (!TiffJpegLevel::Open(path, size.width, size.height, &why_not)) return {false, why_not};
-  return {true, ""};
+  const auto reader = TiffJpegLevel::Open(path, size.width, size.height, &why_not);
+  if (!reader) return {false, why_not};
+  return {true, "", reader->TileWidth(), reader->TileHeight()};
 }
 
 LevelReader::LevelReader(const std::filesystem::path& path, int level, double downsample,
@@ -29,10 +30,11 @@ LevelReader::LevelReader(const std::filesystem::path& path, int level, double do
   if (!direct_) slide_.emplace(path);
 }
 
-void LevelReader::ReadRgb(std::int64_t level_x, std::int64_t level_y, tiling::ImageU8 out) {
+void LevelReader::ReadRgb(std::int64_t level_x, std::int64_t level_y, tiling::ImageU8 out,
+                          TileCache* cache) {
   if (direct_) {
     try {
-      direct_->ReadRgb(level_x, level_y, out);
+      direct_->ReadRgb(level_x, level_y, out, cache);
       return;
     } catch (const std::exception&) {
       direct_.reset();  // this slide's tiles are not what they claimed: OpenSlide from now on

@@ -21,6 +21,8 @@ namespace ctp::native {
 struct ReadMode {
   bool direct = false;  ///< libtiff + TurboJPEG; else OpenSlide.
   std::string reason;   ///< Why not direct (empty when direct).
+  int tile_width = 0;   ///< Direct: the level's tile size.
+  int tile_height = 0;  ///< Direct: the level's tile size.
 };
 
 /// Decides whether `level` of the open `slide` (file `path`) is read directly: only when
@@ -39,8 +41,9 @@ class LevelReader {
   /// Reads the level pixels whose top-left is (level_x, level_y) into `out` (RGB). A direct
   /// read that fails is retried through OpenSlide (which then reports its own error); the
   /// OpenSlide read positions the region at level-0 (level_x, level_y) * downsample, rounded
-  /// down, as the plan does.
-  void ReadRgb(std::int64_t level_x, std::int64_t level_y, kernels::tiling::ImageU8 out);
+  /// down, as the plan does. `cache` (direct reads only) shares tiles that several reads need.
+  void ReadRgb(std::int64_t level_x, std::int64_t level_y, kernels::tiling::ImageU8 out,
+               TileCache* cache = nullptr);
 
  private:
   void ReadThroughOpenslide(std::int64_t level_x, std::int64_t level_y,

@@ -174,7 +174,16 @@ void TiffJpegLevel::DecodeTile(std::uint32_t column, std::uint32_t row, std::uin
         fmt::format("read failed: tile {}: {}", tile, tj.error_text(s.decoder)));
 }
 
-void TiffJpegLevel::ReadRgb(std::int64_t x, std::int64_t y, kernels::tiling::ImageU8 out) {
+void CountTileUses(std::int64_t x, std::int64_t y, int w, int h, int tile_width, int tile_height,
+                   std::int64_t level_width, std::unordered_map<std::uint32_t, int>& uses) {
+  const auto across = static_cast<std::uint32_t>((level_width + tile_width - 1) / tile_width);
+  for (std::int64_t row = y / tile_height; row * tile_height < y + h; ++row)
+    for (std::int64_t column = x / tile_width; column * tile_width < x + w; ++column)
+      ++uses[static_cast<std::uint32_t>(row) * across + static_cast<std::uint32_t>(column)];
+}
+
+void TiffJpegLevel::ReadRgb(std::int64_t x, std::int64_t y, kernels::tiling::ImageU8 out,
+                            TileCache* cache) {
   const State& s = *state_;
   const std::int64_t right = x + out.width, bottom = y + out.height;
   if (out.channels != 3 || x < 0 || y < 0 || right > s.width || bottom > s.height)
@@ -182,23 +191,37 @@ void TiffJpegLevel::ReadRgb(std::int64_t x, std::int64_t y, kernels::tiling::Ima
         "TiffJpegLevel::ReadRgb: {}x{}x{} at ({}, {}) is not an RGB rectangle inside {}x{}",
         out.width, out.height, out.channels, x, y, s.width, s.height));
   const int pitch = static_cast<int>(out.stride);
-  const int scratch_pitch = tile_width_ * 3;
+  const int tile_pitch = tile_width_ * 3;
   for (std::int64_t top = y / tile_height_ * tile_height_; top < bottom; top += tile_height_) {
     for (std::int64_t left = x / tile_width_ * tile_width_; left < right; left += tile_width_) {
       const auto column = static_cast<std::uint32_t>(left / tile_width_);
       const auto row = static_cast<std::uint32_t>(top / tile_height_);
-      if (left >= x && top >= y && left + tile_width_ <= right && top + tile_height_ <= bottom) {
+      const std::uint32_t tile = row * s.tiles_across + column;
+      const bool shared = cache && cache->Uses(tile) > 1;
+      if (!shared && left >= x && top >= y && left + tile_width_ <= right &&
+          top + tile_height_ <= bottom) {
         DecodeTile(column, row, out.At(static_cast<int>(left - x), static_cast<int>(top - y)),
                    pitch);
         continue;
       }
-      DecodeTile(column, row, state_->scratch.data(), scratch_pitch);
+      std::shared_ptr<const std::vector<std::uint8_t>> cached;
+      const std::uint8_t* pixels = state_->scratch.data();
+      if (shared) {
+        cached = cache->Acquire(tile, [&](std::vector<std::uint8_t>& buffer) {
+          buffer.resize(state_->scratch.size());
+          DecodeTile(column, row, buffer.data(), tile_pitch);
+        });
+        pixels = cached->data();
+      } else {
+        DecodeTile(column, row, state_->scratch.data(), tile_pitch);
+      }
       const std::int64_t x0 = std::max(x, left), x1 = std::min(right, left + tile_width_);
       const std::int64_t y0 = std::max(y, top), y1 = std::min(bottom, top + tile_height_);
       for (std::int64_t line = y0; line < y1; ++line)
         std::memcpy(out.At(static_cast<int>(x0 - x), static_cast<int>(line - y)),
-                    state_->scratch.data() + (line - top) * scratch_pitch + (x0 - left) * 3,
+                    pixels + (line - top) * tile_pitch + (x0 - left) * 3,
                     static_cast<std::size_t>(x1 - x0) * 3);
+      if (shared) cache->Release(tile);
     }
   }
 }

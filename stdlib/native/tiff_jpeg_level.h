@@ -7,10 +7,17 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "ctp/kernels/tiling/image_view.h"
+#include "tile_cache.h"
 
 namespace ctp::native {
+
+/// Adds one use of every tile (row * tiles across + column) that a w x h read at level pixels
+/// (x, y) decodes, on a level `level_width` wide cut into tile_width x tile_height tiles.
+void CountTileUses(std::int64_t x, std::int64_t y, int w, int h, int tile_width, int tile_height,
+                   std::int64_t level_width, std::unordered_map<std::uint32_t, int>& uses);
 
 /// A direct reader of one level. Not thread-safe: one per worker thread (each its own libtiff
 /// handle and TurboJPEG decompressor).
@@ -26,10 +33,12 @@ class TiffJpegLevel {
   TiffJpegLevel& operator=(const TiffJpegLevel&) = delete;
 
   /// Decodes the level's pixels [x, x + out.width) x [y, y + out.height), which must lie
-  /// inside the level, into `out` (3 channels). Tiles wholly inside the rectangle are decoded in
-  /// place; the others through one scratch tile. Throws std::runtime_error("read failed: ...")
-  /// on a tile that cannot be read or decoded.
-  void ReadRgb(std::int64_t x, std::int64_t y, kernels::tiling::ImageU8 out);
+  /// inside the level, into `out` (3 channels). Tiles that `cache` counts more than one use of
+  /// are taken from it (decoded there once); of the others, those wholly inside the rectangle
+  /// are decoded in place, the rest through one scratch tile. Throws
+  /// std::runtime_error("read failed: ...") on a tile that cannot be read or decoded.
+  void ReadRgb(std::int64_t x, std::int64_t y, kernels::tiling::ImageU8 out,
+               TileCache* cache = nullptr);
 
   /// Tile width in pixels.
   int TileWidth() const { return tile_width_; }

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "ctp/kernels/tiling/polygon.h"
 #include "ctp/kernels/tiling/reinhard.h"
@@ -141,6 +142,17 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
 void RunWorkers(const Shared& s, const std::vector<Run>& runs,
                 const std::function<void()>& on_patch) {
   const int size = s.options.patch_size;
+  // Tiles that several runs decode (runs straddling a tile row or column) are shared.
+  std::unordered_map<std::uint32_t, int> tile_uses;
+  if (s.read_mode.direct)
+    for (const Run& run : runs) {
+      const PlannedPatch& first = s.plan.patches[run.begin];
+      const PlannedPatch& last = s.plan.patches[run.end - 1];
+      CountTileUses(first.level_x, first.level_y,
+                    static_cast<int>(last.level_x - first.level_x) + size, size,
+                    s.read_mode.tile_width, s.read_mode.tile_height, s.plan.level_width, tile_uses);
+    }
+  TileCache tile_cache(std::move(tile_uses));
   const int workers = std::max(1, std::min<int>(s.options.threads, static_cast<int>(runs.size())));
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
@@ -158,7 +170,7 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
         const PlannedPatch& last = s.plan.patches[runs[r].end - 1];
         const int width = static_cast<int>(last.level_x - first.level_x) + size;
         const tiling::ImageU8 rgb = run_rgb.View().Crop(0, 0, width, size);
-        reader.ReadRgb(first.level_x, first.level_y, rgb);  // the whole run in one call
+        reader.ReadRgb(first.level_x, first.level_y, rgb, &tile_cache);  // the run in one call
         for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
           int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
           StorePatch(s, i, tiling::ConstImageU8(rgb.Crop(offset, 0, size, size)), normalised, mask);

@@ -9,6 +9,7 @@
 #include "../../stdlib/native/patch_shard.h"
 #include "../../stdlib/native/slide.h"
 #include "../../stdlib/native/tiff_jpeg_level.h"
+#include "../../stdlib/native/tile_cache.h"
 #include "ctp/kernels/tiling/color.h"
 #include "tile_test_support.h"
 
@@ -199,6 +200,60 @@ TEST_CASE("tile decoder: the step's outputs are the same with either decoder; --
   REQUIRE(again.error == "");
   CHECK(again.slides == 1);
   CHECK(CountFiles(shard_only->root / "slide-patch/train/image") == 144);
+}
+
+TEST_CASE("tile decoder: tiles shared by several reads are decoded once and freed after") {
+  std::unordered_map<std::uint32_t, int> uses;
+  // Two 256-row reads on 240-pixel tiles share tile row 1; x 0..300 spans columns 0 and 1.
+  native::CountTileUses(0, 0, 300, 256, 240, 240, 1000, uses);
+  native::CountTileUses(0, 256, 300, 256, 240, 240, 1000, uses);
+  const std::uint32_t across = 5;  // ceil(1000 / 240)
+  CHECK(uses.size() == 6);
+  CHECK(uses[0] == 1);
+  CHECK(uses[1 * across] == 2);
+  CHECK(uses[1 * across + 1] == 2);
+  CHECK(uses[2 * across + 1] == 1);
+  native::TileCache cache(uses);
+  CHECK(cache.Uses(across) == 2);
+  CHECK(cache.Uses(999) == 0);
+  int decodes = 0;
+  auto decode = [&](std::vector<std::uint8_t>& pixels) {
+    ++decodes;
+    pixels.assign(4, static_cast<std::uint8_t>(decodes));
+  };
+  auto failing = [&](std::vector<std::uint8_t>&) { throw std::runtime_error("read failed: x"); };
+  CHECK_THROWS_WITH(cache.Acquire(across, failing), "read failed: x");
+  const auto first = cache.Acquire(across, decode);  // the failure is retried
+  const auto second = cache.Acquire(across, decode);
+  CHECK(decodes == 1);
+  CHECK(first == second);
+  cache.Release(across);
+  cache.Release(across);  // the last announced use: freed
+  CHECK((*cache.Acquire(across, decode))[0] == 2);
+  CHECK(decodes == 2);
+}
+
+TEST_CASE("tile decoder: overlapping patches on Aperio's 240-pixel tiles equal OpenSlide's") {
+  // Stride 200 < patch 256 < 2 tiles: every run straddles tile rows and columns that other runs
+  // decode too (the shared tile cache), with 2 workers.
+  const std::string stem = "CMU-1-Small-Region";
+  const std::map<std::string, std::string> args = {
+      {"patch_size", "256"}, {"stride", "200"},   {"keep_unlabelled", "true"},
+      {"min_tissue", "0.2"}, {"images", "false"}, {"threads", "2"}};
+  std::vector<native::PatchShard> shards;
+  for (const char* decoder : {"auto", "openslide"}) {
+    ScratchRoot data(std::string("cmu-overlap-") + decoder);
+    data.AddSlide(kCmu, stem + ".svs");
+    auto all = args;
+    all["decoder"] = decoder;
+    TileRun run = RunTile(data.root, all);
+    REQUIRE(run.error == "");
+    shards.push_back(
+        native::ReadPatchShard(data.root / "slide-patch/train/shard" / (stem + ".ctpshard")));
+  }
+  CHECK(shards[0].header.count > 40);
+  CHECK(shards[0].coords == shards[1].coords);
+  CHECK(shards[0].pixels == shards[1].pixels);
 }
 
 }  // namespace ctp::testing
