@@ -35,6 +35,12 @@ double ReadAll(const std::string& slide_path, const std::vector<PatchAt>& patche
                int size, int threads, bool direct) {
   std::atomic<std::size_t> next{0};
   const ctp::native::LevelSize level_size = ctp::native::Slide(slide_path).Size(level);
+  if (direct) {  // here, not in a worker thread (an exception there would end the process)
+    std::string why_not;
+    if (!ctp::native::TiffJpegLevel::Open(slide_path, level_size.width, level_size.height,
+                                          &why_not))
+      throw std::runtime_error("--direct: " + why_not);
+  }
   auto work = [&] {
     if (direct) {
       std::string why_not;

@@ -286,7 +286,8 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   shard.Close();
   result.metadata = MetadataOf(job, options, plan, slide.Vendor(), read_mode, result.image_names);
   // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
-  const LowResolutionImage thumbnail = ReadLowResolution(slide, kThumbnailSide, options.device);
+  const LowResolutionImage thumbnail =
+      ReadLowResolution(slide, kThumbnailSide, options.device, options.direct_decode);
   WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));
   result.metadata["thumbnail"] = {
       {"file", out.thumbnail.filename().string()},

@@ -256,4 +256,23 @@ TEST_CASE("tile decoder: overlapping patches on Aperio's 240-pixel tiles equal O
   CHECK(shards[0].pixels == shards[1].pixels);
 }
 
+TEST_CASE("tile decoder: the low-resolution read (tissue mask, thumbnail) is the same either way") {
+  // CMU-1: its only level, box-averaged by 2 (and by 5 for a 512 thumbnail); the pyramid: level 1
+  // and level 3, read whole. Band reads (levels over 64 Mpx) are not covered by these slides.
+  for (const std::string& file : {kCmu, kPyramid})
+    for (int min_side : {1024, 512, 300}) {
+      CAPTURE(file);
+      CAPTURE(min_side);
+      native::Slide slide(TileData(file));
+      const native::LowResolutionImage direct =
+          native::ReadLowResolution(slide, min_side, kernels::Device::kCpu, true);
+      const native::LowResolutionImage openslide =
+          native::ReadLowResolution(slide, min_side, kernels::Device::kCpu, false);
+      CHECK(direct.level == openslide.level);
+      CHECK(direct.factor == openslide.factor);
+      CHECK(direct.rgb.width == openslide.rgb.width);
+      CHECK(MaxAbsDifference(direct.rgb, openslide.rgb) == 0);
+    }
+}
+
 }  // namespace ctp::testing
