@@ -4,8 +4,11 @@
 For each slide, with the reference tiler's rule (level 0, Otsu on gray, no mask cleanup, full
 patches with tissue fraction >= --min-tissue, every tissue patch kept):
   ctp        `ctp step tile` (image + ground-truth PNG + shard record + metadata per patch)
+  ctp shard  `ctp step tile --images false` (shard record + metadata only: what the trainer reads)
   ctp floor  ctp_tile_read_floor: openslide_read_region of the same patches, same threads, nothing
-             converted or written (the decode floor)
+             converted or written (the OpenSlide decode floor)
+  direct     ctp_tile_read_floor --direct: the same patches through the step's direct JPEG tile
+             reader (libtiff + TurboJPEG; n/a where the slide is not JPEG-tiled TIFF/SVS)
   reference  ../shared/tools/reference_tiler.py (openslide-python + numpy + PIL, one thread,
              image only)
   ref floor  reference_tiler.py --read-only
@@ -34,23 +37,30 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command):
-    """Runs a command; returns (wall seconds, CPU seconds, stdout). Fails on a non-zero exit."""
+def timed(command, may_fail=False):
+    """Runs a command; returns (wall seconds, CPU seconds, stdout), or None when it fails and
+    may_fail. Fails on a non-zero exit otherwise."""
     cpu_start, start = cpu_seconds(), time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     if done.returncode != 0:
+        if may_fail:
+            print(f"  n/a: {done.stderr.strip()}", file=sys.stderr, flush=True)
+            return None
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr}")
     return seconds, cpu, done.stdout
 
 
-def best_of(repeat, command, before=None):
+def best_of(repeat, command, before=None, may_fail=False):
     """The run with the smallest wall time of `repeat` (before() runs untimed before each)."""
     results = []
     for _ in range(repeat):
         if before:
             before()
-        results.append(timed(command))
+        result = timed(command, may_fail)
+        if result is None:
+            return None
+        results.append(result)
     best = min(results, key=lambda r: r[0])
     print(f"  {os.path.basename(command[0])} ...: {best[0]:.2f} s wall, {best[1]:.2f} s CPU",
           file=sys.stderr, flush=True)
@@ -72,11 +82,14 @@ def bench_slide(args, slide, scratch):
                "--min_hole_pixels", "0", "--min_speck_pixels", "0", "--format", fmt,
                "--mask_min_side", str(args.mask_min_side), "--threads", str(args.threads),
                "--device", "cpu", "--output-dir", os.path.join(scratch, "outputs")]
+    shard_s, shard_cpu, _ = best_of(args.repeat, ctp_cmd + ["--images", "false"], fresh_root)
     ctp_s, ctp_cpu, _ = best_of(args.repeat, ctp_cmd, fresh_root)
     metadata = os.path.join(root, "preprocess-metadata", stem + ".json")
     with open(metadata) as fh:
         patches = len(json.load(fh)["patches"])
     floor_s, floor_cpu, _ = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads)])
+    direct = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads), "--direct"],
+                     may_fail=True)
 
     ref_out = os.path.join(scratch, stem + "-reference")
     ref_cmd = [sys.executable, args.reference, slide, ref_out, "--size", str(args.size),
@@ -86,7 +99,8 @@ def bench_slide(args, slide, scratch):
     ref_patches = json.loads(ref_stdout)["kept_patches"]
     ref_floor_s, ref_floor_cpu, _ = best_of(args.repeat, ref_cmd + ["--read-only"])
     return {"slide": os.path.basename(slide), "patches": patches, "ref_patches": ref_patches,
-            "ctp": (ctp_s, ctp_cpu), "floor": (floor_s, floor_cpu), "ref": (ref_s, ref_cpu),
+            "ctp": (ctp_s, ctp_cpu), "shard": (shard_s, shard_cpu), "floor": (floor_s, floor_cpu),
+            "direct": direct[:2] if direct else None, "ref": (ref_s, ref_cpu),
             "ref_floor": (ref_floor_s, ref_floor_cpu)}
 
 
@@ -104,25 +118,30 @@ def main():
     p.add_argument("--repeat", type=int, default=1)
     a = p.parse_args()
     print("Each cell: patches/s wall (wall seconds; CPU seconds, user + system).")
-    print("| slide | patches (ctp / ref) | ctp | ctp read floor | reference | reference read floor "
-          "| ctp / floor (wall; CPU) | ctp vs reference (wall; CPU) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| slide | patches (ctp / ref) | ctp | ctp --images false | OpenSlide read floor "
+          "| direct read floor | reference | reference read floor | ctp; shard-only / OpenSlide floor "
+          "(wall; CPU) | ctp; shard-only vs reference (wall; CPU) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="ctp-tile-bench-") as scratch:
         for slide in a.slides:
             r = bench_slide(a, slide, scratch)
             n, m = r["patches"], r["ref_patches"]
 
             def cell(count, timing):
+                if timing is None:
+                    return "n/a"
                 return f"{count / timing[0]:,.0f}/s ({timing[0]:.2f} s; {timing[1]:.2f} s)"
 
             def ratio(mine, theirs, count_mine, count_theirs):
                 return "; ".join(f"{(count_mine / mine[i]) / (count_theirs / theirs[i]):.2f}×"
                                  for i in (0, 1))
 
-            print(f"| {r['slide']} | {n} / {m} | {cell(n, r['ctp'])} | {cell(n, r['floor'])} "
+            print(f"| {r['slide']} | {n} / {m} | {cell(n, r['ctp'])} | {cell(n, r['shard'])} "
+                  f"| {cell(n, r['floor'])} | {cell(n, r['direct'])} "
                   f"| {cell(m, r['ref'])} | {cell(m, r['ref_floor'])} "
-                  f"| {ratio(r['floor'], r['ctp'], n, n)} "
-                  f"| {ratio(r['ctp'], r['ref'], n, m)} |", flush=True)
+                  f"| {ratio(r['floor'], r['ctp'], n, n)}; {ratio(r['floor'], r['shard'], n, n)} "
+                  f"| {ratio(r['ctp'], r['ref'], n, m)}; {ratio(r['shard'], r['ref'], n, m)} |",
+                  flush=True)
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 // CPU references and launchers of batch packing (packing.h).
 #include "ctp/kernels/tiling/packing.h"
 
+#include <cstring>
 #include <string>
 
 #include "dispatch.h"
@@ -48,6 +49,11 @@ void PackPatchesNhwc(std::span<const ConstImageU8> patches, int width, int heigh
                                                                    out.data(), nullptr));
   std::uint8_t* dst = out.data();
   for (const ConstImageU8& patch : patches) {
+    if (patch.channels == 3) {  // rows are already NHWC: one copy per row
+      const std::size_t row_bytes = static_cast<std::size_t>(width) * 3;
+      for (int y = 0; y < height; ++y, dst += row_bytes) std::memcpy(dst, patch.Row(y), row_bytes);
+      continue;
+    }
     for (int y = 0; y < height; ++y) {
       const std::uint8_t* in = patch.Row(y);
       for (int x = 0; x < width; ++x, in += patch.channels, dst += 3) {

@@ -69,7 +69,7 @@ void OnJpegError(j_common_ptr info) {
 
 }  // namespace
 
-std::string EncodePng(ConstImageU8 image, int compression) {
+std::string EncodePng(ConstImageU8 image, int compression, PngFilter filter) {
   std::string out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, ThrowPngError, nullptr);
   if (!png) throw std::runtime_error("PNG: out of memory");
@@ -79,9 +79,11 @@ std::string EncodePng(ConstImageU8 image, int compression) {
     png_set_IHDR(png, info, image.width, image.height, 8, PngColorType(image.channels),
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, compression);
-    // One filter (Sub) instead of libpng's per-row trial of all five: about as small for slide
-    // patches, and the trial encodes each row five times.
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE,
+                   filter == PngFilter::kNone  ? PNG_FILTER_NONE
+                   : filter == PngFilter::kSub ? PNG_FILTER_SUB
+                   : filter == PngFilter::kUp  ? PNG_FILTER_UP
+                                               : PNG_FILTER_PAETH);
     png_write_info(png, info);
     for (int y = 0; y < image.height; ++y) png_write_row(png, image.Row(y));
     png_write_end(png, nullptr);

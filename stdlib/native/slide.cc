@@ -8,12 +8,14 @@
 #include "ctp/kernels/tiling/color.h"
 #include "ctp/kernels/tiling/downsample.h"
 #include "openslide_loader.h"
+#include "tiff_jpeg_level.h"
 
 namespace ctp::native {
 
 namespace tiling = kernels::tiling;
 
 struct Slide::Handle {
+  std::filesystem::path path;
   openslide_t* osr = nullptr;
   ~Handle() {
     if (osr) Openslide().close(osr);
@@ -21,6 +23,7 @@ struct Slide::Handle {
 };
 
 Slide::Slide(const std::filesystem::path& path) : handle_(std::make_unique<Handle>()) {
+  handle_->path = path;
   std::error_code error;
   if (std::filesystem::file_size(path, error) == 0 && !error)
     throw std::runtime_error("cannot open: empty file");
@@ -35,6 +38,8 @@ Slide::Slide(const std::filesystem::path& path) : handle_(std::make_unique<Handl
 Slide::~Slide() = default;
 Slide::Slide(Slide&&) noexcept = default;
 Slide& Slide::operator=(Slide&&) noexcept = default;
+
+const std::filesystem::path& Slide::Path() const { return handle_->path; }
 
 int Slide::LevelCount() const { return Openslide().get_level_count(handle_->osr); }
 
@@ -60,7 +65,8 @@ void Slide::ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h,
     throw std::runtime_error(std::string("read failed: ") + message);
 }
 
-LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device device) {
+LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device device,
+                                     bool allow_direct) {
   LowResolutionImage result;
   for (int level = slide.LevelCount() - 1; level >= 0; --level) {
     LevelSize size = slide.Size(level);
@@ -83,8 +89,27 @@ LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device
   const bool averaged = result.factor > 1;  // else the conversion writes the result directly
   tiling::Image<std::uint8_t> band(averaged ? width : 0, averaged ? band_rows : 0, 3);
   const double downsample = slide.Downsample(result.level);
+  std::unique_ptr<TiffJpegLevel> direct;
+  if (allow_direct && (slide.Vendor() == "aperio" || slide.Vendor() == "generic-tiff"))
+    direct = TiffJpegLevel::Open(slide.Path(), size.width, size.height);
   for (int row = 0; row < result.rgb.height * result.factor; row += band_rows) {
     int rows = std::min(band_rows, result.rgb.height * result.factor - row);
+    if (direct) {
+      try {
+        tiling::ImageU8 target =
+            result.rgb.View().Crop(0, row / result.factor, result.rgb.width, rows / result.factor);
+        if (!averaged) {
+          direct->ReadRgb(0, row, target);
+        } else {
+          tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
+          direct->ReadRgb(0, row, band_view);
+          tiling::BoxDownsample(band_view, result.factor, target, device);
+        }
+        continue;
+      } catch (const std::exception&) {
+        direct.reset();  // OpenSlide from here on (it re-reads this band)
+      }
+    }
     slide.ReadArgb(0, static_cast<std::int64_t>(row * downsample), result.level, width, rows,
                    argb.data());
     tiling::ImageU8 target =

@@ -38,6 +38,8 @@ class Slide {
   double Downsample(int level) const;
   /// The `openslide.vendor` property ("aperio", "hamamatsu", ...), or "".
   std::string Vendor() const;
+  /// The file this slide was opened from.
+  const std::filesystem::path& Path() const;
   /// Reads the w x h region whose top-left is (x0, y0) in level-0 pixels at `level` into
   /// `argb` (premultiplied ARGB, w*h values). Throws with OpenSlide's error.
   void ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h, std::uint32_t* argb);
@@ -57,8 +59,12 @@ struct LowResolutionImage {
 /// The lowest-resolution level whose longer side is >= min_side (level 0 if none), read in bands,
 /// composited over white and box-averaged by floor(longer side / min_side) when that is >= 2
 /// (so a single-level slide gives an image of about min_side..2*min_side pixels). The colour
-/// conversion and the averaging run on `device`.
+/// conversion and the averaging run on `device`. When `allow_direct` and the level is a
+/// JPEG-tiled Aperio / generic TIFF directory, its tiles are decoded directly (TiffJpegLevel:
+/// OpenSlide's pixels at whole level rows, several times cheaper); OpenSlide otherwise, or after
+/// a direct read fails (OpenSlide then reports its own error).
 LowResolutionImage ReadLowResolution(Slide& slide, int min_side,
-                                     kernels::Device device = kernels::Device::kCpu);
+                                     kernels::Device device = kernels::Device::kCpu,
+                                     bool allow_direct = true);
 
 }  // namespace ctp::native

@@ -36,7 +36,12 @@ std::vector<NativeArg> TileArgs() {
       {"keep_unlabelled", "bool", false, "false", "also keep patches outside every region"},
       {"format", "string", false, "png", "patch images: png | jpeg"},
       {"jpeg_quality", "int", false, "90", "JPEG quality 1..100"},
-      {"png_compression", "int", false, "3", "PNG zlib level 0..9"},
+      {"png_compression", "int", false, "1", "PNG zlib level 0..9 (row filter: Up)"},
+      {"images", "bool", false, "true",
+       "write per-patch image and ground-truth files (false: shard + metadata only)"},
+      {"decoder", "string", false, "auto",
+       "patch pixels: auto (JPEG tiles of Aperio/generic TIFF decoded directly, else OpenSlide) | "
+       "openslide"},
       {"mask_method", "string", false, "otsu",
        "brightfield tissue channel: otsu (gray) | saturation"},
       {"background", "string", false, "auto",
@@ -130,6 +135,8 @@ TileOptions ParseOptions(const StepContext& context) {
   o.jpeg = a.Choice("format", {"png", "jpeg"}) == "jpeg";
   o.jpeg_quality = static_cast<int>(a.Int("jpeg_quality"));
   o.png_compression = static_cast<int>(a.Int("png_compression"));
+  o.images = a.Bool("images");
+  o.direct_decode = a.Choice("decoder", {"auto", "openslide"}) == "auto";
   o.mask.method = a.Choice("mask_method", {"otsu", "saturation"}) == "otsu"
                       ? tiling::MaskMethod::kOtsuGray
                       : tiling::MaskMethod::kSaturation;
@@ -227,7 +234,8 @@ void ProcessSlide(StepContext& context, const TileOptions& options, const SlideJ
       if (patches % 64 == 0)
         Report(context, tally, fmt::format("{}: {} patches", job.relative, patches));
     });
-    CommitSlide(options.data_root, staging, job, tiled.image_names, options.jpeg);
+    CommitSlide(options.data_root, staging, job,
+                options.images ? tiled.image_names : std::vector<std::string>{}, options.jpeg);
     checkpoint.MarkDone(job, SlideFingerprint(options, job), tiled.image_names.size());
     checkpoint.Save();
     double seconds =
@@ -247,9 +255,10 @@ void ProcessSlide(StepContext& context, const TileOptions& options, const SlideJ
       if (context.log) *context.log << "warning: " << tally.warnings.back() << "\n";
     }
     if (context.log)
-      *context.log << fmt::format("{}: {} patches in {:.2f} s ({})\n", job.relative,
+      *context.log << fmt::format("{}: {} patches in {:.2f} s ({}, {})\n", job.relative,
                                   tiled.image_names.size(), seconds,
-                                  tiled.metadata["mask"]["background"].get<std::string>());
+                                  tiled.metadata["mask"]["background"].get<std::string>(),
+                                  tiled.metadata["decoder"].get<std::string>());
   } catch (const std::exception& e) {
     std::error_code ignored;
     fs::remove_all(staging, ignored);

@@ -39,6 +39,9 @@ std::string SlideFingerprint(const TileOptions& o, const SlideJob& job) {
       o.samples_per_region, o.seed, o.keep_unlabelled, o.jpeg, o.jpeg_quality, o.png_compression,
       static_cast<int>(o.mask.method), static_cast<int>(o.mask.background), o.refuse_fluorescence,
       o.mask_min_side, o.mask.min_hole_pixels, o.mask.min_speck_pixels);
+  // Appended only when not the default, so that earlier checkpoints stay valid.
+  if (!o.images) text += " images=false";
+  if (!o.direct_decode) text += " decoder=openslide";
   if (o.reinhard)
     text += fmt::format(" reinhard={},{}", fmt::join(o.reinhard->mean, ","),
                         fmt::join(o.reinhard->stddev, ","));

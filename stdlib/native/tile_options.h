@@ -33,10 +33,12 @@ struct TileOptions {
   bool keep_unlabelled = false;                      ///< Keep patches outside every region.
   bool jpeg = false;                                 ///< Images as JPEG instead of PNG.
   int jpeg_quality = 90;                             ///< JPEG quality 1..100.
-  int png_compression = 3;                           ///< zlib level 0..9 for PNG.
-  int mask_min_side = 1024;                          ///< Tissue mask image: longer side >= this.
-  kernels::tiling::TissueMaskOptions mask;           ///< Method, background, cleanup.
-  bool refuse_fluorescence = false;                  ///< Fail fluorescence slides instead.
+  int png_compression = 1;                           ///< zlib level 0..9 for PNG.
+  bool images = true;         ///< Write per-patch image and ground-truth files (else shard only).
+  bool direct_decode = true;  ///< Decode JPEG-tiled TIFF/SVS levels directly (else OpenSlide).
+  int mask_min_side = 1024;   ///< Tissue mask image: longer side >= this.
+  kernels::tiling::TissueMaskOptions mask;            ///< Method, background, cleanup.
+  bool refuse_fluorescence = false;                   ///< Fail fluorescence slides instead.
   std::optional<kernels::tiling::LabStats> reinhard;  ///< Reinhard target, when normalising.
   int threads = 1;                                    ///< Worker threads (one OpenSlide each).
   bool fail_on_error = true;                          ///< Fail the step when any slide failed.

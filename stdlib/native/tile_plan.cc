@@ -47,7 +47,8 @@ struct TissueMap {
 
 TissueMap ComputeTissue(Slide& slide, const TileOptions& options) {
   TissueMap map;
-  map.image = ReadLowResolution(slide, options.mask_min_side, options.device);
+  map.image =
+      ReadLowResolution(slide, options.mask_min_side, options.device, options.direct_decode);
   const int w = map.image.rgb.width, h = map.image.rgb.height;
   map.mask = tiling::Image<std::uint8_t>(w, h, 1);
   map.result = tiling::ComputeTissueMask(map.image.rgb.View(), options.mask, map.mask.View(),

@@ -1,5 +1,6 @@
 // Executes a slide's plan: workers take runs of neighbouring patches, read each run with one
-// OpenSlide call, and write images, ground truth and shard records into the staging folder.
+// call (direct JPEG tiles or OpenSlide, level_reader.h), and write images, ground truth and shard
+// records into the staging folder.
 #include "tile_slide.h"
 
 #include <fmt/format.h>
@@ -11,11 +12,12 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
-#include "ctp/kernels/tiling/color.h"
 #include "ctp/kernels/tiling/polygon.h"
 #include "ctp/kernels/tiling/reinhard.h"
 #include "image_io.h"
+#include "level_reader.h"
 #include "patch_shard.h"
 #include "slide.h"
 
@@ -71,6 +73,7 @@ struct Shared {
   const std::vector<LabelledRegion>& regions;
   const std::vector<std::string>& names;
   const std::array<std::string, 3>& uniform_ground_truth;  ///< All-0, -155, -255 mask PNGs.
+  const ReadMode& read_mode;                               ///< Direct JPEG tiles or OpenSlide.
   fs::path image_dir;
   fs::path ground_truth_dir;
   PatchShardWriter& shard;
@@ -121,21 +124,35 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
     tiling::ReinhardNormalize(rgb, *s.options.reinhard, normalised.View(), s.options.device);
     pixels = normalised.View();
   }
-  const std::string& name = s.names[index];
-  WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
-             s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
-                            : EncodePng(pixels, s.options.png_compression));
-  const std::string* uniform = UniformGroundTruth(s, DrawGroundTruth(s, patch, mask.View()), mask);
-  WriteBytes(s.ground_truth_dir / (name + ".png"),
-             uniform ? *uniform : EncodePng(mask.View(), s.options.png_compression));
+  if (s.options.images) {
+    const std::string& name = s.names[index];
+    WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
+               s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
+                              : EncodePng(pixels, s.options.png_compression));
+    const std::string* uniform =
+        UniformGroundTruth(s, DrawGroundTruth(s, patch, mask.View()), mask);
+    WriteBytes(s.ground_truth_dir / (name + ".png"),
+               uniform ? *uniform : EncodePng(mask.View(), s.options.png_compression));
+  }
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
                    static_cast<std::int32_t>(patch.y), pixels);
 }
 
-// Runs workers over `runs`; each opens its own Slide. Rethrows the first failure.
+// Runs workers over `runs`; each opens its own reader. Rethrows the first failure.
 void RunWorkers(const Shared& s, const std::vector<Run>& runs,
                 const std::function<void()>& on_patch) {
   const int size = s.options.patch_size;
+  // Tiles that several runs decode (runs straddling a tile row or column) are shared.
+  std::unordered_map<std::uint32_t, int> tile_uses;
+  if (s.read_mode.direct)
+    for (const Run& run : runs) {
+      const PlannedPatch& first = s.plan.patches[run.begin];
+      const PlannedPatch& last = s.plan.patches[run.end - 1];
+      CountTileUses(first.level_x, first.level_y,
+                    static_cast<int>(last.level_x - first.level_x) + size, size,
+                    s.read_mode.tile_width, s.read_mode.tile_height, s.plan.level_width, tile_uses);
+    }
+  TileCache tile_cache(std::move(tile_uses));
   const int workers = std::max(1, std::min<int>(s.options.threads, static_cast<int>(runs.size())));
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
@@ -143,21 +160,17 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
   std::mutex mutex;
   auto work = [&] {
     try {
-      Slide slide(s.job.path);
+      LevelReader reader(s.job.path, s.options.level, s.plan.downsample, s.plan.level_width,
+                         s.plan.level_height, s.read_mode, s.options.device);
       const int widest = static_cast<int>(std::max<std::int64_t>(kMaxRunSpan, size));
       tiling::Image<std::uint8_t> normalised(size, size, 3), mask(size, size, 1),
           run_rgb(widest, size, 3);
-      std::vector<std::uint32_t> argb;
       for (std::size_t r = next++; r < runs.size() && !failed; r = next++) {
         const PlannedPatch& first = s.plan.patches[runs[r].begin];
         const PlannedPatch& last = s.plan.patches[runs[r].end - 1];
         const int width = static_cast<int>(last.level_x - first.level_x) + size;
-        argb.resize(static_cast<std::size_t>(width) * size);
-        slide.ReadArgb(first.x, first.y, s.options.level, width, size, argb.data());
         const tiling::ImageU8 rgb = run_rgb.View().Crop(0, 0, width, size);
-        tiling::PremultipliedArgbToRgb(
-            tiling::PackedView<const std::uint32_t>(argb.data(), width, size, 1), rgb,
-            s.options.device);  // the whole run in one call
+        reader.ReadRgb(first.level_x, first.level_y, rgb, &tile_cache);  // the run in one call
         for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
           int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
           StorePatch(s, i, tiling::ConstImageU8(rgb.Crop(offset, 0, size, size)), normalised, mask);
@@ -179,7 +192,8 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
 }
 
 nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const SlidePlan& plan,
-                          const std::string& vendor, const std::vector<std::string>& names) {
+                          const std::string& vendor, const ReadMode& read_mode,
+                          const std::vector<std::string>& names) {
   const auto& m = plan.mask;
   nlohmann::json patches = nlohmann::json::array();
   for (std::size_t i = 0; i < plan.patches.size(); ++i) {
@@ -200,6 +214,9 @@ nlohmann::json MetadataOf(const SlideJob& job, const TileOptions& options, const
           {"stride", options.stride},
           {"sampling", options.sampling == Sampling::kGrid ? "grid" : "random"},
           {"format", options.jpeg ? "jpeg" : "png"},
+          {"images", options.images},
+          {"decoder", read_mode.direct ? "libtiff+turbojpeg" : "openslide"},
+          {"decoder_reason", read_mode.reason},
           {"level_size", {plan.level_width, plan.level_height}},
           {"candidates", plan.candidates},
           {"mask",
@@ -239,9 +256,12 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   for (const PlannedPatch& p : plan.patches)
     result.image_names.push_back(fmt::format("{}_{}_{}", job.stem, p.x, p.y));
   SlideOutputs out = OutputsOf(job);
-  for (const fs::path& dir :
-       {out.image_dir, out.ground_truth_dir, out.shard.parent_path(), out.metadata.parent_path()})
+  for (const fs::path& dir : {out.shard.parent_path(), out.metadata.parent_path()})
     fs::create_directories(staging / dir);
+  if (options.images)
+    for (const fs::path& dir : {out.image_dir, out.ground_truth_dir})
+      fs::create_directories(staging / dir);
+  const ReadMode read_mode = ChooseReadMode(job.path, slide, options.level, options.direct_decode);
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
@@ -258,14 +278,16 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
                 regions,
                 result.image_names,
                 uniform_ground_truth,
+                read_mode,
                 staging / out.image_dir,
                 staging / out.ground_truth_dir,
                 shard};
   RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
   shard.Close();
-  result.metadata = MetadataOf(job, options, plan, slide.Vendor(), result.image_names);
+  result.metadata = MetadataOf(job, options, plan, slide.Vendor(), read_mode, result.image_names);
   // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
-  const LowResolutionImage thumbnail = ReadLowResolution(slide, kThumbnailSide, options.device);
+  const LowResolutionImage thumbnail =
+      ReadLowResolution(slide, kThumbnailSide, options.device, options.direct_decode);
   WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));
   result.metadata["thumbnail"] = {
       {"file", out.thumbnail.filename().string()},
