@@ -5,8 +5,10 @@
 --   region-annotation/{positive,negative}/<slide>/  GeoJSON regions drawn in QuPath
 -- preprocess tiles only slides it has not seen (preprocess-checkpoint.json) → train a CNN on the
 -- patches → evaluate it on the test split → deploy promotes it in model-deploy-config.json only
--- if it beats the deployed model → summarize records accuracy and the decision → the exit handler
--- (notify) prints status, accuracy and decision, and posts them when a webhook is configured (Vault).
+-- if it beats the deployed model; predict paints a heatmap per test slide with the new model (the
+-- run report shows it over the slide's thumbnail) → summarize records accuracy, the decision and
+-- the heatmaps → the exit handler (notify) prints status, accuracy and decision, and posts them
+-- when a webhook is configured (Vault).
 --   ctp check scripts/train.lua
 --   ctp emit scripts/train.lua --kind all -o train.yaml   # WorkflowTemplate + nightly CronWorkflow
 local ctp = require "ctp"
@@ -66,6 +68,17 @@ local evaluate = ctp.steps.evaluate {
   mounts = on_data,
 }
 
+-- The new model's predictions on the test split's slides: one <slide>.heatmap.png per slide (the
+-- positive class's probability over its thumbnail) and the share of patches per class.
+local predict = ctp.steps.predict {
+  name = "predict",
+  after = { evaluate },
+  checkpoint = train.outputs.checkpoint,
+  data = root .. "/slide-patch/test/shard",
+  slide = root .. "/slide/test",
+  mounts = on_data,
+}
+
 local deploy = ctp.steps.deploy {
   name = "deploy",
   config = root .. "/model-deploy-config.json",
@@ -75,23 +88,26 @@ local deploy = ctp.steps.deploy {
   mounts = on_data,
 }
 
--- One line for the exit handler's message: this run's accuracy and deploy decision (the exit
--- handler cannot read step outputs, so they go through the volume, one file per run).
+-- One line for the exit handler's message: this run's accuracy, deploy decision and heatmaps (the
+-- exit handler cannot read step outputs, so they go through the volume, one file per run).
 local summary_file = root .. "/run-summary/" .. ctp.workflow.name .. ".txt"
 local summarize = ctp.container {
   name = "summarize",
   image = "alpine:3.19",
-  command = { "sh", "-c", 'mkdir -p "$(dirname "$3")"; echo "accuracy $1, promoted $2" > "$3"', "summarize" },
-  args = { evaluate.outputs.accuracy, deploy.outputs.promoted, summary_file },
+  command = { "sh", "-c",
+    'mkdir -p "$(dirname "$4")"; echo "accuracy $1, promoted $2, heatmaps of $3 test slide(s)" > "$4"',
+    "summarize" },
+  args = { evaluate.outputs.accuracy, deploy.outputs.promoted, predict.outputs.slides, summary_file },
   mounts = on_data,
   cache = false,
 }
 
 return ctp.pipeline {
   name = "wsi-continuous-training",
-  description = "Nightly: tile new slides, train, evaluate, promote the model if it is better.",
+  description = "Nightly: tile new slides, train, evaluate, promote the model if it is better, "
+    .. "paint prediction heatmaps of the test slides.",
   params = params,
-  steps = { preprocess, train, evaluate, deploy, summarize },
+  steps = { preprocess, train, evaluate, predict, deploy, summarize },
   on_exit = notify {
     pipeline = "wsi-continuous-training",
     webhook = ctp.vault { key = "slack-webhook" },

@@ -12,6 +12,7 @@
 #include "ctp/atomic_file.h"
 #include "ctp/kernels/cpu_cores.h"
 #include "native_steps.h"
+#include "slide_files.h"
 #include "tile_checkpoint.h"
 #include "tile_slide.h"
 
@@ -183,21 +184,9 @@ TileOptions ParseOptions(const StepContext& context) {
 
 // Slide files (extensions OpenSlide reads) of each split, sorted by name.
 std::vector<SlideJob> FindSlides(const TileOptions& options) {
-  static const std::vector<std::string> kExtensions = {".svs", ".tif", ".tiff", ".ndpi",    ".vms",
-                                                       ".vmu", ".scn", ".mrxs", ".svslide", ".bif"};
   std::vector<SlideJob> jobs;
   for (const std::string& split : options.splits) {
-    fs::path dir = options.data_root / "slide" / split;
-    if (!fs::is_directory(dir)) continue;
-    std::vector<fs::path> files;
-    for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-      std::string extension = entry.path().extension().string();
-      std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
-      if (entry.is_regular_file() &&
-          std::find(kExtensions.begin(), kExtensions.end(), extension) != kExtensions.end())
-        files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
+    const std::vector<fs::path> files = SlideFilesIn(options.data_root / "slide" / split);
     for (const fs::path& file : files)
       jobs.push_back({file, split, file.stem().string(),
                       (fs::path("slide") / split / file.filename()).string()});

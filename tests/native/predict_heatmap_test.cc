@@ -83,7 +83,8 @@ TEST_CASE("predict writes a heatmap PNG of the patches over the slide's thumbnai
            {"data", (root / "slide.ctpshard").string()},
            {"slide", slide.string()}},
           root / "predict");
-  const Image heatmap = ctp::native::DecodePng(ReadAll(root / "predict" / "heatmap"));
+  const Image heatmap = ctp::native::DecodePng(
+      ReadAll(root / "predict" / "heatmaps" / "CMU-1-Small-Region.heatmap.png"));
   ctp::native::Slide opened(slide);
   const ctp::native::LowResolutionImage thumbnail = ctp::native::ReadLowResolution(opened, 1024);
   REQUIRE(heatmap.width == thumbnail.rgb.width);

@@ -1,6 +1,8 @@
 // Opens a rendered report in headless Chromium (Debian's `chromium`): the screenshot must show
 // the page (not blank, the status colours of the DAG present) and the DOM Chromium built must
-// hold the report's elements. Skipped, saying so, when Chromium is not installed.
+// hold the report's elements; for a demo-like run (the demo's test slide tiled, a model's
+// predictions on it) the slide's heatmap over its thumbnail. Skipped, saying so, when Chromium
+// is not installed.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -11,7 +13,10 @@
 #include <set>
 #include <tuple>
 
+#include "../native/native_step_runner.h"
+#include "../native/tile_test_support.h"
 #include "ctp/html_report.h"
+#include "ctp/report_loader.h"
 #include "golden.h"
 #include "report_test_support.h"
 
@@ -95,7 +100,77 @@ TEST_CASE("html report in headless Chromium: the page renders and holds the repo
   CHECK(ctp::testing::CountOf(dom, "<svg class=\"chart\"") == 2);
   CHECK(ctp::testing::CountOf(dom, "<table class=\"confusion\">") == 1);
   CHECK(ctp::testing::CountOf(dom, "<figure class=\"slide-view\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "<svg class=\"heatmap\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "<image class=\"heatmap-layer\"") == 1);
   CHECK(ctp::testing::CountOf(dom, "<section id=\"") == 8);
   CHECK(ctp::testing::CountOf(dom, "<script") == 0);
   fs::remove_all(dir);
+}
+
+TEST_CASE("html report in headless Chromium: a demo-like run shows the slide's heatmap") {
+  const std::string chromium = FindChromium();
+  if (chromium.empty()) {
+    std::cout
+        << "SKIPPED: headless Chromium check (install Debian's chromium: deps/packages.txt)\n";
+    return;
+  }
+  // The demo's test slide and its regions (scripts/data), tiled as train.lua does but with a
+  // coarser stride; a one-layer model trained briefly on the patches, then predict over the
+  // folder of slides into the run folder, as the demo's predict step does.
+  const std::string stem = "CMU-1-Small-Region-left";
+  ctp::testing::ScratchRoot data("report-demo");
+  fs::create_directories(data.root / "slide" / "test");
+  fs::create_symlink(ctp::testing::SourcePath("scripts/data/slide/test/" + stem + ".tiff"),
+                     data.root / "slide" / "test" / (stem + ".tiff"));
+  for (const char* label : {"positive", "negative"}) {
+    fs::create_directories(data.root / "region-annotation" / label);
+    fs::copy(ctp::testing::SourcePath(std::string("scripts/data/region-annotation/") + label + "/" +
+                                      stem),
+             data.root / "region-annotation" / label / stem);
+  }
+  const ctp::testing::TileRun tiled = ctp::testing::RunTile(data.root, {{"patch_size", "64"},
+                                                                        {"stride", "64"},
+                                                                        {"min_tissue", "0.5"},
+                                                                        {"format", "jpeg"},
+                                                                        {"threads", "2"}});
+  REQUIRE(tiled.error == "");
+  REQUIRE(tiled.patches > 0);
+  const fs::path shards = data.root / "slide-patch" / "test" / "shard";
+  const fs::path run_dir = data.root / "runs" / "demo";
+  ctp::testing::RunStep("train",
+                        {{"data", shards.string()},
+                         {"model", R"([{"type":"gap"},{"type":"linear","out":2}])"},
+                         {"epochs", "1"},
+                         {"checkpoint_root", (data.root / "model-checkpoint").string()}},
+                        run_dir / "train" / "outputs");
+  ctp::testing::RunStep(
+      "predict",
+      {{"checkpoint",
+        ctp::testing::ReadText((run_dir / "train" / "outputs" / "checkpoint").string())},
+       {"data", shards.string()},
+       {"slide", (data.root / "slide" / "test").string()}},
+      run_dir / "predict" / "outputs");
+
+  ctp::report::RunReport report;
+  report.run_id = "demo";
+  report.pipeline = "wsi-continuous-training";
+  ctp::report::LoadRunFolder(run_dir, report);
+  ctp::report::LoadTiledSlides(data.root, report);
+  REQUIRE(report.slides.size() == 1);
+  CHECK(report.slides[0].slide == stem + ".tiff");
+  CHECK_FALSE(report.slides[0].thumbnail_png.empty());
+  CHECK_FALSE(report.slides[0].heatmap_png.empty());
+  const fs::path page = data.root / "report.html";
+  std::ofstream(page, std::ios::binary) << ctp::report::RenderHtmlReport(report);
+  const fs::path dom_file = data.root / "dom.html";
+  INFO("chromium log: " << ctp::testing::ReadText((data.root / "chromium.log").string()));
+  REQUIRE(RunChromium(chromium, data.root, page, "--dump-dom", dom_file) == 0);
+  const std::string dom = ctp::testing::ReadText(dom_file.string());
+  CHECK(ctp::testing::CountOf(
+            dom, "<figure class=\"slide-view\" data-slide=\"" + stem + ".tiff\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "<svg class=\"heatmap\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "aria-label=\"prediction heatmap of " + stem + ".tiff\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "<image class=\"heatmap-layer\"") == 1);
+  CHECK(ctp::testing::CountOf(dom, "<image class=\"thumbnail\"") == 2);  // grid and heatmap
+  CHECK(ctp::testing::CountOf(dom, "No thumbnail was recorded") == 0);
 }

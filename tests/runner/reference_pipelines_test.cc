@@ -196,7 +196,9 @@ TEST_CASE("scripts/hello.lua runs with the debug settings of scripts/settings.ya
 namespace ctp::testing {
 namespace {
 
-TEST_CASE("scripts/train.lua: the exit handler prints status, accuracy and the deploy decision") {
+TEST_CASE(
+    "scripts/train.lua: the exit handler prints status, accuracy, the deploy decision and the "
+    "heatmaps; the report shows the test slide's heatmap over its thumbnail") {
   ScratchDir dir;
   const std::filesystem::path data = dir.path() / "volumes/wsi-data";
   std::filesystem::create_directories(data);
@@ -210,10 +212,32 @@ TEST_CASE("scripts/train.lua: the exit handler prints status, accuracy and the d
   const std::filesystem::path run_dir = RunDir(dir.path(), run);
   const std::string accuracy = FileText(run_dir / "evaluate/outputs/accuracy");
   CHECK(FileText(run_dir / "deploy/outputs/promoted") ==
-        "true");  // the first model is always promoted
+        "true");                                               // the first model is always promoted
+  CHECK(FileText(run_dir / "predict/outputs/slides") == "1");  // the test split's one slide
   CHECK(FileText(run_dir / "notify/log.txt") ==
         "no webhook configured: pipeline wsi-continuous-training finished: Succeeded, accuracy " +
-            accuracy + ", promoted true\n");
+            accuracy + ", promoted true, heatmaps of 1 test slide(s)\n");
+  // predict: the heatmap of the test slide and the summary of its predicted classes.
+  const std::filesystem::path heatmap =
+      run_dir / "predict/outputs/heatmaps/CMU-1-Small-Region-left.heatmap.png";
+  CHECK(FileText(heatmap).rfind("\x89PNG", 0) == 0);
+  const nlohmann::json summary =
+      nlohmann::json::parse(FileText(run_dir / "predict/outputs/summary"));
+  CHECK(summary["items"] == 845);  // the test split's patches (scripts/data/SOURCES.md)
+  CHECK(summary["slides"][0]["slide"] == "CMU-1-Small-Region-left.tiff");
+  CHECK(summary["failed"].empty());
+  // The report draws that heatmap over the tile step's thumbnail of the slide.
+  const std::filesystem::path report = dir.path() / "report.html";
+  CommandResult made =
+      RunCtp("report latest -o " + Quoted(report) + " --workdir " + Quoted(dir.path()));
+  INFO(made.out, made.err);
+  REQUIRE(made.exit_code == 0);
+  const std::string html = FileText(report);
+  CHECK(html.find("<svg class=\"heatmap\"") != std::string::npos);
+  CHECK(html.find("aria-label=\"prediction heatmap of CMU-1-Small-Region-left.tiff") !=
+        std::string::npos);
+  CHECK(html.find("<image class=\"heatmap-layer\"") != std::string::npos);
+  CHECK(html.find("<image class=\"thumbnail\"") != std::string::npos);
 }
 
 }  // namespace
