@@ -67,7 +67,7 @@ std::string SlidesFailed(const std::vector<SlidePrediction>& results, std::size_
 }
 
 void Run(StepContext& context) {
-  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"));
+  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"), DeviceFromArgs(context));
   const std::string format = ArgOr(context, "format", "csv");
   if (format != "csv" && format != "json")
     throw std::invalid_argument("format '" + format + "': expected csv or json");
@@ -124,6 +124,7 @@ NativeStep MakePredictStep() {
   step.args.push_back({"heatmap_class", "string", false, std::nullopt,
                        "class whose probability the heatmap shows (default positive, else the "
                        "last class)"});
+  step.args.push_back(DeviceArg());
   step.outputs = {
       {"predictions", ValueKind::kArtifact,
        "CSV item,predicted,p_<class>... (or JSON) with one row per item"},

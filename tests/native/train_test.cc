@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ctp/kernels/device.h"
 #include "golden.h"
 #include "native_step_runner.h"
 
@@ -58,7 +59,8 @@ struct Workspace {
             {"batch_size", "8"},
             {"optimizer", "adam"},
             {"learning_rate", "0.02"},
-            {"checkpoint_root", (root / "ckpt").string()}};
+            {"checkpoint_root", (root / "ckpt").string()},
+            {"device", "cpu"}};  // the CPU path is the deterministic one these tests pin down
   }
 };
 
@@ -169,4 +171,36 @@ TEST_CASE("Fashion-MNIST smoke test: the reference CNN on a subset beats a state
   MESSAGE("Fashion-MNIST subset accuracy: " << accuracy);
   CHECK(accuracy > floor);
   fs::remove_all(root);
+}
+
+TEST_CASE("train and evaluate: the device argument") {
+  const Workspace ws;
+  std::map<std::string, std::string> args = ws.TrainArgs("1");
+  args["device"] = "tpu";
+  CHECK_THROWS_WITH_AS(RunStep("train", args, ws.root / "bad"),
+                       "argument 'device': expected auto, cpu or cuda, got 'tpu'",
+                       std::invalid_argument);
+  args["device"] = "auto";  // the GPU when there is one, else the CPU: both train
+  RunStep("train", args, ws.root / "auto");
+  CHECK(fs::exists(Output(ws.root / "auto", "checkpoint") + "/model.safetensors"));
+  if (ctp::kernels::CudaAvailable()) {
+    args["device"] = "cuda";
+    RunStep("train", args, ws.root / "cuda");
+    CHECK(fs::exists(Output(ws.root / "cuda", "checkpoint") + "/model.safetensors"));
+  } else {
+    args["device"] = "cuda";
+    CHECK_THROWS_WITH_AS(
+        RunStep("train", args, ws.root / "cuda"),
+        (std::string("argument 'device': cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
+        std::invalid_argument);
+    CHECK_THROWS_WITH_AS(
+        RunStep("evaluate",
+                {{"checkpoint", Output(ws.root / "auto", "checkpoint")},
+                 {"data", (ws.root / "data").string()},
+                 {"split", "test"},
+                 {"device", "cuda"}},
+                ws.root / "eval"),
+        (std::string("argument 'device': cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
+        std::invalid_argument);
+  }
 }
