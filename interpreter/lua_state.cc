@@ -126,10 +126,16 @@ void* LuaState::Allocate(void* ud, void* ptr, std::size_t old_size, std::size_t 
   if (new_size > old_bytes &&
       self->memory_used_ - old_bytes + new_size > self->limits_.memory_bytes) {
     self->memory_exceeded_ = true;
+    self->denied_request_ = new_size;
     return nullptr;
   }
   void* block = std::realloc(ptr, new_size);
-  if (block) self->memory_used_ = self->memory_used_ - old_bytes + new_size;
+  if (block) {
+    self->memory_used_ = self->memory_used_ - old_bytes + new_size;
+    // Lua retries a denied request after an emergency collection: when that frees enough, the
+    // limit was not hit after all.
+    if (self->memory_exceeded_ && new_size == self->denied_request_) self->memory_exceeded_ = false;
+  }
   return block;
 }
 
@@ -211,7 +217,14 @@ void LuaState::RunScript(const std::string& source, const std::string& chunk_nam
   if (status != LUA_OK) ThrowSyntaxError(status, chunk_name);
   lua_getfield(L_, LUA_REGISTRYINDEX, kEnvKey);
   lua_setupvalue(L_, -2, 1);
+  // Lua 5.4.4's VM reads a freed stack when a collection shrinks the stack under an
+  // expression that calls metamethods (seen with the DSL's `..` on references: a silently wrong
+  // string, and a use-after-free under valgrind). A script's evaluation is short and its heap
+  // capped, so the collector stays off while it runs: only an emergency collection at the cap
+  // runs, and emergency collections never resize stacks.
+  lua_gc(L_, LUA_GCSTOP);
   status = lua_pcall(L_, 0, 1, 1);
+  lua_gc(L_, LUA_GCRESTART);
   if (status != LUA_OK) ThrowLuaError(status, chunk_name);
   lua_remove(L_, 1);  // the message handler
 }

@@ -100,6 +100,7 @@ class LuaState {
   int64_t instructions_run_ = 0;
   bool instructions_exceeded_ = false;
   bool memory_exceeded_ = false;
+  std::size_t denied_request_ = 0;  ///< size of the last allocation refused at the cap
   bool deadline_exceeded_ = false;
   bool cancelled_ = false;
   LuaPrintSink print_sink_;
