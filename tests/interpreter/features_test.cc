@@ -192,7 +192,39 @@ TEST_CASE("a Lua step that captures an upvalue is recorded (emit refuses it)") {
     local s = ctp.lua { name = "scale", outputs = { "y" },
                         fn = function(inputs) return { y = factor } end }
     return ctp.pipeline { name = "p", steps = { s } }
-  )", "inline.lua");
+  )",
+                                      "inline.lua");
   CHECK(p.steps[0].lua_upvalues == std::vector<std::string>{"factor"});
   CHECK(p.steps[0].lua_source == "return function(inputs) return { y = factor } end");
+}
+
+TEST_CASE(
+    "'..' on references stays exact while the script allocates (Lua 5.4.4 stack-shrink bug)") {
+  // Before script evaluation ran with the collector stopped, a collection shrinking the stack under
+  // these concatenation chains made the VM read a freed stack: strings silently lost their tail
+  // ("run ") or the process crashed.
+  RegisterBuiltinSteps(StepRegistry::Default());
+  Pipeline p = LoadPipelineFromString(R"(
+    local ctp = require "ctp"
+    local args = {}
+    for i = 1, 3000 do
+      local junk = {}
+      for j = 1, 50 do junk[j] = { i, j, tostring(i * j) } end
+      args[#args + 1] = "run " .. i .. " of " .. "pipeline " .. ctp.workflow.name .. " at " .. "step " .. i
+    end
+    return ctp.pipeline { name = "p", steps = {
+      ctp.container { name = "echo", image = "alpine", command = { "echo" }, args = args } } }
+  )",
+                                      "inline.lua");
+  REQUIRE(p.steps[0].args.size() == 3000);
+  int wrong = 0;
+  for (int i = 1; i <= 3000; ++i) {
+    const Template& arg = p.steps[0].args[i - 1];
+    const std::string number = std::to_string(i);
+    const bool exact = arg.parts.size() == 3 &&
+                       arg.parts[0].text == "run " + number + " of pipeline " && arg.parts[1].ref &&
+                       arg.parts[2].text == " at step " + number;
+    wrong += !exact;
+  }
+  CHECK(wrong == 0);
 }
