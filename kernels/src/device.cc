@@ -10,6 +10,12 @@ namespace ctp::kernels {
 
 const char* DeviceName(Device device) { return device == Device::kCuda ? "cuda" : "cpu"; }
 
+Device DeviceForChoice(const std::string& choice) {
+  if (choice == "cpu") return Device::kCpu;
+  if (choice == "cuda") return Device::kCuda;
+  return CudaAvailable() ? Device::kCuda : Device::kCpu;
+}
+
 bool BuiltWithCuda() {
 #ifdef CTP_HAVE_CUDA
   return true;

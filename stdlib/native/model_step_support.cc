@@ -25,14 +25,12 @@ NativeArg DeviceArg() {
 
 kernels::Device DeviceFromArgs(const StepContext& context) {
   const std::string text = ArgOr(context, "device", "auto");
-  if (text == "cpu") return kernels::Device::kCpu;
-  if (text == "auto")
-    return kernels::CudaAvailable() ? kernels::Device::kCuda : kernels::Device::kCpu;
-  if (text != "cuda") BadArg("device", text, "auto, cpu or cuda");
-  if (!kernels::CudaAvailable())
+  if (text != "auto" && text != "cpu" && text != "cuda")
+    BadArg("device", text, "auto, cpu or cuda");
+  if (text == "cuda" && !kernels::CudaAvailable())
     throw std::invalid_argument(std::string("argument 'device': cuda: ") +
                                 kernels::CudaDeviceSummary());
-  return kernels::Device::kCuda;
+  return kernels::DeviceForChoice(text);
 }
 
 std::string ArgOr(const StepContext& context, const std::string& name,

@@ -166,10 +166,7 @@ TileOptions ParseOptions(const StepContext& context) {
   const std::string device = a.Choice("device", {"auto", "cpu", "cuda"});
   Require(device != "cuda" || kernels::CudaAvailable(),
           fmt::format("--device cuda: {}", kernels::CudaDeviceSummary()));
-  o.device = device == "cpu"            ? kernels::Device::kCpu
-             : device == "cuda"         ? kernels::Device::kCuda
-             : kernels::CudaAvailable() ? kernels::Device::kCuda
-                                        : kernels::Device::kCpu;
+  o.device = kernels::DeviceForChoice(device);
   Require(o.patch_size > 0 && o.stride > 0, "--patch_size and --stride must be positive");
   Require(o.level >= 0, "--level must be >= 0");
   Require(o.min_tissue >= 0 && o.min_tissue <= 1, "--min_tissue must be in [0, 1]");
