@@ -1,8 +1,6 @@
 // Internals of the Argo emitter, shared by argo_workflow.cc, argo_template.cc and argo_values.cc.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <set>
 #include <string>
 #include <utility>
@@ -11,6 +9,7 @@
 #include "ctp/dag.h"
 #include "ctp/emit.h"
 #include "ctp/pipeline.h"
+#include "yaml_value.h"
 
 namespace ctp::detail {
 
@@ -43,23 +42,23 @@ std::string ArgoExpressionText(const ArgoScope& scope, const Template& value, Ar
 std::string ArgoWhen(const ArgoScope& scope, const Condition& condition, const Step& step);
 
 /// `withItems` of a literal loop: each JSON item as a YAML scalar or map.
-YAML::Node ArgoWithItems(const Loop& loop, const Step& step);
+YamlValue ArgoWithItems(const Loop& loop, const Step& step);
 
 /// The templates of `step`: its container (or nested DAG for a sub-pipeline), and a loop wrapper
 /// DAG when the loop limits parallelism. Appended to `templates`.
-void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates);
+void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates);
 
 /// The DAG task that runs `step` in `scope`.
-YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream);
+YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream);
 
 /// The container template of a container, native or Lua step (inputs come from task arguments).
-YAML::Node ArgoStepTemplate(const ArgoScope& scope, const Step& step);
+YamlValue ArgoStepTemplate(const ArgoScope& scope, const Step& step);
 
 /// The container template of the exit handler (its inputs carry their values themselves).
-YAML::Node ArgoExitTemplate(const ArgoScope& scope, const Step& step);
+YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step);
 
 /// Appends `dag_template` (named, maybe with inputs and outputs) with a DAG of every step of
 /// `scope`, then every template those steps call.
-void AddArgoDagTemplates(const ArgoScope& scope, YAML::Node dag_template, YAML::Node& templates);
+void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlValue& templates);
 
 }  // namespace ctp::detail

@@ -2,6 +2,8 @@
 // wrappers that limit parallelism; sub-pipelines as nested DAG templates.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "argo.h"
 #include "ctp/diagnostic.h"
 #include "yaml_writer.h"
@@ -39,16 +41,28 @@ void CheckNotLoopArtifact(const ArgoScope& scope, const Step& step, const Ref& r
                     step.name, ref.name, ref.step));
 }
 
-YAML::Node NamedValue(const std::string& name, const char* key, const std::string& value) {
-  YAML::Node entry;
+YamlValue NamedValue(const std::string& name, const char* key, const std::string& value) {
+  YamlValue entry;
   entry["name"] = name;
   entry[key] = value;
   return entry;
 }
 
+// The text of `key` in an argument entry (`name`, `value`, `from`); empty when it has none.
+const std::string& Field(const YamlValue& argument, const char* key) {
+  static const std::string kNone;
+  const YamlValue* value = argument.Find(key);
+  return value ? value->text() : kNone;
+}
+
+// True when a parameter argument passes the loop item (`{{item}}`, `{{item.F}}`).
+bool IsItemArgument(const YamlValue& argument) {
+  return Field(argument, "value").rfind("{{item", 0) == 0;
+}
+
 // `arguments` of the task that runs `step`: one entry per template input.
-YAML::Node Arguments(const ArgoScope& scope, const Step& step) {
-  YAML::Node node;
+YamlValue Arguments(const ArgoScope& scope, const Step& step) {
+  YamlValue node;
   if (step.kind == Step::Kind::kPipeline) {
     for (const Input& input : step.inputs) {
       if (const Ref* ref = input.value.SoleRef(); ref && IsArtifactRef(scope, *ref))
@@ -56,7 +70,7 @@ YAML::Node Arguments(const ArgoScope& scope, const Step& step) {
                     fmt::format("sub-pipeline step '{}' gets artifact '{}' of step '{}' as input "
                                 "'{}': sub-pipeline inputs are parameters",
                                 step.name, ref->name, ref->step, input.name));
-      node["parameters"].push_back(
+      node["parameters"].PushBack(
           NamedValue(input.name, "value", ArgoExpressionText(scope, input.value, ArgoSite::kTask)));
     }
     return node;
@@ -65,9 +79,9 @@ YAML::Node Arguments(const ArgoScope& scope, const Step& step) {
     const std::string value = ArgoExpression(scope, input.ref, ArgoSite::kTask);
     if (IsArtifactRef(scope, input.ref)) {
       CheckNotLoopArtifact(scope, step, input.ref);
-      node["artifacts"].push_back(NamedValue(input.name, "from", value));
+      node["artifacts"].PushBack(NamedValue(input.name, "from", value));
     } else {
-      node["parameters"].push_back(NamedValue(input.name, "value", value));
+      node["parameters"].PushBack(NamedValue(input.name, "value", value));
     }
   }
   return node;
@@ -81,7 +95,7 @@ std::string Depends(const UpstreamIndex& upstream_index, const Step& step) {
 }
 
 void SetLoop(const ArgoScope& scope, const Step& step, const std::string& items_param,
-             YAML::Node& task) {
+             YamlValue& task) {
   if (step.loop->items_ref)
     task["withParam"] = items_param.empty()
                             ? ArgoExpression(scope, *step.loop->items_ref, ArgoSite::kTask)
@@ -97,132 +111,133 @@ std::string LoopWrapperName(const ArgoScope& scope, const Step& step) {
 }
 
 // A DAG template with `parallelism` around the looped task, so that at most N items run at once.
-YAML::Node LoopWrapper(const ArgoScope& scope, const Step& step) {
+YamlValue LoopWrapper(const ArgoScope& scope, const Step& step) {
   if (step.when && UsesLoopItem(*step.when))
     throw Error(step.location,
                 fmt::format("step '{}': a condition on the loop item cannot be combined with loop "
                             "parallelism in Argo",
                             step.name));
-  YAML::Node outer_arguments = Arguments(scope, step);
-  YAML::Node inputs, inner_arguments;
+  YamlValue outer_arguments = Arguments(scope, step);
+  YamlValue inputs, inner_arguments;
   for (const char* kind : {"parameters", "artifacts"}) {
-    if (!outer_arguments[kind]) continue;
-    for (const YAML::Node& argument : outer_arguments[kind]) {
-      const std::string name = argument["name"].Scalar();
-      const bool item =
-          std::string(kind) == "parameters" && argument["value"].Scalar().rfind("{{item", 0) == 0;
+    const YamlValue* arguments = outer_arguments.Find(kind);
+    if (!arguments) continue;
+    for (const YamlValue& argument : arguments->items()) {
+      const std::string& name = Field(argument, "name");
+      const bool item = std::string(kind) == "parameters" && IsItemArgument(argument);
       if (!item) {
-        YAML::Node input;
+        YamlValue input;
         input["name"] = name;
-        inputs[kind].push_back(input);
+        inputs[kind].PushBack(std::move(input));
       }
       const std::string forwarded = fmt::format("{{{{inputs.{}.{}}}}}", kind, name);
-      inner_arguments[kind].push_back(
+      inner_arguments[kind].PushBack(
           NamedValue(name, std::string(kind) == "parameters" ? "value" : "from",
-                     item ? argument["value"].Scalar() : forwarded));
+                     item ? Field(argument, "value") : forwarded));
     }
   }
   if (step.loop->items_ref) {
-    YAML::Node input;
+    YamlValue input;
     input["name"] = kLoopItemsInput;
-    inputs["parameters"].push_back(input);
+    inputs["parameters"].PushBack(std::move(input));
   }
-  YAML::Node task;
+  YamlValue task;
   task["name"] = step.name;
   task["template"] = scope.prefix + step.name;
-  if (inner_arguments.size() > 0) task["arguments"] = inner_arguments;
+  if (inner_arguments.size() > 0) task["arguments"] = std::move(inner_arguments);
   SetLoop(scope, step, kLoopItemsInput, task);
 
-  YAML::Node wrapper;
+  YamlValue wrapper;
   wrapper["name"] = LoopWrapperName(scope, step);
-  if (inputs.size() > 0) wrapper["inputs"] = inputs;
+  if (inputs.size() > 0) wrapper["inputs"] = std::move(inputs);
   for (const Output& output : step.outputs) {
     if (output.kind != ValueKind::kParameter) continue;
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = output.name;
     entry["valueFrom"]["parameter"] =
         fmt::format("{{{{tasks.{}.outputs.parameters.{}}}}}", step.name, output.name);
-    wrapper["outputs"]["parameters"].push_back(entry);
+    wrapper["outputs"]["parameters"].PushBack(std::move(entry));
   }
   wrapper["parallelism"] = IntScalar(step.loop->parallelism);
-  wrapper["dag"]["tasks"].push_back(task);
+  wrapper["dag"]["tasks"].PushBack(std::move(task));
   return wrapper;
 }
 
 // The DAG template of sub-pipeline step `step`, with the inner pipeline's params as inputs.
-void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates) {
+void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
   const Pipeline& inner = SubPipelineOf(step);
   ArgoScope inner_scope{
       &inner, scope.root, scope.options, scope.steps, scope.prefix + step.name + "-", false, {}};
-  YAML::Node dag_template;
+  YamlValue dag_template;
   dag_template["name"] = scope.prefix + step.name;
   for (const Param& param : inner.params) {
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = param.name;
     if (param.default_value) entry["default"] = *param.default_value;
-    dag_template["inputs"]["parameters"].push_back(entry);
+    dag_template["inputs"]["parameters"].PushBack(std::move(entry));
   }
   for (const auto& [name, value] : inner.outputs) {
     const Ref* ref = value.SoleRef();
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = name;
     const std::string expression = ArgoExpressionText(inner_scope, value, ArgoSite::kTask);
     if (ref && IsArtifactRef(inner_scope, *ref)) {
       entry["from"] = expression;
-      dag_template["outputs"]["artifacts"].push_back(entry);
+      dag_template["outputs"]["artifacts"].PushBack(std::move(entry));
     } else {
       entry["valueFrom"]["parameter"] = expression;
-      dag_template["outputs"]["parameters"].push_back(entry);
+      dag_template["outputs"]["parameters"].PushBack(std::move(entry));
     }
   }
   if (inner.parallelism > 0) dag_template["parallelism"] = IntScalar(inner.parallelism);
-  AddArgoDagTemplates(inner_scope, dag_template, templates);
+  AddArgoDagTemplates(inner_scope, std::move(dag_template), templates);
 }
 
 }  // namespace
 
-void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YAML::Node& templates) {
-  if (NeedsLoopWrapper(step)) templates.push_back(LoopWrapper(scope, step));
+void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
+  if (NeedsLoopWrapper(step)) templates.PushBack(LoopWrapper(scope, step));
   if (step.kind == Step::Kind::kPipeline)
     AddSubPipelineTemplates(scope, step, templates);
   else
-    templates.push_back(ArgoStepTemplate(scope, step));
+    templates.PushBack(ArgoStepTemplate(scope, step));
 }
 
-YAML::Node ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream) {
-  YAML::Node task;
+YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream) {
+  YamlValue task;
   task["name"] = step.name;
   const bool wrapped = NeedsLoopWrapper(step);
   task["template"] = wrapped ? LoopWrapperName(scope, step) : scope.prefix + step.name;
   const std::string depends = Depends(upstream, step);
   if (!depends.empty()) task["depends"] = depends;
   if (step.when) task["when"] = ArgoWhen(scope, *step.when, step);
-  YAML::Node arguments = Arguments(scope, step);
+  YamlValue arguments = Arguments(scope, step);
   if (wrapped) {
-    YAML::Node outer;
+    YamlValue outer;
     for (const char* kind : {"parameters", "artifacts"}) {
-      if (!arguments[kind]) continue;
-      for (const YAML::Node& argument : arguments[kind])
-        if (std::string(kind) == "artifacts" || argument["value"].Scalar().rfind("{{item", 0) != 0)
-          outer[kind].push_back(argument);
+      const YamlValue* list = arguments.Find(kind);
+      if (!list) continue;
+      for (const YamlValue& argument : list->items())
+        if (std::string(kind) == "artifacts" || !IsItemArgument(argument))
+          outer[kind].PushBack(argument.Copy());
     }
     if (step.loop->items_ref)
-      outer["parameters"].push_back(NamedValue(
+      outer["parameters"].PushBack(NamedValue(
           kLoopItemsInput, "value", ArgoExpression(scope, *step.loop->items_ref, ArgoSite::kTask)));
-    arguments = outer;
+    arguments = std::move(outer);
   }
-  if (arguments.size() > 0) task["arguments"] = arguments;
+  if (arguments.size() > 0) task["arguments"] = std::move(arguments);
   if (step.loop && !wrapped) SetLoop(scope, step, "", task);
   return task;
 }
 
-void AddArgoDagTemplates(const ArgoScope& scope, YAML::Node dag_template, YAML::Node& templates) {
+void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlValue& templates) {
   const UpstreamIndex upstream(Dag::Build(*scope.pipeline));
-  YAML::Node tasks(YAML::NodeType::Sequence);
+  YamlValue tasks = YamlValue::EmptySequence();
   for (const Step& step : scope.pipeline->steps)
-    tasks.push_back(ArgoStepTask(scope, step, upstream));
-  if (tasks.size() > 0) dag_template["dag"]["tasks"] = tasks;
-  templates.push_back(dag_template);
+    tasks.PushBack(ArgoStepTask(scope, step, upstream));
+  if (tasks.size() > 0) dag_template["dag"]["tasks"] = std::move(tasks);
+  templates.PushBack(std::move(dag_template));
   for (const Step& step : scope.pipeline->steps) AddArgoStepTemplates(scope, step, templates);
 }
 

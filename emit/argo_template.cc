@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 #include "argo.h"
 #include "ctp/diagnostic.h"
@@ -40,34 +41,34 @@ std::string Text(const ArgoScope& scope, const Step& step, const std::vector<Ste
   return text;
 }
 
-YAML::Node TextList(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
-                    const std::vector<Template>& values) {
-  YAML::Node list(YAML::NodeType::Sequence);
-  for (const Template& value : values) list.push_back(Text(scope, step, inputs, value));
+YamlValue TextList(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                   const std::vector<Template>& values) {
+  YamlValue list = YamlValue::EmptySequence();
+  for (const Template& value : values) list.PushBack(Text(scope, step, inputs, value));
   return list;
 }
 
-YAML::Node Inputs(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
-                  ArgoSite site) {
-  YAML::Node node;
+YamlValue Inputs(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                 ArgoSite site) {
+  YamlValue node;
   for (const StepInput& input : inputs) {
     const bool artifact =
         input.ref.kind == Ref::Kind::kStepOutput &&
         ProducedKind(*scope.steps, *scope.pipeline, input.ref) != ValueKind::kParameter;
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = input.name;
     if (artifact) entry["path"] = ClusterInputPath(input.ref);
     if (site == ArgoSite::kExitHandler)
       entry[artifact ? "from" : "value"] = ArgoExpression(scope, input.ref, site);
-    node[artifact ? "artifacts" : "parameters"].push_back(entry);
+    node[artifact ? "artifacts" : "parameters"].PushBack(std::move(entry));
   }
   return node;
 }
 
-YAML::Node Outputs(const ArgoScope& scope, const Step& step) {
-  YAML::Node node;
+YamlValue Outputs(const ArgoScope& scope, const Step& step) {
+  YamlValue node;
   for (const Output& output : step.outputs) {
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = output.name;
     const bool artifact = output.kind != ValueKind::kParameter;
     if (artifact)
@@ -76,15 +77,15 @@ YAML::Node Outputs(const ArgoScope& scope, const Step& step) {
       entry["valueFrom"]["path"] = ClusterOutputPath(output);
     if (scope.global_outputs.count({step.name, output.name}))
       entry["globalName"] = step.name + "-" + output.name;
-    node[artifact ? "artifacts" : "parameters"].push_back(entry);
+    node[artifact ? "artifacts" : "parameters"].PushBack(std::move(entry));
   }
   return node;
 }
 
-YAML::Node Env(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs) {
-  YAML::Node list(YAML::NodeType::Sequence);
+YamlValue Env(const ArgoScope& scope, const Step& step, const std::vector<StepInput>& inputs) {
+  YamlValue list = YamlValue::EmptySequence();
   for (const EnvVar& var : step.env) {
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = var.name;
     if (var.secret) {
       entry["valueFrom"]["secretKeyRef"]["name"] = var.secret->secret;
@@ -96,13 +97,13 @@ YAML::Node Env(const ArgoScope& scope, const Step& step, const std::vector<StepI
     } else {
       entry["value"] = Text(scope, step, inputs, var.value);
     }
-    list.push_back(entry);
+    list.PushBack(std::move(entry));
   }
   return list;
 }
 
-YAML::Node ResourceRequirements(const Resources& resources) {
-  YAML::Node node;
+YamlValue ResourceRequirements(const Resources& resources) {
+  YamlValue node;
   auto set = [&](const char* group, const std::string& key, const std::string& value) {
     if (!value.empty()) node[group][key] = value;
   };
@@ -115,45 +116,45 @@ YAML::Node ResourceRequirements(const Resources& resources) {
   return node;
 }
 
-YAML::Node VolumeMounts(const Step& step) {
-  YAML::Node list(YAML::NodeType::Sequence);
+YamlValue VolumeMounts(const Step& step) {
+  YamlValue list = YamlValue::EmptySequence();
   for (const Mount& mount : step.mounts) {
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = mount.volume;
     entry["mountPath"] = mount.path;
     if (mount.read_only) entry["readOnly"] = BoolScalar(true);
     if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
-    list.push_back(entry);
+    list.PushBack(std::move(entry));
   }
   return list;
 }
 
-YAML::Node Container(const ArgoScope& scope, const Step& step,
-                     const std::vector<StepInput>& inputs) {
+YamlValue Container(const ArgoScope& scope, const Step& step,
+                    const std::vector<StepInput>& inputs) {
   ClusterContainer cluster = ClusterContainerOf(step, *scope.pipeline, *scope.root, *scope.options);
-  YAML::Node node;
+  YamlValue node;
   node["image"] = cluster.image;
   if (!step.image_pull_policy.empty()) node["imagePullPolicy"] = step.image_pull_policy;
   if (!cluster.command.empty()) node["command"] = TextList(scope, step, inputs, cluster.command);
   if (!cluster.args.empty()) node["args"] = TextList(scope, step, inputs, cluster.args);
   if (!step.working_dir.empty()) node["workingDir"] = step.working_dir;
   if (!step.env.empty()) node["env"] = Env(scope, step, inputs);
-  YAML::Node resources = ResourceRequirements(step.resources);
-  if (resources.size() > 0) node["resources"] = resources;
+  YamlValue resources = ResourceRequirements(step.resources);
+  if (resources.size() > 0) node["resources"] = std::move(resources);
   if (!step.mounts.empty()) node["volumeMounts"] = VolumeMounts(step);
   return node;
 }
 
-YAML::Node Tolerations(const std::vector<Toleration>& tolerations) {
-  YAML::Node list(YAML::NodeType::Sequence);
+YamlValue Tolerations(const std::vector<Toleration>& tolerations) {
+  YamlValue list = YamlValue::EmptySequence();
   for (const Toleration& t : tolerations) {
-    YAML::Node entry;
+    YamlValue entry;
     if (!t.key.empty()) entry["key"] = t.key;
     entry["operator"] = t.op;
     if (!t.value.empty()) entry["value"] = t.value;
     if (!t.effect.empty()) entry["effect"] = t.effect;
     if (t.toleration_seconds) entry["tolerationSeconds"] = IntScalar(*t.toleration_seconds);
-    list.push_back(entry);
+    list.PushBack(std::move(entry));
   }
   return list;
 }
@@ -166,8 +167,8 @@ std::string Factor(double factor) {
   return fmt::format("{}", factor);
 }
 
-YAML::Node RetryStrategy(const Retry& retry) {
-  YAML::Node node;
+YamlValue RetryStrategy(const Retry& retry) {
+  YamlValue node;
   node["limit"] = std::to_string(retry.limit);
   node["retryPolicy"] = retry.policy;
   if (retry.backoff_seconds > 0) {
@@ -179,14 +180,14 @@ YAML::Node RetryStrategy(const Retry& retry) {
   return node;
 }
 
-YAML::Node ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite site) {
+YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite site) {
   const std::vector<StepInput> inputs = CollectStepInputs(step);
-  YAML::Node node;
+  YamlValue node;
   node["name"] = scope.prefix + step.name;
-  YAML::Node in = Inputs(scope, step, inputs, site);
-  if (in.size() > 0) node["inputs"] = in;
-  YAML::Node out = Outputs(scope, step);
-  if (out.size() > 0) node["outputs"] = out;
+  YamlValue in = Inputs(scope, step, inputs, site);
+  if (in.size() > 0) node["inputs"] = std::move(in);
+  YamlValue out = Outputs(scope, step);
+  if (out.size() > 0) node["outputs"] = std::move(out);
   if (!step.resources.node_selector.empty())
     for (const auto& [key, value] : step.resources.node_selector) node["nodeSelector"][key] = value;
   if (!step.resources.tolerations.empty())
@@ -200,11 +201,11 @@ YAML::Node ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite 
 
 }  // namespace
 
-YAML::Node ArgoStepTemplate(const ArgoScope& scope, const Step& step) {
+YamlValue ArgoStepTemplate(const ArgoScope& scope, const Step& step) {
   return ContainerTemplate(scope, step, ArgoSite::kTask);
 }
 
-YAML::Node ArgoExitTemplate(const ArgoScope& scope, const Step& step) {
+YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step) {
   return ContainerTemplate(scope, step, ArgoSite::kExitHandler);
 }
 

@@ -153,14 +153,14 @@ std::string ArgoWhen(const ArgoScope& scope, const Condition& condition, const S
   return When(scope, condition, step, false);
 }
 
-YAML::Node ArgoWithItems(const Loop& loop, const Step& step) {
-  YAML::Node items(YAML::NodeType::Sequence);
+YamlValue ArgoWithItems(const Loop& loop, const Step& step) {
+  YamlValue items = YamlValue::EmptySequence();
   for (const std::string& text : loop.items) {
     nlohmann::json item = nlohmann::json::parse(text, nullptr, false);
     if (item.is_discarded())
       throw Error(step.location,
                   fmt::format("step '{}': loop item {} is not JSON", step.name, text));
-    items.push_back(JsonToYaml(item));
+    items.PushBack(JsonToYaml(item));
   }
   return items;
 }

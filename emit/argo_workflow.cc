@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <utility>
 
 #include "argo.h"
 #include "ctp/diagnostic.h"
@@ -12,6 +13,7 @@ namespace {
 
 using detail::ArgoScope;
 using detail::IntScalar;
+using detail::YamlValue;
 
 constexpr const char* kApiVersion = "argoproj.io/v1alpha1";
 constexpr int64_t kSecondsAfterCompletion = 86400;
@@ -19,8 +21,8 @@ constexpr int64_t kSecondsAfterCompletion = 86400;
 // Workflow name is a 63-character label value.
 constexpr std::size_t kMaxCronWorkflowName = 52;
 
-YAML::Node Metadata(const Pipeline& pipeline, const char* name_key, const std::string& name) {
-  YAML::Node node;
+YamlValue Metadata(const Pipeline& pipeline, const char* name_key, const std::string& name) {
+  YamlValue node;
   node[name_key] = name;
   for (const auto& [key, value] : pipeline.labels) node["labels"][key] = value;
   std::map<std::string, std::string> annotations = pipeline.annotations;
@@ -31,11 +33,11 @@ YAML::Node Metadata(const Pipeline& pipeline, const char* name_key, const std::s
   return node;
 }
 
-YAML::Node Resource(const char* kind, YAML::Node metadata) {
-  YAML::Node node;
+YamlValue Resource(const char* kind, YamlValue metadata) {
+  YamlValue node;
   node["apiVersion"] = kApiVersion;
   node["kind"] = kind;
-  node["metadata"] = metadata;
+  node["metadata"] = std::move(metadata);
   return node;
 }
 
@@ -44,37 +46,37 @@ std::string EntryName(const Pipeline& pipeline) {
   return pipeline.FindStep(pipeline.name) ? pipeline.name + "-dag" : pipeline.name;
 }
 
-YAML::Node Parameters(const Pipeline& pipeline) {
-  YAML::Node list(YAML::NodeType::Sequence);
+YamlValue Parameters(const Pipeline& pipeline) {
+  YamlValue list = YamlValue::EmptySequence();
   for (const Param& param : pipeline.params) {
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = param.name;
     if (param.default_value) entry["value"] = *param.default_value;
     if (!param.doc.empty()) entry["description"] = param.doc;
-    list.push_back(entry);
+    list.PushBack(std::move(entry));
   }
   return list;
 }
 
-void AddVolumes(const Pipeline& pipeline, YAML::Node& spec) {
+void AddVolumes(const Pipeline& pipeline, YamlValue& spec) {
   for (const Volume* volume_ptr : detail::WorkflowVolumes(pipeline)) {
     const Volume& volume = *volume_ptr;
-    YAML::Node entry;
+    YamlValue entry;
     switch (volume.kind) {
       case Volume::Kind::kExistingClaim:
         entry["name"] = volume.name;
         entry["persistentVolumeClaim"]["claimName"] = volume.claim;
-        spec["volumes"].push_back(entry);
+        spec["volumes"].PushBack(std::move(entry));
         break;
       case Volume::Kind::kSecret:
         entry["name"] = volume.name;
         entry["secret"]["secretName"] = volume.secret;
-        spec["volumes"].push_back(entry);
+        spec["volumes"].PushBack(std::move(entry));
         break;
       case Volume::Kind::kEmptyDir:
         entry["name"] = volume.name;
-        entry["emptyDir"] = YAML::Node(YAML::NodeType::Map);
-        spec["volumes"].push_back(entry);
+        entry["emptyDir"] = YamlValue::EmptyMap();
+        spec["volumes"].PushBack(std::move(entry));
         break;
       case Volume::Kind::kNewClaim:
         entry["metadata"]["name"] = volume.name;
@@ -83,20 +85,20 @@ void AddVolumes(const Pipeline& pipeline, YAML::Node& spec) {
                                         : volume.access_modes);
         if (!volume.storage_class.empty()) entry["spec"]["storageClassName"] = volume.storage_class;
         entry["spec"]["resources"]["requests"]["storage"] = volume.size;
-        spec["volumeClaimTemplates"].push_back(entry);
+        spec["volumeClaimTemplates"].PushBack(std::move(entry));
         break;
     }
   }
 }
 
-YAML::Node WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
+YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   const detail::StepLookup steps;
   ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}};
   if (pipeline.on_exit)
     for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
       if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});
 
-  YAML::Node spec;
+  YamlValue spec;
   spec["entrypoint"] = EntryName(pipeline);
   if (pipeline.on_exit) spec["onExit"] = pipeline.on_exit->name;
   if (!pipeline.params.empty()) spec["arguments"]["parameters"] = Parameters(pipeline);
@@ -108,12 +110,12 @@ YAML::Node WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   spec["ttlStrategy"]["secondsAfterCompletion"] = IntScalar(kSecondsAfterCompletion);
   AddVolumes(pipeline, spec);
 
-  YAML::Node templates(YAML::NodeType::Sequence);
-  YAML::Node entry;
+  YamlValue templates = YamlValue::EmptySequence();
+  YamlValue entry;
   entry["name"] = EntryName(pipeline);
-  detail::AddArgoDagTemplates(scope, entry, templates);
-  if (pipeline.on_exit) templates.push_back(detail::ArgoExitTemplate(scope, *pipeline.on_exit));
-  spec["templates"] = templates;
+  detail::AddArgoDagTemplates(scope, std::move(entry), templates);
+  if (pipeline.on_exit) templates.PushBack(detail::ArgoExitTemplate(scope, *pipeline.on_exit));
+  spec["templates"] = std::move(templates);
   return spec;
 }
 
@@ -124,14 +126,14 @@ const Schedule& RequireSchedule(const Pipeline& pipeline) {
   return *pipeline.schedule;
 }
 
-YAML::Node CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
+YamlValue CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
   const Schedule& schedule = RequireSchedule(pipeline);
   if (pipeline.name.size() > kMaxCronWorkflowName)
     throw Error(pipeline.location,
                 fmt::format("pipeline '{}': a CronWorkflow name has at most {} characters (this "
                             "one has {}), because Argo appends the run's timestamp to it",
                             pipeline.name, kMaxCronWorkflowName, pipeline.name.size()));
-  YAML::Node spec;
+  YamlValue spec;
   if (options.argo_major_version >= 4) {
     spec["schedules"] = detail::StringList(schedule.cron);
   } else {
@@ -150,13 +152,13 @@ YAML::Node CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
   spec["failedJobsHistoryLimit"] = IntScalar(schedule.failed_history);
   if (schedule.suspend) spec["suspend"] = detail::BoolScalar(true);
   spec["workflowSpec"]["workflowTemplateRef"]["name"] = pipeline.name;
-  YAML::Node cron = Resource("CronWorkflow", Metadata(pipeline, "name", pipeline.name));
-  cron["spec"] = spec;
+  YamlValue cron = Resource("CronWorkflow", Metadata(pipeline, "name", pipeline.name));
+  cron["spec"] = std::move(spec);
   return cron;
 }
 
-YAML::Node WorkflowTemplate(const Pipeline& pipeline, const EmitOptions& options) {
-  YAML::Node resource = Resource("WorkflowTemplate", Metadata(pipeline, "name", pipeline.name));
+YamlValue WorkflowTemplate(const Pipeline& pipeline, const EmitOptions& options) {
+  YamlValue resource = Resource("WorkflowTemplate", Metadata(pipeline, "name", pipeline.name));
   resource["spec"] = WorkflowSpec(pipeline, options);
   return resource;
 }
@@ -165,13 +167,13 @@ YAML::Node WorkflowTemplate(const Pipeline& pipeline, const EmitOptions& options
 
 std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
                                                const EmitOptions& options) {
-  auto resource = [&](const char* kind, const YAML::Node& document) {
+  auto resource = [&](const char* kind, const YamlValue& document) {
     return EmittedResource{fmt::format("{}-{}.yaml", kind, pipeline.name),
                            detail::WriteYaml(document)};
   };
   switch (options.kind) {
     case EmitOptions::Kind::kWorkflow: {
-      YAML::Node workflow =
+      YamlValue workflow =
           Resource("Workflow", Metadata(pipeline, "generateName", pipeline.name + "-"));
       workflow["spec"] = WorkflowSpec(pipeline, options);
       return {resource("workflow", workflow)};
@@ -181,7 +183,7 @@ std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
     case EmitOptions::Kind::kCron:
       return {resource("cronworkflow", CronWorkflow(pipeline, options))};
     case EmitOptions::Kind::kAll: {
-      YAML::Node cron = CronWorkflow(pipeline, options);  // its errors come first
+      YamlValue cron = CronWorkflow(pipeline, options);  // its errors come first
       return {resource("workflowtemplate", WorkflowTemplate(pipeline, options)),
               resource("cronworkflow", cron)};
     }

@@ -2,8 +2,6 @@
 // kfp_values.cc.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <map>
 #include <set>
 #include <string>
@@ -13,6 +11,7 @@
 #include "cluster_step.h"
 #include "ctp/emit.h"
 #include "ctp/pipeline.h"
+#include "yaml_value.h"
 
 namespace ctp::detail {
 
@@ -21,9 +20,9 @@ struct KfpBuilder {
   const Pipeline* root = nullptr;
   const EmitOptions* options = nullptr;
   StepLookup steps;  ///< steps by name of the root and its sub-pipelines
-  YAML::Node components{YAML::NodeType::Map};
-  YAML::Node executors{YAML::NodeType::Map};
-  YAML::Node platform_executors{YAML::NodeType::Map};
+  YamlValue components = YamlValue::EmptyMap();
+  YamlValue executors = YamlValue::EmptyMap();
+  YamlValue platform_executors = YamlValue::EmptyMap();
   std::set<std::string> used_suffixes;  ///< component/executor names taken (without comp-/exec-)
   int group_counter = 0;                ///< numbers condition-N, for-loop-N, exit-handler-N
 
@@ -58,11 +57,11 @@ bool IsKfpArtifact(const KfpScope& scope, const Ref& ref);
 /// The parameterType of a value: the param's type, LIST for outputs of looped steps, ...
 std::string KfpParameterType(const KfpScope& scope, const Ref& ref);
 /// `{schemaTitle: system.Artifact|system.Metrics, schemaVersion: 0.0.1}` of an artifact value.
-YAML::Node KfpArtifactType(ValueKind kind);
+YamlValue KfpArtifactType(ValueKind kind);
 /// How a task of `scope` receives `ref`: componentInputParameter, taskOutputParameter, ...
-YAML::Node KfpSource(const KfpScope& scope, const Ref& ref);
+YamlValue KfpSource(const KfpScope& scope, const Ref& ref);
 /// A literal as a typed constant (`runtimeValue.constant` / `defaultValue`).
-YAML::Node KfpConstant(const std::string& text, ParamType type);
+YamlValue KfpConstant(const std::string& text, ParamType type);
 /// The CEL `triggerPolicy.condition` of a condition group in `scope`.
 std::string KfpCondition(const KfpScope& scope, const Condition& condition, const Step& step);
 /// The KFP type name used in the `# Inputs:` header (`str`, `int`, `float`, `bool`, `list`).
@@ -81,32 +80,32 @@ std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& st
 /// returns its component name.
 std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step);
 /// The task inputs of a container, native or Lua step in `scope`.
-YAML::Node KfpLeafTaskInputs(const KfpScope& scope, const Step& step);
+YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step);
 
 /// Adds the task of a container, native, Lua or sub-pipeline step itself (no groups) to `tasks`.
 void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
-                    const std::vector<std::string>& dependent_tasks, YAML::Node& tasks);
+                    const std::vector<std::string>& dependent_tasks, YamlValue& tasks);
 /// Declares `refs` as inputs of group `component` (named by channel), fed by `task` in `parent`.
-void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YAML::Node& component,
-                       YAML::Node& task);
+void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YamlValue& component,
+                       YamlValue& task);
 /// A component output: its name and the step output of the component's DAG it comes from.
 using KfpNamedOutput = std::pair<std::string, Ref>;
 /// Exposes step outputs of `inner` (the component's DAG) as outputs of `component`; lists when
 /// `collected` (the outputs of a loop).
 void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& outputs,
-                      bool collected, YAML::Node& component);
+                      bool collected, YamlValue& component);
 /// The outputs `refs` named by their pipeline channel, as groups expose them.
 std::vector<KfpNamedOutput> ChannelOutputs(const KfpScope& scope, const std::vector<Ref>& refs);
 
 /// Adds the task that runs `step` to `tasks` (wrapped in for-loop / condition groups as needed).
 void AddKfpStepTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
                     const std::map<std::string, std::vector<std::string>>& groups,
-                    YAML::Node& tasks);
+                    YamlValue& tasks);
 /// Group names each step's task is wrapped in (outermost first), numbered in declaration order.
 std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builder,
                                                               const Pipeline& pipeline);
 /// The tasks of every step of `scope.pipeline` (scope.tasks/wrapped filled from `groups`).
-YAML::Node KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
-                       const std::map<std::string, std::vector<std::string>>& groups);
+YamlValue KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
+                      const std::map<std::string, std::vector<std::string>>& groups);
 
 }  // namespace ctp::detail

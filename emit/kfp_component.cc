@@ -2,7 +2,9 @@
 // executor config, with KFP placeholders in its command line.
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "ctp/diagnostic.h"
 #include "kfp.h"
@@ -67,16 +69,16 @@ std::string Text(const KfpScope& scope, const Step& step, const std::vector<Step
   return nlohmann::json{{"Concat", parts}}.dump();
 }
 
-YAML::Node TextList(const KfpScope& scope, const Step& step, const std::vector<StepInput>& inputs,
-                    const std::vector<Template>& values) {
-  YAML::Node list(YAML::NodeType::Sequence);
-  for (const Template& value : values) list.push_back(Text(scope, step, inputs, value));
+YamlValue TextList(const KfpScope& scope, const Step& step, const std::vector<StepInput>& inputs,
+                   const std::vector<Template>& values) {
+  YamlValue list = YamlValue::EmptySequence();
+  for (const Template& value : values) list.PushBack(Text(scope, step, inputs, value));
   return list;
 }
 
-YAML::Node InputDefinitions(const KfpScope& scope, const Step& step,
-                            const std::vector<StepInput>& inputs) {
-  YAML::Node node;
+YamlValue InputDefinitions(const KfpScope& scope, const Step& step,
+                           const std::vector<StepInput>& inputs) {
+  YamlValue node;
   for (const StepInput& input : inputs) {
     if (IsKfpArtifact(scope, input.ref)) {
       node["artifacts"][input.name]["artifactType"] =
@@ -94,8 +96,8 @@ YAML::Node InputDefinitions(const KfpScope& scope, const Step& step,
   return node;
 }
 
-YAML::Node OutputDefinitions(const Step& step) {
-  YAML::Node node;
+YamlValue OutputDefinitions(const Step& step) {
+  YamlValue node;
   for (const Output& output : step.outputs) {
     if (output.kind == ValueKind::kParameter)
       node["parameters"][output.name]["parameterType"] = "STRING";
@@ -105,8 +107,8 @@ YAML::Node OutputDefinitions(const Step& step) {
   return node;
 }
 
-YAML::Node ResourceSpec(const Resources& resources) {
-  YAML::Node node;
+YamlValue ResourceSpec(const Resources& resources) {
+  YamlValue node;
   auto set = [&](const char* key, const std::string& value) {
     if (!value.empty()) node[key] = value;
   };
@@ -122,34 +124,34 @@ YAML::Node ResourceSpec(const Resources& resources) {
   return node;
 }
 
-YAML::Node Executor(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
-                    const std::vector<StepInput>& inputs) {
+YamlValue Executor(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                   const std::vector<StepInput>& inputs) {
   ClusterContainer cluster =
       ClusterContainerOf(step, *scope.pipeline, *builder.root, *builder.options);
-  YAML::Node container;
+  YamlValue container;
   container["image"] = cluster.image;
   if (!cluster.command.empty())
     container["command"] = TextList(scope, step, inputs, cluster.command);
   if (!cluster.args.empty()) container["args"] = TextList(scope, step, inputs, cluster.args);
   for (const EnvVar& var : step.env) {
     if (var.secret) continue;  // kubernetes platform secretAsEnv
-    YAML::Node entry;
+    YamlValue entry;
     entry["name"] = var.name;
     entry["value"] = var.vault ? (var.vault->path.empty()
                                       ? "<" + var.vault->key + ">"
                                       : "<path:" + var.vault->path + "#" + var.vault->key + ">")
                                : Text(scope, step, inputs, var.value, false);
-    container["env"].push_back(entry);
+    container["env"].PushBack(std::move(entry));
   }
-  YAML::Node resources = ResourceSpec(step.resources);
-  if (resources.size() > 0) container["resources"] = resources;
-  YAML::Node executor;
-  executor["container"] = container;
+  YamlValue resources = ResourceSpec(step.resources);
+  if (resources.size() > 0) container["resources"] = std::move(resources);
+  YamlValue executor;
+  executor["container"] = std::move(container);
   return executor;
 }
 
-YAML::Node RuntimeConstant(const std::string& value) {
-  YAML::Node node;
+YamlValue RuntimeConstant(const std::string& value) {
+  YamlValue node;
   node["runtimeValue"]["constant"] = value;
   return node;
 }
@@ -160,28 +162,30 @@ const Volume* FindVolume(const KfpBuilder& builder, const KfpScope& scope, const
 }
 
 void AddMounts(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
-               YAML::Node& config) {
+               YamlValue& config) {
   for (const Mount& mount : step.mounts) {
     const Volume* volume = FindVolume(builder, scope, mount);
     if (!volume)
       throw Error(step.location,
                   fmt::format("step '{}' mounts unknown volume '{}'", step.name, mount.volume));
-    YAML::Node entry;
+    YamlValue entry;
     switch (volume->kind) {
       case Volume::Kind::kExistingClaim:
         entry["constant"] = volume->claim;
         entry["mountPath"] = mount.path;
         entry["pvcNameParameter"] = RuntimeConstant(volume->claim);
         if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
-        config["pvcMount"].push_back(entry);
+        config["pvcMount"].PushBack(std::move(entry));
         break;
       case Volume::Kind::kNewClaim: {
-        YAML::Node source = KfpSource(scope, CreatePvcRef(volume->name));
-        for (const auto& kv : source) entry[kv.first.Scalar()] = kv.second;
+        // The claim's source twice: as the mount's own keys and as its pvcNameParameter.
+        YamlValue source = KfpSource(scope, CreatePvcRef(volume->name));
+        for (const YamlValue::Entry& field : source.entries())
+          entry[field.key] = field.value.Copy();
         entry["mountPath"] = mount.path;
-        entry["pvcNameParameter"] = source;
+        entry["pvcNameParameter"] = std::move(source);
         if (!mount.sub_path.empty()) entry["subPath"] = mount.sub_path;
-        config["pvcMount"].push_back(entry);
+        config["pvcMount"].PushBack(std::move(entry));
         break;
       }
       case Volume::Kind::kSecret:
@@ -189,51 +193,51 @@ void AddMounts(const KfpBuilder& builder, const KfpScope& scope, const Step& ste
         entry["optional"] = BoolScalar(false);
         entry["secretName"] = volume->secret;
         entry["secretNameParameter"] = RuntimeConstant(volume->secret);
-        config["secretAsVolume"].push_back(entry);
+        config["secretAsVolume"].PushBack(std::move(entry));
         break;
       case Volume::Kind::kEmptyDir:
         entry["mountPath"] = mount.path;
         entry["volumeName"] = volume->name;
-        config["emptyDirMounts"].push_back(entry);
+        config["emptyDirMounts"].PushBack(std::move(entry));
         break;
     }
   }
 }
 
-void AddSecretEnv(const Step& step, YAML::Node& config) {
-  std::map<std::string, YAML::Node> by_secret;
+void AddSecretEnv(const Step& step, YamlValue& config) {
+  std::map<std::string, YamlValue> by_secret;
   std::vector<std::string> order;
   for (const EnvVar& var : step.env) {
     if (!var.secret) continue;
     if (!by_secret.count(var.secret->secret)) order.push_back(var.secret->secret);
-    YAML::Node mapping;
+    YamlValue mapping;
     mapping["envVar"] = var.name;
     mapping["secretKey"] = var.secret->key;
-    by_secret[var.secret->secret]["keyToEnv"].push_back(mapping);
+    by_secret[var.secret->secret]["keyToEnv"].PushBack(std::move(mapping));
   }
   for (const std::string& secret : order) {
-    YAML::Node entry = by_secret[secret];
+    YamlValue entry = std::move(by_secret[secret]);
     entry["optional"] = BoolScalar(false);
     entry["secretName"] = secret;
     entry["secretNameParameter"] = RuntimeConstant(secret);
-    config["secretAsEnv"].push_back(entry);
+    config["secretAsEnv"].PushBack(std::move(entry));
   }
 }
 
-YAML::Node PlatformConfig(const KfpBuilder& builder, const KfpScope& scope, const Step& step) {
-  YAML::Node config(YAML::NodeType::Map);
+YamlValue PlatformConfig(const KfpBuilder& builder, const KfpScope& scope, const Step& step) {
+  YamlValue config = YamlValue::EmptyMap();
   AddMounts(builder, scope, step, config);
   AddSecretEnv(step, config);
   for (const auto& [key, value] : step.resources.node_selector)
     config["nodeSelector"]["labels"][key] = value;
   for (const Toleration& t : step.resources.tolerations) {
-    YAML::Node entry;
+    YamlValue entry;
     if (!t.effect.empty()) entry["effect"] = t.effect;
     if (!t.key.empty()) entry["key"] = t.key;
     entry["operator"] = t.op;
     if (t.toleration_seconds) entry["tolerationSeconds"] = std::to_string(*t.toleration_seconds);
     if (!t.value.empty()) entry["value"] = t.value;
-    config["tolerations"].push_back(entry);
+    config["tolerations"].PushBack(std::move(entry));
   }
   if (step.timeout_seconds) config["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
   if (!step.image_pull_policy.empty()) config["imagePullPolicy"] = step.image_pull_policy;
@@ -245,21 +249,21 @@ YAML::Node PlatformConfig(const KfpBuilder& builder, const KfpScope& scope, cons
 std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step) {
   const std::vector<StepInput> inputs = CollectStepInputs(step);
   const std::string suffix = builder.UniqueSuffix(step.name);
-  YAML::Node component;
+  YamlValue component;
   component["executorLabel"] = "exec-" + suffix;
-  YAML::Node input_definitions = InputDefinitions(scope, step, inputs);
-  if (input_definitions.size() > 0) component["inputDefinitions"] = input_definitions;
-  YAML::Node output_definitions = OutputDefinitions(step);
-  if (output_definitions.size() > 0) component["outputDefinitions"] = output_definitions;
-  builder.components.force_insert("comp-" + suffix, component);
-  builder.executors.force_insert("exec-" + suffix, Executor(builder, scope, step, inputs));
-  YAML::Node platform = PlatformConfig(builder, scope, step);
-  if (platform.size() > 0) builder.platform_executors.force_insert("exec-" + suffix, platform);
+  YamlValue input_definitions = InputDefinitions(scope, step, inputs);
+  if (input_definitions.size() > 0) component["inputDefinitions"] = std::move(input_definitions);
+  YamlValue output_definitions = OutputDefinitions(step);
+  if (output_definitions.size() > 0) component["outputDefinitions"] = std::move(output_definitions);
+  builder.components.Append("comp-" + suffix, std::move(component));
+  builder.executors.Append("exec-" + suffix, Executor(builder, scope, step, inputs));
+  YamlValue platform = PlatformConfig(builder, scope, step);
+  if (platform.size() > 0) builder.platform_executors.Append("exec-" + suffix, std::move(platform));
   return "comp-" + suffix;
 }
 
-YAML::Node KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
-  YAML::Node node;
+YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
+  YamlValue node;
   for (const StepInput& input : CollectStepInputs(step))
     node[IsKfpArtifact(scope, input.ref) ? "artifacts" : "parameters"][input.name] =
         KfpSource(scope, input.ref);

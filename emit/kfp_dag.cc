@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "ctp/dag.h"
 #include "ctp/diagnostic.h"
@@ -47,8 +48,8 @@ std::string ItemType(const Loop& loop) {
   return all_ints ? "NUMBER_INTEGER" : all_numbers ? "NUMBER_DOUBLE" : "STRING";
 }
 
-YAML::Node RetryPolicy(const Retry& retry) {
-  YAML::Node node;
+YamlValue RetryPolicy(const Retry& retry) {
+  YamlValue node;
   node["backoffDuration"] = std::to_string(retry.backoff_seconds) + "s";
   std::string factor = fmt::format("{}", retry.backoff_factor);
   if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
@@ -74,16 +75,16 @@ std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
   KfpScope scope;
   scope.pipeline = &inner;
   scope.steps = &builder.steps;
-  YAML::Node component;
+  YamlValue component;
   component["dag"]["tasks"] = KfpDagTasks(builder, scope, PlanKfpGroups(builder, inner));
   for (const Param& param : inner.params) {
-    YAML::Node definition;
+    YamlValue definition;
     if (param.default_value) {
       definition["defaultValue"] = KfpConstant(*param.default_value, param.type);
       definition["isOptional"] = BoolScalar(true);
     }
     definition["parameterType"] = KfpParamType(param.type);
-    component["inputDefinitions"]["parameters"][param.name] = definition;
+    component["inputDefinitions"]["parameters"][param.name] = std::move(definition);
   }
   std::vector<KfpNamedOutput> outputs;
   for (const auto& [output, value] : inner.outputs) {
@@ -101,12 +102,12 @@ std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
   for (const Ref& claim : claims)
     component["inputDefinitions"]["parameters"][ChannelName(scope, claim)]["parameterType"] =
         "STRING";
-  builder.components.force_insert(name, component);
+  builder.components.Append(name, std::move(component));
   return name;
 }
 
-YAML::Node SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
-  YAML::Node node;
+YamlValue SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
+  YamlValue node;
   for (const Input& input : step.inputs) {
     const Param* param = step.pipeline->FindParam(input.name);
     const ParamType type = param ? param->type : ParamType::kString;
@@ -131,7 +132,7 @@ YAML::Node SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
 }
 
 std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& step,
-                     const std::vector<std::string>& groups, std::size_t layer, YAML::Node& tasks,
+                     const std::vector<std::string>& groups, std::size_t layer, YamlValue& tasks,
                      const std::vector<std::string>& dependent_tasks) {
   if (layer == groups.size()) {
     AddKfpLeafTask(builder, scope, step, dependent_tasks, tasks);
@@ -146,7 +147,7 @@ std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& ste
   inner.item_channel = scope.item_channel;
   inner.item_type = scope.item_type;
 
-  YAML::Node component, task;
+  YamlValue component, task;
   task["componentRef"]["name"] = "comp-" + group;
   if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
   std::vector<Ref> refs;
@@ -175,14 +176,14 @@ std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& ste
   }
   task["taskInfo"]["name"] = group;
 
-  YAML::Node inner_tasks(YAML::NodeType::Map);
+  YamlValue inner_tasks = YamlValue::EmptyMap();
   const std::string inner_task = AddLayer(builder, inner, step, groups, layer + 1, inner_tasks, {});
   inner.tasks[step.name] = inner_task;
   if (layer + 1 < groups.size()) inner.wrapped.insert(step.name);
-  component["dag"]["tasks"] = inner_tasks;
+  component["dag"]["tasks"] = std::move(inner_tasks);
   ExposeKfpOutputs(inner, ChannelOutputs(scope, OutputRefs(step)), loop, component);
-  builder.components.force_insert("comp-" + group, component);
-  tasks.force_insert(group, task);
+  builder.components.Append("comp-" + group, std::move(component));
+  tasks.Append(group, std::move(task));
   return group;
 }
 
@@ -226,8 +227,8 @@ std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& st
   return tasks;
 }
 
-void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YAML::Node& component,
-                       YAML::Node& task) {
+void AddKfpGroupInputs(const KfpScope& parent, const std::vector<Ref>& refs, YamlValue& component,
+                       YamlValue& task) {
   for (const Ref& ref : refs) {
     const std::string channel = ChannelName(parent, ref);
     if (IsKfpArtifact(parent, ref)) {
@@ -249,25 +250,26 @@ std::vector<KfpNamedOutput> ChannelOutputs(const KfpScope& scope, const std::vec
 }
 
 void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& outputs,
-                      bool collected, YAML::Node& component) {
+                      bool collected, YamlValue& component) {
   for (const auto& [name, ref] : outputs) {
     const std::string key = inner.wrapped.count(ref.step) ? ChannelName(inner, ref) : ref.name;
     const std::string producer = inner.tasks.at(ref.step);
     if (IsKfpArtifact(inner, ref)) {
-      YAML::Node selector;
+      YamlValue selector;
       selector["outputArtifactKey"] = key;
       selector["producerSubtask"] = producer;
-      component["dag"]["outputs"]["artifacts"][name]["artifactSelectors"].push_back(selector);
-      YAML::Node definition;
+      component["dag"]["outputs"]["artifacts"][name]["artifactSelectors"].PushBack(
+          std::move(selector));
+      YamlValue definition;
       definition["artifactType"] =
           KfpArtifactType(ProducedKind(*inner.steps, *inner.pipeline, ref));
       if (collected) definition["isArtifactList"] = BoolScalar(true);
-      component["outputDefinitions"]["artifacts"][name] = definition;
+      component["outputDefinitions"]["artifacts"][name] = std::move(definition);
     } else {
-      YAML::Node from;
+      YamlValue from;
       from["outputParameterKey"] = key;
       from["producerSubtask"] = producer;
-      component["dag"]["outputs"]["parameters"][name]["valueFromParameter"] = from;
+      component["dag"]["outputs"]["parameters"][name]["valueFromParameter"] = std::move(from);
       component["outputDefinitions"]["parameters"][name]["parameterType"] =
           collected ? "LIST" : KfpParameterType(inner, ref);
     }
@@ -275,20 +277,20 @@ void ExposeKfpOutputs(const KfpScope& inner, const std::vector<KfpNamedOutput>& 
 }
 
 void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
-                    const std::vector<std::string>& dependent_tasks, YAML::Node& tasks) {
+                    const std::vector<std::string>& dependent_tasks, YamlValue& tasks) {
   const bool sub_pipeline = step.kind == Step::Kind::kPipeline;
-  YAML::Node task;
+  YamlValue task;
   task["cachingOptions"]["enableCache"] = BoolScalar(step.cache);
   task["componentRef"]["name"] = sub_pipeline ? AddSubPipelineComponent(builder, step)
                                               : AddKfpLeafComponent(builder, scope, step);
   if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
-  YAML::Node inputs =
+  YamlValue inputs =
       sub_pipeline ? SubPipelineTaskInputs(scope, step) : KfpLeafTaskInputs(scope, step);
-  if (inputs.size() > 0) task["inputs"] = inputs;
+  if (inputs.size() > 0) task["inputs"] = std::move(inputs);
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
     task["retryPolicy"] = RetryPolicy(*retry);
   task["taskInfo"]["name"] = step.name;
-  tasks.force_insert(step.name, task);
+  tasks.Append(step.name, std::move(task));
 }
 
 std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builder,
@@ -305,18 +307,18 @@ std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builde
 
 void AddKfpStepTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,
                     const std::map<std::string, std::vector<std::string>>& groups,
-                    YAML::Node& tasks) {
+                    YamlValue& tasks) {
   AddLayer(builder, scope, step, groups.at(step.name), 0, tasks, KfpDependentTasks(scope, step));
 }
 
-YAML::Node KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
-                       const std::map<std::string, std::vector<std::string>>& groups) {
+YamlValue KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
+                      const std::map<std::string, std::vector<std::string>>& groups) {
   for (const Step& step : scope.pipeline->steps) {
     const std::vector<std::string>& names = groups.at(step.name);
     scope.tasks[step.name] = names.empty() ? step.name : names.front();
     if (!names.empty()) scope.wrapped.insert(step.name);
   }
-  YAML::Node tasks(YAML::NodeType::Map);
+  YamlValue tasks = YamlValue::EmptyMap();
   for (const Step& step : scope.pipeline->steps)
     AddKfpStepTask(builder, scope, step, groups, tasks);
   return tasks;

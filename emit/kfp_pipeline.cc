@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "ctp/dag.h"
 #include "ctp/diagnostic.h"
@@ -16,56 +17,57 @@ namespace {
 
 using detail::KfpBuilder;
 using detail::KfpScope;
+using detail::YamlValue;
 
 constexpr const char* kSchemaVersion = "2.1.0";
 constexpr const char* kSdkVersion = "ctp-0.1.0";
 constexpr const char* kCreatePvcImage = "argostub/createpvc";
 constexpr const char* kDeletePvcImage = "argostub/deletepvc";
 
-YAML::Node Constant(YAML::Node value) {
-  YAML::Node node;
-  node["runtimeValue"]["constant"] = value;
+YamlValue Constant(YamlValue value) {
+  YamlValue node;
+  node["runtimeValue"]["constant"] = std::move(value);
   return node;
 }
 
 // A `createpvc-VOLUME` task (like kfp-kubernetes' CreatePVC) for every claim created per run.
 void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
-                       YAML::Node& tasks) {
+                       YamlValue& tasks) {
   for (const Volume* claim : detail::WorkflowVolumes(pipeline)) {
     const Volume& volume = *claim;
     if (volume.kind != Volume::Kind::kNewClaim) continue;
     const std::string name = detail::CreatePvcTask(volume.name);
     const std::string suffix = builder.UniqueSuffix(name);
-    YAML::Node component;
+    YamlValue component;
     component["executorLabel"] = "exec-" + suffix;
-    YAML::Node parameters;
+    YamlValue parameters;
     parameters["access_modes"]["parameterType"] = "LIST";
     parameters["pvc_name_suffix"]["isOptional"] = detail::BoolScalar(true);
     parameters["pvc_name_suffix"]["parameterType"] = "STRING";
     parameters["size"]["parameterType"] = "STRING";
     parameters["storage_class_name"]["isOptional"] = detail::BoolScalar(true);
     parameters["storage_class_name"]["parameterType"] = "STRING";
-    component["inputDefinitions"]["parameters"] = parameters;
+    component["inputDefinitions"]["parameters"] = std::move(parameters);
     component["outputDefinitions"]["parameters"]["name"]["parameterType"] = "STRING";
-    builder.components.force_insert("comp-" + suffix, component);
-    YAML::Node executor;
+    builder.components.Append("comp-" + suffix, std::move(component));
+    YamlValue executor;
     executor["container"]["image"] = kCreatePvcImage;
-    builder.executors.force_insert("exec-" + suffix, executor);
+    builder.executors.Append("exec-" + suffix, std::move(executor));
 
-    YAML::Node task;
+    YamlValue task;
     task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
     task["componentRef"]["name"] = "comp-" + suffix;
-    YAML::Node inputs;
+    YamlValue inputs;
     inputs["access_modes"] = Constant(
         detail::StringList(volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
                                                        : volume.access_modes));
-    inputs["pvc_name_suffix"] = Constant(YAML::Node("-" + volume.name));
-    inputs["size"] = Constant(YAML::Node(volume.size));
+    inputs["pvc_name_suffix"] = Constant(YamlValue("-" + volume.name));
+    inputs["size"] = Constant(YamlValue(volume.size));
     if (!volume.storage_class.empty())
-      inputs["storage_class_name"] = Constant(YAML::Node(volume.storage_class));
-    task["inputs"]["parameters"] = inputs;
+      inputs["storage_class_name"] = Constant(YamlValue(volume.storage_class));
+    task["inputs"]["parameters"] = std::move(inputs);
     task["taskInfo"]["name"] = name;
-    tasks.force_insert(name, task);
+    tasks.Append(name, std::move(task));
     root.tasks[name] = name;
   }
 }
@@ -102,19 +104,19 @@ std::vector<std::string> LastMounters(const Pipeline& pipeline, const Dag& dag,
 // A `deletepvc-VOLUME` task (like kfp-kubernetes' DeletePVC) for every claim created per run,
 // after the last tasks that mount it: KFP, unlike Argo, does not delete the claims it creates.
 void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const Dag& dag,
-                       const KfpScope& root, YAML::Node& tasks) {
+                       const KfpScope& root, YamlValue& tasks) {
   for (const Volume* volume : detail::WorkflowVolumes(pipeline)) {
     if (volume->kind != Volume::Kind::kNewClaim) continue;
     const std::string create = detail::CreatePvcTask(volume->name);
     const std::string name = "deletepvc-" + volume->name;
     const std::string suffix = builder.UniqueSuffix(name);
-    YAML::Node component;
+    YamlValue component;
     component["executorLabel"] = "exec-" + suffix;
     component["inputDefinitions"]["parameters"]["pvc_name"]["parameterType"] = "STRING";
-    builder.components.force_insert("comp-" + suffix, component);
-    YAML::Node executor;
+    builder.components.Append("comp-" + suffix, std::move(component));
+    YamlValue executor;
     executor["container"]["image"] = kDeletePvcImage;
-    builder.executors.force_insert("exec-" + suffix, executor);
+    builder.executors.Append("exec-" + suffix, std::move(executor));
 
     std::vector<std::string> dependencies = {create};
     for (const std::string& step : LastMounters(pipeline, dag, volume->name))
@@ -123,27 +125,27 @@ void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const Dag&
       dependencies.push_back(pipeline.on_exit->name);
     std::sort(dependencies.begin(), dependencies.end());
     dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
-    YAML::Node task;
+    YamlValue task;
     task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
     task["componentRef"]["name"] = "comp-" + suffix;
     task["dependentTasks"] = detail::StringList(dependencies);
     task["inputs"]["parameters"]["pvc_name"] =
         detail::KfpSource(root, detail::CreatePvcRef(volume->name));
     task["taskInfo"]["name"] = name;
-    tasks.force_insert(name, task);
+    tasks.Append(name, std::move(task));
   }
 }
 
 // Every step runs inside `exit-handler-N`; the exit task runs after it whatever its outcome.
 void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
-                    YAML::Node& tasks) {
+                    YamlValue& tasks) {
   const std::string group = "exit-handler-" + std::to_string(++builder.group_counter);
   builder.used_suffixes.insert(group);
   KfpScope inner;
   inner.pipeline = &pipeline;
   inner.steps = &builder.steps;
   inner.in_group = true;
-  YAML::Node component, task;
+  YamlValue component, task;
   component["dag"]["tasks"] =
       detail::KfpDagTasks(builder, inner, detail::PlanKfpGroups(builder, pipeline));
   task["componentRef"]["name"] = "comp-" + group;
@@ -170,8 +172,8 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
         std::find(exposed.begin(), exposed.end(), ref) == exposed.end())
       exposed.push_back(ref);
   detail::ExposeKfpOutputs(inner, detail::ChannelOutputs(root, exposed), false, component);
-  builder.components.force_insert("comp-" + group, component);
-  tasks.force_insert(group, task);
+  builder.components.Append("comp-" + group, std::move(component));
+  tasks.Append(group, std::move(task));
 
   for (const Step& step : pipeline.steps) {
     root.tasks[step.name] = group;
@@ -188,17 +190,17 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
   tasks[pipeline.on_exit->name]["triggerPolicy"]["strategy"] = "ALL_UPSTREAM_TASKS_COMPLETED";
 }
 
-YAML::Node RootInputDefinitions(const Pipeline& pipeline) {
-  YAML::Node parameters(YAML::NodeType::Map);
+YamlValue RootInputDefinitions(const Pipeline& pipeline) {
+  YamlValue parameters = YamlValue::EmptyMap();
   for (const Param& param : pipeline.params) {
-    YAML::Node definition;
+    YamlValue definition;
     if (param.default_value) {
       definition["defaultValue"] = detail::KfpConstant(*param.default_value, param.type);
       definition["isOptional"] = detail::BoolScalar(true);
     }
     if (!param.doc.empty()) definition["description"] = param.doc;
     definition["parameterType"] = detail::KfpParamType(param.type);
-    parameters[param.name] = definition;
+    parameters[param.name] = std::move(definition);
   }
   return parameters;
 }
@@ -229,32 +231,33 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
   KfpScope root;
   root.pipeline = &pipeline;
   root.steps = &builder.steps;
-  YAML::Node tasks(YAML::NodeType::Map);
+  YamlValue tasks = YamlValue::EmptyMap();
   AddCreatePvcTasks(builder, pipeline, root, tasks);
   if (pipeline.on_exit) {
     AddExitHandler(builder, pipeline, root, tasks);
   } else {
-    YAML::Node step_tasks =
-        detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline));
-    for (const auto& entry : step_tasks) tasks.force_insert(entry.first, entry.second);
+    tasks.AppendEntries(
+        detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline)));
   }
   AddDeletePvcTasks(builder, pipeline, dag, root, tasks);
 
-  YAML::Node spec;
-  spec["components"] = builder.components;
-  spec["deploymentSpec"]["executors"] = builder.executors;
+  YamlValue spec;
+  spec["components"] = std::move(builder.components);
+  spec["deploymentSpec"]["executors"] = std::move(builder.executors);
   spec["pipelineInfo"]["name"] = pipeline.name;
   if (!pipeline.description.empty()) spec["pipelineInfo"]["description"] = pipeline.description;
-  spec["root"]["dag"]["tasks"] = tasks;
+  spec["root"]["dag"]["tasks"] = std::move(tasks);
   if (!pipeline.params.empty())
     spec["root"]["inputDefinitions"]["parameters"] = RootInputDefinitions(pipeline);
   spec["schemaVersion"] = kSchemaVersion;
   spec["sdkVersion"] = kSdkVersion;
-  std::vector<YAML::Node> documents = {spec};
+  std::vector<YamlValue> documents;
+  documents.push_back(std::move(spec));
   if (builder.platform_executors.size() > 0) {
-    YAML::Node platform;
-    platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"] = builder.platform_executors;
-    documents.push_back(platform);
+    YamlValue platform;
+    platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"] =
+        std::move(builder.platform_executors);
+    documents.push_back(std::move(platform));
   }
   return Header(pipeline) + detail::WriteYamlDocuments(documents, true);
 }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "ctp/diagnostic.h"
 #include "kfp.h"
@@ -169,15 +170,15 @@ std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
   }
 }
 
-YAML::Node KfpArtifactType(ValueKind kind) {
-  YAML::Node node;
+YamlValue KfpArtifactType(ValueKind kind) {
+  YamlValue node;
   node["schemaTitle"] = kind == ValueKind::kMetrics ? "system.Metrics" : "system.Artifact";
   node["schemaVersion"] = "0.0.1";
   return node;
 }
 
-YAML::Node KfpSource(const KfpScope& scope, const Ref& ref) {
-  YAML::Node source;
+YamlValue KfpSource(const KfpScope& scope, const Ref& ref) {
+  YamlValue source;
   const bool artifact = IsKfpArtifact(scope, ref);
   switch (ref.kind) {
     case Ref::Kind::kParam:
@@ -191,10 +192,10 @@ YAML::Node KfpSource(const KfpScope& scope, const Ref& ref) {
         break;
       }
       const std::string key = scope.wrapped.count(ref.step) ? ChannelName(scope, ref) : ref.name;
-      YAML::Node output;
+      YamlValue output;
       output[artifact ? "outputArtifactKey" : "outputParameterKey"] = key;
       output["producerTask"] = task->second;
-      source[artifact ? "taskOutputArtifact" : "taskOutputParameter"] = output;
+      source[artifact ? "taskOutputArtifact" : "taskOutputParameter"] = std::move(output);
       break;
     }
     case Ref::Kind::kLoopItem:
@@ -208,10 +209,10 @@ YAML::Node KfpSource(const KfpScope& scope, const Ref& ref) {
   return source;
 }
 
-YAML::Node KfpConstant(const std::string& text, ParamType type) {
-  if (type == ParamType::kString) return YAML::Node(text);
+YamlValue KfpConstant(const std::string& text, ParamType type) {
+  if (type == ParamType::kString) return YamlValue(text);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-  if (value.is_discarded()) return YAML::Node(text);
+  if (value.is_discarded()) return YamlValue(text);
   return JsonToYaml(value);
 }
 

@@ -1,5 +1,7 @@
 #include "yaml_writer.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -8,9 +10,6 @@
 
 namespace ctp::detail {
 namespace {
-
-// Marks scalars that are written unquoted (numbers, bools); the tag itself is never written.
-constexpr const char* kPlainTag = "!ctp-plain";
 
 // True when `text` equals `word` (lower case) ignoring ASCII case; no allocation.
 bool EqualsIgnoringCase(const std::string& text, std::string_view word) {
@@ -82,59 +81,54 @@ void WriteString(YAML::Emitter& out, const std::string& text) {
     out << text;
 }
 
-void Write(YAML::Emitter& out, const YAML::Node& node, bool sort_keys) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      if (node.size() == 0) {
+void Write(YAML::Emitter& out, const YamlValue& value, bool sort_keys) {
+  switch (value.kind()) {
+    case YamlValue::Kind::kMap: {
+      const std::vector<YamlValue::Entry>& entries = value.entries();
+      if (entries.empty()) {
         out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
         return;
       }
+      auto write_entry = [&](const YamlValue::Entry& entry) {
+        out << YAML::Key;
+        WriteString(out, entry.key);
+        out << YAML::Value;
+        Write(out, entry.value, sort_keys);
+      };
       out << YAML::BeginMap;
       if (!sort_keys) {
-        for (const auto& entry : node) {
-          out << YAML::Key;
-          WriteString(out, entry.first.Scalar());
-          out << YAML::Value;
-          Write(out, entry.second, sort_keys);
-        }
+        for (const YamlValue::Entry& entry : entries) write_entry(entry);
       } else {
-        // Sort positions, never YAML::Node values: assigning a Node rebinds the node it refers to.
-        // The keys point into the tree, which outlives this call.
-        std::vector<std::pair<const std::string*, YAML::Node>> entries;
-        entries.reserve(node.size());
-        for (const auto& entry : node) entries.emplace_back(&entry.first.Scalar(), entry.second);
-        std::vector<std::size_t> order(entries.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          return *entries[a].first < *entries[b].first;
-        });
-        for (std::size_t i : order) {
-          out << YAML::Key;
-          WriteString(out, *entries[i].first);
-          out << YAML::Value;
-          Write(out, entries[i].second, sort_keys);
-        }
+        std::vector<const YamlValue::Entry*> sorted;
+        sorted.reserve(entries.size());
+        for (const YamlValue::Entry& entry : entries) sorted.push_back(&entry);
+        std::stable_sort(
+            sorted.begin(), sorted.end(),
+            [](const YamlValue::Entry* a, const YamlValue::Entry* b) { return a->key < b->key; });
+        for (const YamlValue::Entry* entry : sorted) write_entry(*entry);
       }
       out << YAML::EndMap;
       return;
     }
-    case YAML::NodeType::Sequence:
-      if (node.size() == 0) {
+    case YamlValue::Kind::kSequence:
+      if (value.items().empty()) {
         out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
         return;
       }
       out << YAML::BeginSeq;
-      for (const auto& item : node) Write(out, item, sort_keys);
+      for (const YamlValue& item : value.items()) Write(out, item, sort_keys);
       out << YAML::EndSeq;
       return;
-    case YAML::NodeType::Scalar:
-      if (node.Tag() != kPlainTag && LooksLikeNonString(node.Scalar()))
-        out << YAML::SingleQuoted << node.Scalar();
+    case YamlValue::Kind::kString:
+      if (LooksLikeNonString(value.text()))
+        out << YAML::SingleQuoted << value.text();
       else
-        WriteString(out, node.Scalar());
+        WriteString(out, value.text());
       return;
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+    case YamlValue::Kind::kPlain:
+      WriteString(out, value.text());
+      return;
+    case YamlValue::Kind::kNull:
       out << YAML::Null;
       return;
   }
@@ -162,45 +156,42 @@ bool IsPlainForYamlCpp(std::string_view text) {
   return text.back() != ':';
 }
 
-YAML::Node PlainScalar(const std::string& text) {
-  YAML::Node node(text);
-  node.SetTag(kPlainTag);
-  return node;
-}
+YamlValue PlainScalar(const std::string& text) { return YamlValue::Plain(text); }
 
-YAML::Node IntScalar(int64_t value) { return PlainScalar(std::to_string(value)); }
+YamlValue IntScalar(int64_t value) { return YamlValue::Plain(std::to_string(value)); }
 
-YAML::Node BoolScalar(bool value) { return PlainScalar(value ? "true" : "false"); }
+YamlValue BoolScalar(bool value) { return YamlValue::Plain(value ? "true" : "false"); }
 
-YAML::Node JsonToYaml(const nlohmann::json& value) {
+YamlValue JsonToYaml(const nlohmann::json& value) {
   if (value.is_object()) {
-    YAML::Node map(YAML::NodeType::Map);
-    for (const auto& [key, item] : value.items()) map[key] = JsonToYaml(item);
+    YamlValue map = YamlValue::EmptyMap();
+    // Object keys are distinct.
+    for (const auto& [key, item] : value.items()) map.Append(key, JsonToYaml(item));
     return map;
   }
   if (value.is_array()) {
-    YAML::Node list(YAML::NodeType::Sequence);
-    for (const auto& item : value) list.push_back(JsonToYaml(item));
+    YamlValue list = YamlValue::EmptySequence();
+    for (const auto& item : value) list.PushBack(JsonToYaml(item));
     return list;
   }
-  if (value.is_string()) return YAML::Node(value.get<std::string>());
-  if (value.is_null()) return YAML::Node(YAML::NodeType::Null);
-  return PlainScalar(value.dump());
+  if (value.is_string()) return YamlValue(value.get<std::string>());
+  if (value.is_null()) return YamlValue();
+  return YamlValue::Plain(value.dump());
 }
 
-YAML::Node StringList(const std::vector<std::string>& items) {
-  YAML::Node list(YAML::NodeType::Sequence);
-  for (const std::string& item : items) list.push_back(item);
+YamlValue StringList(const std::vector<std::string>& items) {
+  YamlValue list = YamlValue::EmptySequence();
+  for (const std::string& item : items) list.PushBack(item);
   return list;
 }
 
-std::string WriteYaml(const YAML::Node& node, bool sort_keys) {
+std::string WriteYaml(const YamlValue& value, bool sort_keys) {
   YAML::Emitter out;
-  Write(out, node, sort_keys);
+  Write(out, value, sort_keys);
   return std::string(out.c_str()) + "\n";
 }
 
-std::string WriteYamlDocuments(const std::vector<YAML::Node>& documents, bool sort_keys) {
+std::string WriteYamlDocuments(const std::vector<YamlValue>& documents, bool sort_keys) {
   std::string text;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     if (i > 0) text += "---\n";

@@ -1,7 +1,6 @@
-// Writing YAML with yaml-cpp: deterministic text, strings that stay strings, optional sorted keys.
+// Writing a YamlValue tree through yaml-cpp's emitter: deterministic text, strings that stay
+// strings, optional sorted keys.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
@@ -9,18 +8,20 @@
 #include <string_view>
 #include <vector>
 
+#include "yaml_value.h"
+
 namespace ctp::detail {
 
 /// A scalar written as-is (a number or a bool): never quoted, read back as its YAML type.
-YAML::Node PlainScalar(const std::string& text);
+YamlValue PlainScalar(const std::string& text);
 /// An integer scalar.
-YAML::Node IntScalar(int64_t value);
+YamlValue IntScalar(int64_t value);
 /// A boolean scalar (`true` / `false`).
-YAML::Node BoolScalar(bool value);
-/// A JSON value as a YAML node: numbers and bools plain, strings kept strings, arrays, objects.
-YAML::Node JsonToYaml(const nlohmann::json& value);
+YamlValue BoolScalar(bool value);
+/// A JSON value as a YAML value: numbers and bools plain, strings kept strings, arrays, objects.
+YamlValue JsonToYaml(const nlohmann::json& value);
 /// A sequence of strings.
-YAML::Node StringList(const std::vector<std::string>& items);
+YamlValue StringList(const std::vector<std::string>& items);
 
 /// True when yaml-cpp's emitter writes `text` as a plain scalar, unchanged, in block context
 /// (a subset of its rule: printable ASCII only, at most 1,024 bytes).
@@ -28,8 +29,8 @@ bool IsPlainForYamlCpp(std::string_view text);
 
 /// YAML text of one document. Strings that a YAML reader would take for a number, bool or null
 /// are single-quoted; with `sort_keys` every map's keys come out in byte order.
-std::string WriteYaml(const YAML::Node& node, bool sort_keys = false);
+std::string WriteYaml(const YamlValue& value, bool sort_keys = false);
 /// Several documents separated by `---`.
-std::string WriteYamlDocuments(const std::vector<YAML::Node>& documents, bool sort_keys = false);
+std::string WriteYamlDocuments(const std::vector<YamlValue>& documents, bool sort_keys = false);
 
 }  // namespace ctp::detail

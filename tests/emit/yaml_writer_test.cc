@@ -109,7 +109,7 @@ TEST_CASE("the plain-scalar shortcut agrees with yaml-cpp's emitter on printable
 }
 
 TEST_CASE("WriteYaml quotes what a YAML reader would not read as a string") {
-  YAML::Node node(YAML::NodeType::Map);
+  ctp::detail::YamlValue node = ctp::detail::YamlValue::EmptyMap();
   node["name"] = "train-model";
   node["count"] = "5";
   node["flag"] = "yes";
@@ -125,4 +125,57 @@ TEST_CASE("WriteYaml quotes what a YAML reader would not read as a string") {
         "n: 3\n"
         "name: train-model\n"
         "ref: \"{{tasks.a.outputs.parameters.b}}\"\n");
+}
+
+TEST_CASE("WriteYaml writes empty maps and sequences in flow style, null as ~, keys in order") {
+  using ctp::detail::YamlValue;
+  YamlValue node;
+  node["zeta"] = YamlValue::EmptyMap();
+  node["alpha"] = YamlValue::EmptySequence();
+  node["nothing"] = YamlValue();
+  node["list"].PushBack("x");
+  node["list"].PushBack(ctp::detail::IntScalar(-2));
+  node["list"].PushBack("");
+  CHECK(ctp::detail::WriteYaml(node) ==
+        "zeta: {}\n"
+        "alpha: []\n"
+        "nothing: ~\n"
+        "list:\n"
+        "  - x\n"
+        "  - -2\n"
+        "  - ''\n");
+  CHECK(ctp::detail::WriteYaml(node, true) ==
+        "alpha: []\n"
+        "list:\n"
+        "  - x\n"
+        "  - -2\n"
+        "  - ''\n"
+        "nothing: ~\n"
+        "zeta: {}\n");
+}
+
+TEST_CASE("sorted keys compare by bytes and keep the order of equal keys") {
+  using ctp::detail::YamlValue;
+  YamlValue node;
+  node.Append("b", "first");
+  node.Append("B", "upper");
+  node.Append("a-2", "dash");
+  node.Append("b", "second");
+  node.Append("a", "plain");
+  CHECK(ctp::detail::WriteYaml(node, true) ==
+        "B: upper\n"
+        "a: plain\n"
+        "a-2: dash\n"
+        "b: first\n"
+        "b: second\n");
+}
+
+TEST_CASE("WriteYamlDocuments separates documents with ---") {
+  using ctp::detail::YamlValue;
+  std::vector<YamlValue> documents;
+  documents.emplace_back();
+  documents.back()["a"] = "1";
+  documents.emplace_back();
+  documents.back()["b"] = ctp::detail::BoolScalar(false);
+  CHECK(ctp::detail::WriteYamlDocuments(documents) == "a: '1'\n---\nb: false\n");
 }
