@@ -20,9 +20,9 @@ struct KfpBuilder {
   const Pipeline* root = nullptr;
   const EmitOptions* options = nullptr;
   StepLookup steps;  ///< steps by name of the root and its sub-pipelines
-  YamlValue components = YamlValue::EmptyMap();
-  YamlValue executors = YamlValue::EmptyMap();
-  YamlValue platform_executors = YamlValue::EmptyMap();
+  YamlValue components = YamlValue::EmptyMap();          ///< `comp-*` -> component
+  YamlValue executors = YamlValue::EmptyMap();           ///< `exec-*` -> container executor
+  YamlValue platform_executors = YamlValue::EmptyMap();  ///< `exec-*` -> kubernetes config
   std::set<std::string> used_suffixes;  ///< component/executor names taken (without comp-/exec-)
   int group_counter = 0;                ///< numbers condition-N, for-loop-N, exit-handler-N
 
