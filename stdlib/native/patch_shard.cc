@@ -2,9 +2,12 @@
 #include "patch_shard.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <span>
@@ -72,10 +75,12 @@ PatchShardWriter::PatchShardWriter(const std::filesystem::path& path, const Shar
   Put(bytes, 48, header_.coords_offset);
   Put(bytes, 56, header_.pixels_offset);
   WriteAt(0, bytes, sizeof bytes);
+  labels_.resize(header_.count);
+  coords_.resize(header_.count * 2);
 }
 
 PatchShardWriter::~PatchShardWriter() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);  // not closed: a failed slide, whose shard is discarded
 }
 
 void PatchShardWriter::WriteAt(std::uint64_t offset, const void* data, std::size_t bytes) {
@@ -90,25 +95,52 @@ void PatchShardWriter::WriteAt(std::uint64_t offset, const void* data, std::size
   }
 }
 
+void PatchShardWriter::WriteRowsAt(std::uint64_t offset, kernels::tiling::ConstImageU8 rgb) {
+  const std::size_t row_bytes = static_cast<std::size_t>(rgb.width) * 3;
+  thread_local std::vector<iovec> rows;
+  for (int y = 0; y < rgb.height;) {
+    const int count = std::min(rgb.height - y, IOV_MAX);
+    rows.resize(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i)
+      rows[static_cast<std::size_t>(i)] = {const_cast<std::uint8_t*>(rgb.Row(y + i)), row_bytes};
+    const ssize_t written = ::pwritev(fd_, rows.data(), count, static_cast<off_t>(offset));
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw ShardError(path_, std::string("write failed: ") + std::strerror(errno));
+    const std::size_t whole = static_cast<std::size_t>(written) / row_bytes;
+    const std::size_t part = static_cast<std::size_t>(written) % row_bytes;
+    y += static_cast<int>(whole);
+    offset += whole * row_bytes;
+    if (part > 0) {  // a short write inside a row: finish that row
+      WriteAt(offset + part, rgb.Row(y) + part, row_bytes - part);
+      ++y;
+      offset += row_bytes;
+    }
+  }
+}
+
 void PatchShardWriter::SetPatch(std::uint64_t index, std::uint8_t label, std::int32_t x,
                                 std::int32_t y, kernels::tiling::ConstImageU8 patch) {
   if (index >= header_.count) throw ShardError(path_, "patch index out of range");
   if (patch.width != static_cast<int>(header_.width) ||
       patch.height != static_cast<int>(header_.height))
     throw ShardError(path_, "patch size differs from the shard's");
+  labels_[index] = label;  // distinct indices: no lock
+  coords_[index * 2] = x;
+  coords_[index * 2 + 1] = y;
+  const std::uint64_t offset = header_.pixels_offset + index * header_.PatchBytes();
+  if (patch.channels == 3) return WriteRowsAt(offset, patch);  // rows are already NHWC
   thread_local std::vector<std::uint8_t>
       packed;  // reused: no allocation (and page faults) per patch
   packed.resize(header_.PatchBytes());
   kernels::tiling::PackPatchesNhwc(std::span<const kernels::tiling::ConstImageU8>(&patch, 1),
                                    patch.width, patch.height, packed);
-  std::int32_t xy[2] = {x, y};
-  WriteAt(header_.labels_offset + index, &label, 1);
-  WriteAt(header_.coords_offset + index * 8, xy, sizeof xy);
-  WriteAt(header_.pixels_offset + index * header_.PatchBytes(), packed.data(), packed.size());
+  WriteAt(offset, packed.data(), packed.size());
 }
 
 void PatchShardWriter::Close() {
   if (fd_ < 0) return;
+  WriteAt(header_.labels_offset, labels_.data(), labels_.size());
+  WriteAt(header_.coords_offset, coords_.data(), coords_.size() * sizeof(std::int32_t));
   int result = ::close(fd_);
   fd_ = -1;
   if (result != 0) throw ShardError(path_, std::string("close failed: ") + std::strerror(errno));

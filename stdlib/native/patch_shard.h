@@ -64,14 +64,18 @@ class PatchShardWriter {
   /// Stores patch `index`: its label, level-0 top-left and RGB/RGBA pixels (alpha dropped).
   void SetPatch(std::uint64_t index, std::uint8_t label, std::int32_t x, std::int32_t y,
                 kernels::tiling::ConstImageU8 patch);
-  /// Flushes and closes the file.
+  /// Writes the labels and coordinates (kept in memory until now) and closes the file.
   void Close();
 
  private:
   void WriteAt(std::uint64_t offset, const void* data, std::size_t bytes);
+  // Writes the rows of a 3-channel image back to back at `offset` (pwritev, no packing copy).
+  void WriteRowsAt(std::uint64_t offset, kernels::tiling::ConstImageU8 rgb);
   std::filesystem::path path_;
   ShardHeader header_;
   int fd_ = -1;
+  std::vector<std::uint8_t> labels_;  // per patch, written at Close (one write, not one per patch)
+  std::vector<std::int32_t> coords_;  // x, y per patch, likewise
 };
 
 /// A whole shard in memory.

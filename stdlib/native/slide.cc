@@ -65,8 +65,10 @@ void Slide::ReadArgb(std::int64_t x0, std::int64_t y0, int level, int w, int h,
     throw std::runtime_error(std::string("read failed: ") + message);
 }
 
-LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device device,
-                                     bool allow_direct) {
+namespace {
+
+// The level and box factor of the low-resolution image of longer side >= min_side.
+LowResolutionImage ChooseLowResolution(Slide& slide, int min_side) {
   LowResolutionImage result;
   for (int level = slide.LevelCount() - 1; level >= 0; --level) {
     LevelSize size = slide.Size(level);
@@ -78,52 +80,106 @@ LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device
   LevelSize size = slide.Size(result.level);
   std::int64_t longer = std::max(size.width, size.height);
   result.factor = std::max<int>(1, static_cast<int>(longer / std::max(1, min_side)));
-  const int width = static_cast<int>(size.width), height = static_cast<int>(size.height);
-  result.rgb = tiling::Image<std::uint8_t>(width / result.factor, height / result.factor, 3);
-  // One read when the level is small (exact: OpenSlide positions bands at level-0 coordinates,
-  // which need not be whole level pixels); bands of about 256 rows otherwise.
-  const bool one_read = static_cast<std::int64_t>(width) * height <= (std::int64_t{1} << 26);
-  const int band_rows = one_read ? std::max(1, height - height % result.factor)
-                                 : result.factor * std::max(1, 256 / result.factor);
-  std::vector<std::uint32_t> argb(static_cast<std::size_t>(width) * band_rows);
-  const bool averaged = result.factor > 1;  // else the conversion writes the result directly
-  tiling::Image<std::uint8_t> band(averaged ? width : 0, averaged ? band_rows : 0, 3);
-  const double downsample = slide.Downsample(result.level);
-  std::unique_ptr<TiffJpegLevel> direct;
-  if (allow_direct && (slide.Vendor() == "aperio" || slide.Vendor() == "generic-tiff"))
-    direct = TiffJpegLevel::Open(slide.Path(), size.width, size.height);
-  for (int row = 0; row < result.rgb.height * result.factor; row += band_rows) {
-    int rows = std::min(band_rows, result.rgb.height * result.factor - row);
-    if (direct) {
-      try {
-        tiling::ImageU8 target =
-            result.rgb.View().Crop(0, row / result.factor, result.rgb.width, rows / result.factor);
-        if (!averaged) {
-          direct->ReadRgb(0, row, target);
-        } else {
-          tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
-          direct->ReadRgb(0, row, band_view);
-          tiling::BoxDownsample(band_view, result.factor, target, device);
-        }
-        continue;
-      } catch (const std::exception&) {
-        direct.reset();  // OpenSlide from here on (it re-reads this band)
-      }
-    }
-    slide.ReadArgb(0, static_cast<std::int64_t>(row * downsample), result.level, width, rows,
-                   argb.data());
-    tiling::ImageU8 target =
-        result.rgb.View().Crop(0, row / result.factor, result.rgb.width, rows / result.factor);
-    auto argb_view = tiling::PackedView<const std::uint32_t>(argb.data(), width, rows, 1);
-    if (!averaged) {
-      tiling::PremultipliedArgbToRgb(argb_view, target, device);
-    } else {
-      tiling::ImageU8 band_view = band.View().Crop(0, 0, width, rows);
-      tiling::PremultipliedArgbToRgb(argb_view, band_view, device);
-      tiling::BoxDownsample(band_view, result.factor, target, device);
+  return result;
+}
+
+// Whole level rows read in one call when the level is small (exact: OpenSlide positions bands
+// at level-0 coordinates, which need not be whole level pixels); bands of ~256 rows otherwise.
+bool ReadInOneGo(LevelSize size) { return size.width * size.height <= (std::int64_t{1} << 26); }
+
+// Reads full-width rows [row, row + out.height) of a level into `out` (RGB over white): direct
+// JPEG tiles while `direct` is set (reset when a read fails: OpenSlide re-reads, and reports its
+// own error), else OpenSlide through `argb` (grown as needed).
+void ReadRows(Slide& slide, int level, int row, tiling::ImageU8 out,
+              std::unique_ptr<TiffJpegLevel>& direct, std::vector<std::uint32_t>& argb,
+              kernels::Device device) {
+  if (direct) {
+    try {
+      direct->ReadRgb(0, row, out);
+      return;
+    } catch (const std::exception&) {
+      direct.reset();  // OpenSlide from here on
     }
   }
-  return result;
+  argb.resize(static_cast<std::size_t>(out.width) * out.height);
+  slide.ReadArgb(0, static_cast<std::int64_t>(row * slide.Downsample(level)), level, out.width,
+                 out.height, argb.data());
+  tiling::PremultipliedArgbToRgb(
+      tiling::PackedView<const std::uint32_t>(argb.data(), out.width, out.height, 1), out, device);
+}
+
+std::unique_ptr<TiffJpegLevel> DirectReader(Slide& slide, int level, bool allow_direct) {
+  if (!allow_direct || (slide.Vendor() != "aperio" && slide.Vendor() != "generic-tiff"))
+    return nullptr;
+  LevelSize size = slide.Size(level);
+  return TiffJpegLevel::Open(slide.Path(), size.width, size.height);
+}
+
+// `level_rows` (full width, from row 0) box-averaged by `choice.factor` into choice.rgb.
+void Downsample(tiling::ConstImageU8 level_rows, LowResolutionImage& choice,
+                kernels::Device device) {
+  choice.rgb = tiling::Image<std::uint8_t>(level_rows.width / choice.factor,
+                                           level_rows.height / choice.factor, 3);
+  tiling::ConstImageU8 used =
+      level_rows.Crop(0, 0, level_rows.width, choice.rgb.height * choice.factor);
+  if (choice.factor == 1)
+    for (int y = 0; y < used.height; ++y)
+      std::copy_n(used.Row(y), static_cast<std::size_t>(used.width) * 3, choice.rgb.View().Row(y));
+  else
+    tiling::BoxDownsample(used, choice.factor, choice.rgb.View(), device);
+}
+
+}  // namespace
+
+LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device device,
+                                     bool allow_direct) {
+  return ReadLowResolutions(slide, {min_side}, device, allow_direct).front();
+}
+
+std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vector<int>& min_sides,
+                                                   kernels::Device device, bool allow_direct) {
+  std::vector<LowResolutionImage> results;
+  for (int min_side : min_sides) results.push_back(ChooseLowResolution(slide, min_side));
+  const int level = results.front().level;
+  const LevelSize size = slide.Size(level);
+  const int width = static_cast<int>(size.width), height = static_cast<int>(size.height);
+  std::vector<std::uint32_t> argb;
+  const bool shared =
+      std::all_of(results.begin(), results.end(),
+                  [level](const LowResolutionImage& r) { return r.level == level; });
+  if (shared && ReadInOneGo(size)) {  // decode the level once, average it per image
+    int rows = 0;
+    for (const LowResolutionImage& r : results)
+      rows = std::max(rows, std::max(1, height - height % r.factor));
+    tiling::Image<std::uint8_t> level_rows(width, rows, 3);
+    std::unique_ptr<TiffJpegLevel> direct = DirectReader(slide, level, allow_direct);
+    ReadRows(slide, level, 0, level_rows.View(), direct, argb, device);
+    for (LowResolutionImage& r : results) Downsample(level_rows.View(), r, device);
+    return results;
+  }
+  for (LowResolutionImage& result : results) {  // in bands of about 256 rows, one image at a time
+    const LevelSize own = slide.Size(result.level);
+    const int w = static_cast<int>(own.width), h = static_cast<int>(own.height);
+    result.rgb = tiling::Image<std::uint8_t>(w / result.factor, h / result.factor, 3);
+    const int band_rows = ReadInOneGo(own) ? std::max(1, h - h % result.factor)
+                                           : result.factor * std::max(1, 256 / result.factor);
+    const bool averaged = result.factor > 1;  // else rows are read into the result directly
+    tiling::Image<std::uint8_t> band(averaged ? w : 0, averaged ? band_rows : 0, 3);
+    std::unique_ptr<TiffJpegLevel> direct = DirectReader(slide, result.level, allow_direct);
+    for (int row = 0; row < result.rgb.height * result.factor; row += band_rows) {
+      const int rows = std::min(band_rows, result.rgb.height * result.factor - row);
+      tiling::ImageU8 target =
+          result.rgb.View().Crop(0, row / result.factor, result.rgb.width, rows / result.factor);
+      if (!averaged) {
+        ReadRows(slide, result.level, row, target, direct, argb, device);
+      } else {
+        tiling::ImageU8 band_view = band.View().Crop(0, 0, w, rows);
+        ReadRows(slide, result.level, row, band_view, direct, argb, device);
+        tiling::BoxDownsample(band_view, result.factor, target, device);
+      }
+    }
+  }
+  return results;
 }
 
 }  // namespace ctp::native

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ctp/kernels/device.h"
 #include "ctp/kernels/tiling/image_view.h"
@@ -66,5 +67,11 @@ struct LowResolutionImage {
 LowResolutionImage ReadLowResolution(Slide& slide, int min_side,
                                      kernels::Device device = kernels::Device::kCpu,
                                      bool allow_direct = true);
+
+/// ReadLowResolution for each of `min_sides` (not empty); when all come from one level that is
+/// read in one go (a small single-level slide: tissue mask and thumbnail), it is decoded once.
+std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vector<int>& min_sides,
+                                                   kernels::Device device = kernels::Device::kCpu,
+                                                   bool allow_direct = true);
 
 }  // namespace ctp::native

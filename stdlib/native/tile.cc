@@ -207,7 +207,8 @@ void Report(StepContext& context, const Tally& tally, const std::string& current
        fmt::format("{} patches; {}", tally.patches, current)});
 }
 
-// Tiles one slide into staging, then moves its outputs into place and checkpoints it.
+// Tiles one slide (patch files straight into place, the rest into staging), then commits its
+// outputs and checkpoints it. On failure its patch files are removed and the previous run's stay.
 void ProcessSlide(StepContext& context, const TileOptions& options, const SlideJob& job,
                   TileCheckpoint& checkpoint, Tally& tally) {
   const fs::path staging = options.data_root / ".ctp-tile-staging" / job.split / job.stem;
@@ -220,8 +221,7 @@ void ProcessSlide(StepContext& context, const TileOptions& options, const SlideJ
       if (patches % 64 == 0)
         Report(context, tally, fmt::format("{}: {} patches", job.relative, patches));
     });
-    CommitSlide(options.data_root, staging, job,
-                options.images ? tiled.image_names : std::vector<std::string>{}, options.jpeg);
+    CommitSlide(options.data_root, staging, job, tiled);
     checkpoint.MarkDone(job, SlideFingerprint(options, job), tiled.image_names.size());
     checkpoint.Save();
     double seconds =

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <unordered_set>
 
 #include "ctp/atomic_file.h"
 
@@ -100,30 +101,34 @@ void TileCheckpoint::Save() const {
 }
 
 void CommitSlide(const fs::path& data_root, const fs::path& staging, const SlideJob& job,
-                 const std::vector<std::string>& image_names, bool jpeg) {
+                 TiledSlide& tiled) {
   const SlideOutputs out = OutputsOf(job);
   std::error_code ignored;
   if (std::ifstream old(data_root / out.metadata); old) {  // remove the previous run's patches
     nlohmann::json metadata = nlohmann::json::parse(old, nullptr, false);
+    std::unordered_set<std::string> images, ground_truth;  // written by this run: keep
+    if (tiled.images) images.insert(tiled.images->Names().begin(), tiled.images->Names().end());
+    if (tiled.ground_truth)
+      ground_truth.insert(tiled.ground_truth->Names().begin(), tiled.ground_truth->Names().end());
     if (metadata.is_object() && metadata.contains("patches"))
       for (const auto& patch : metadata["patches"]) {
         std::string name = patch.value("name", std::string());
         if (name.empty()) continue;
         for (const char* extension : {".png", ".jpg"})
-          fs::remove(data_root / out.image_dir / (name + extension), ignored);
-        fs::remove(data_root / out.ground_truth_dir / (name + ".png"), ignored);
+          if (!images.count(name + extension))
+            fs::remove(data_root / out.image_dir / (name + extension), ignored);
+        if (!ground_truth.count(name + ".png"))
+          fs::remove(data_root / out.ground_truth_dir / (name + ".png"), ignored);
       }
   }
+  if (tiled.images) tiled.images->Commit();
+  if (tiled.ground_truth) tiled.ground_truth->Commit();
   auto move = [&](const fs::path& relative) {
     fs::create_directories((data_root / relative).parent_path());
     fs::rename(staging / relative, data_root / relative);
   };
   move(out.thumbnail);
   move(out.metadata);
-  for (const std::string& name : image_names) {
-    move(out.image_dir / (name + (jpeg ? ".jpg" : ".png")));
-    move(out.ground_truth_dir / (name + ".png"));
-  }
   move(out.shard);
   fs::remove_all(staging, ignored);
 }

@@ -34,9 +34,10 @@ class TileCheckpoint {
   nlohmann::json slides_ = nlohmann::json::object();
 };
 
-/// Replaces the slide's previous outputs (listed in its old metadata) with the staged ones:
-/// metadata first, then images and ground truth, then the shard.
+/// Replaces the slide's previous outputs (listed in its old metadata) with the new ones: removes
+/// old patch files this run did not write again, renames the staged patch files over old ones of
+/// the same name, then moves the thumbnail, metadata and shard into place.
 void CommitSlide(const std::filesystem::path& data_root, const std::filesystem::path& staging,
-                 const SlideJob& job, const std::vector<std::string>& image_names, bool jpeg);
+                 const SlideJob& job, TiledSlide& tiled);
 
 }  // namespace ctp::native

@@ -45,10 +45,13 @@ struct TissueMap {
   tiling::TissueMaskResult result;
 };
 
-TissueMap ComputeTissue(Slide& slide, const TileOptions& options) {
+TissueMap ComputeTissue(Slide& slide, const TileOptions& options, int thumbnail_side,
+                        LowResolutionImage& thumbnail) {
   TissueMap map;
-  map.image =
-      ReadLowResolution(slide, options.mask_min_side, options.device, options.direct_decode);
+  std::vector<LowResolutionImage> images = ReadLowResolutions(
+      slide, {options.mask_min_side, thumbnail_side}, options.device, options.direct_decode);
+  map.image = std::move(images[0]);
+  thumbnail = std::move(images[1]);
   const int w = map.image.rgb.width, h = map.image.rgb.height;
   map.mask = tiling::Image<std::uint8_t>(w, h, 1);
   map.result = tiling::ComputeTissueMask(map.image.rgb.View(), options.mask, map.mask.View(),
@@ -186,13 +189,14 @@ std::uint8_t LabelAt(const std::vector<LabelledRegion>& regions, double cx, doub
 }
 
 SlidePlan PlanSlide(Slide& slide, const std::vector<LabelledRegion>& regions,
-                    const TileOptions& options, std::uint64_t slide_seed) {
+                    const TileOptions& options, std::uint64_t slide_seed, int thumbnail_side,
+                    LowResolutionImage& thumbnail) {
   if (options.level < 0 || options.level >= slide.LevelCount())
     throw std::runtime_error(
         fmt::format("has no level {} (levels 0..{})", options.level, slide.LevelCount() - 1));
   const LevelSize level0 = slide.Size(0);
   for (const LabelledRegion& region : regions) CheckInsideSlide(region, level0);
-  TissueMap map = ComputeTissue(slide, options);
+  TissueMap map = ComputeTissue(slide, options, thumbnail_side, thumbnail);
   SlidePlan plan;
   plan.downsample = slide.Downsample(options.level);
   plan.mask = map.result;

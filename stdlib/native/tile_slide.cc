@@ -72,10 +72,10 @@ struct Shared {
   const SlidePlan& plan;
   const std::vector<LabelledRegion>& regions;
   const std::vector<std::string>& names;
-  const std::array<std::string, 3>& uniform_ground_truth;  ///< All-0, -155, -255 mask PNGs.
+  const std::array<std::size_t, 3>& uniform_ground_truth;  ///< Shared all-0, -155, -255 PNGs.
   const ReadMode& read_mode;                               ///< Direct JPEG tiles or OpenSlide.
-  fs::path image_dir;
-  fs::path ground_truth_dir;
+  PatchFiles* images;                                      ///< Null with --images false.
+  PatchFiles* ground_truth;
   PatchShardWriter& shard;
 };
 
@@ -101,9 +101,9 @@ bool DrawGroundTruth(const Shared& s, const PlannedPatch& patch, tiling::ImageU8
   return drawn;
 }
 
-// The encoded PNG of a mask that is one value (0: outside every region; 155 or 255: wholly inside
-// a region, the common cases), else null: those are encoded once per slide, not once per patch.
-const std::string* UniformGroundTruth(const Shared& s, bool drawn,
+// The shared file of a mask that is one value (0: outside every region; 155 or 255: wholly
+// inside a region, the common cases), else null: those are encoded once per slide and hard-linked.
+const std::size_t* UniformGroundTruth(const Shared& s, bool drawn,
                                       const tiling::Image<std::uint8_t>& mask) {
   if (!drawn) return &s.uniform_ground_truth[0];
   const std::uint8_t value = mask.pixels.front();
@@ -124,15 +124,17 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
     tiling::ReinhardNormalize(rgb, *s.options.reinhard, normalised.View(), s.options.device);
     pixels = normalised.View();
   }
-  if (s.options.images) {
+  if (s.images) {
     const std::string& name = s.names[index];
-    WriteBytes(s.image_dir / (name + (s.options.jpeg ? ".jpg" : ".png")),
-               s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
-                              : EncodePng(pixels, s.options.png_compression));
-    const std::string* uniform =
+    s.images->Write(name + (s.options.jpeg ? ".jpg" : ".png"),
+                    s.options.jpeg ? EncodeJpeg(pixels, s.options.jpeg_quality)
+                                   : EncodePng(pixels, s.options.png_compression));
+    const std::size_t* uniform =
         UniformGroundTruth(s, DrawGroundTruth(s, patch, mask.View()), mask);
-    WriteBytes(s.ground_truth_dir / (name + ".png"),
-               uniform ? *uniform : EncodePng(mask.View(), s.options.png_compression));
+    if (uniform)
+      s.ground_truth->Link(name + ".png", *uniform);
+    else
+      s.ground_truth->Write(name + ".png", EncodePng(mask.View(), s.options.png_compression));
   }
   s.shard.SetPatch(index, patch.label, static_cast<std::int32_t>(patch.x),
                    static_cast<std::int32_t>(patch.y), pixels);
@@ -251,27 +253,33 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   Slide slide(job.path);
   std::uint64_t seed = options.seed;
   for (char c : job.stem) seed = (seed ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  SlidePlan plan = PlanSlide(slide, regions, options, seed);
+  // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
+  LowResolutionImage thumbnail;
+  SlidePlan plan = PlanSlide(slide, regions, options, seed, kThumbnailSide, thumbnail);
   TiledSlide result;
   for (const PlannedPatch& p : plan.patches)
     result.image_names.push_back(fmt::format("{}_{}_{}", job.stem, p.x, p.y));
   SlideOutputs out = OutputsOf(job);
   for (const fs::path& dir : {out.shard.parent_path(), out.metadata.parent_path()})
     fs::create_directories(staging / dir);
-  if (options.images)
-    for (const fs::path& dir : {out.image_dir, out.ground_truth_dir})
-      fs::create_directories(staging / dir);
+  if (options.images) {
+    result.images =
+        std::make_unique<PatchFiles>(options.data_root / out.image_dir, staging / out.image_dir);
+    result.ground_truth = std::make_unique<PatchFiles>(options.data_root / out.ground_truth_dir,
+                                                       staging / out.ground_truth_dir);
+  }
   const ReadMode read_mode = ChooseReadMode(job.path, slide, options.level, options.direct_decode);
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
-  std::array<std::string, 3> uniform_ground_truth;
+  std::array<std::size_t, 3> uniform_ground_truth{};
   const std::uint8_t uniform_values[3] = {0, 155, 255};
-  for (int i = 0; i < 3; ++i)
-    uniform_ground_truth[i] = EncodePng(
-        tiling::Image<std::uint8_t>(options.patch_size, options.patch_size, 1, uniform_values[i])
-            .View(),
-        options.png_compression);
+  if (result.ground_truth)
+    for (int i = 0; i < 3; ++i)
+      uniform_ground_truth[i] = result.ground_truth->AddShared(EncodePng(
+          tiling::Image<std::uint8_t>(options.patch_size, options.patch_size, 1, uniform_values[i])
+              .View(),
+          options.png_compression));
   Shared shared{job,
                 options,
                 plan,
@@ -279,15 +287,12 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
                 result.image_names,
                 uniform_ground_truth,
                 read_mode,
-                staging / out.image_dir,
-                staging / out.ground_truth_dir,
+                result.images.get(),
+                result.ground_truth.get(),
                 shard};
   RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
   shard.Close();
   result.metadata = MetadataOf(job, options, plan, slide.Vendor(), read_mode, result.image_names);
-  // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
-  const LowResolutionImage thumbnail =
-      ReadLowResolution(slide, kThumbnailSide, options.device, options.direct_decode);
   WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));
   result.metadata["thumbnail"] = {
       {"file", out.thumbnail.filename().string()},

@@ -1,14 +1,17 @@
-// Tiling one slide into a staging folder: parallel reads (one OpenSlide handle per worker),
-// colour conversion, optional Reinhard, image + ground-truth files, the shard and the metadata.
+// Tiling one slide: parallel reads (one OpenSlide handle per worker), colour conversion, optional
+// Reinhard, image + ground-truth files (placed straight under their final names, patch_files.h),
+// and the shard, metadata and thumbnail (into a staging folder).
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "patch_files.h"
 #include "tile_options.h"
 #include "tile_plan.h"
 
@@ -36,13 +39,16 @@ SlideOutputs OutputsOf(const SlideJob& job);
 
 /// What tiling a slide produced.
 struct TiledSlide {
-  nlohmann::json metadata;               ///< Also written to the metadata file.
-  std::vector<std::string> image_names;  ///< File names in image/ and ground-truth/.
+  nlohmann::json metadata;                   ///< Also written to the metadata file.
+  std::vector<std::string> image_names;      ///< File names in image/ and ground-truth/.
+  std::unique_ptr<PatchFiles> images;        ///< The image files (null with --images false).
+  std::unique_ptr<PatchFiles> ground_truth;  ///< The ground-truth files (likewise).
 };
 
-/// Tiles `job` into `staging` (laid out as OutputsOf, relative to it). `on_patch` is called
-/// after each patch (from worker threads, serialised). Throws std::runtime_error without the
-/// slide's name on failure; the caller removes `staging`.
+/// Tiles `job`: image and ground-truth files under options.data_root (removed again unless
+/// committed), the rest into `staging` (laid out as OutputsOf, relative to it). `on_patch` is
+/// called after each patch (from worker threads, serialised). Throws std::runtime_error without
+/// the slide's name on failure (having removed its patch files); the caller removes `staging`.
 TiledSlide TileSlide(const SlideJob& job, const TileOptions& options,
                      const std::filesystem::path& staging, const std::function<void()>& on_patch);
 

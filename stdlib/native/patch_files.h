@@ -1,0 +1,68 @@
+// Per-patch files of one slide (images or ground-truth masks) placed straight under their final
+// names: each appears complete or not at all (O_TMPFILE + linkat, no staging copy and no rename),
+// files with the same bytes (uniform ground-truth masks) are hard links to one inode, and a name
+// that already exists (a slide tiled again) is staged and renamed over it only at commit, so a
+// slide that fails leaves the previous outputs as they were and none of its own.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctp::native {
+
+/// The files one slide writes into one output folder.
+class PatchFiles {
+ public:
+  /// Files go to `final_dir`; `staging_dir` (same file system) holds staged files and the
+  /// sources of hard links. Both are created.
+  PatchFiles(const std::filesystem::path& final_dir, const std::filesystem::path& staging_dir);
+  /// Removes the files placed under final names unless Commit ran (a failed slide).
+  ~PatchFiles();
+  PatchFiles(const PatchFiles&) = delete;
+  PatchFiles& operator=(const PatchFiles&) = delete;
+
+  /// Registers bytes that many files share (e.g. an all-zero mask PNG); returns its id for Link.
+  std::size_t AddShared(std::string bytes);
+  /// Writes `name` with `bytes`; thread-safe. Throws std::runtime_error naming the file.
+  void Write(const std::string& name, std::string_view bytes);
+  /// Places `name` as a hard link to the shared bytes `id` (written out when links are not
+  /// possible there); thread-safe.
+  void Link(const std::string& name, std::size_t id);
+  /// Renames the staged files over their final names; afterwards the files stay.
+  void Commit();
+  /// The file names this slide wrote, staged or not (to tell them from a previous run's).
+  const std::vector<std::string>& Names() const { return names_; }
+
+ private:
+  enum class Placement { kPlaced, kStaged, kUnsupported };
+  // Names the unnamed (O_TMPFILE) file `fd` `name`, in the final folder unless the name exists.
+  Placement LinkTemporary(int fd, const std::string& name);
+  // Writes `name` in the staging folder and moves it into place unless the name exists.
+  void WriteStaged(const std::string& name, std::string_view bytes);
+  void Remember(const std::string& name, bool placed);
+
+  std::filesystem::path final_dir_;
+  std::filesystem::path staging_dir_;
+  int final_fd_ = -1;
+  int staging_fd_ = -1;
+  std::atomic<bool> tmpfile_{true};  // O_TMPFILE works (else stage, rename without replacing)
+  std::atomic<bool> links_{true};    // hard links work (else shared bytes are written per file)
+  bool committed_ = false;
+  std::mutex mutex_;
+  struct Shared {
+    std::string bytes;
+    std::string source;  // file in staging_dir_ the links point at ("" until first use)
+    int copies = 0;      // sources made so far (a new one when the link count limit is hit)
+  };
+  std::vector<Shared> shared_;
+  std::vector<std::string> names_;   // every file name written
+  std::vector<std::string> placed_;  // written under the final name (removed on failure)
+  std::vector<std::string> staged_;  // in staging_dir_, to rename at commit
+};
+
+}  // namespace ctp::native
