@@ -86,6 +86,7 @@ class LuaState {
  private:
   static void* Allocate(void* ud, void* ptr, std::size_t old_size, std::size_t new_size);
   static void CountHook(lua_State* L, lua_Debug* ar);
+  /// Registers the embedded DSL module `module` in package.preload (read on first require).
   void LoadEmbedded(const char* module);
   [[noreturn]] void ThrowLuaError(int status, const std::string& fallback_file);
   [[noreturn]] void ThrowSyntaxError(int status, const std::string& chunk_name);

@@ -433,7 +433,6 @@ ctp.steps = setmetatable({}, {
 
 -- KFP components ---------------------------------------------------------------------------
 
-local component = require "ctp_component"
 local component_step_fields = { "image", "working_dir" }
 for field in pairs(common_fields) do component_step_fields[#component_step_fields + 1] = field end
 table.sort(component_step_fields)
@@ -442,7 +441,7 @@ table.sort(component_step_fields)
 --- the script: `local train = ctp.load_component "components/train/component.yaml"`, then
 --- `train { data = prepare.outputs.data, epochs = params.epochs, retry = { limit = 2 } }`.
 function ctp.load_component(path)
-  return component.load(path, ctp.container, component_step_fields)
+  return require("ctp_component").load(path, ctp.container, component_step_fields)
 end
 
 -- The pipeline -----------------------------------------------------------------------------
