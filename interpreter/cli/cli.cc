@@ -51,7 +51,8 @@ int Main(int argc, char** argv) {
     commands[app.get_subcommands({}).back()] = std::move(run);
   };
   // Building every command's options costs more than a small emit's script; when the first
-  // argument names a command, only that one is built (its parse, help and errors are the same).
+  // argument names a command, only that one is built (its parse, help and errors are the same),
+  // and `ctp --version` alone builds none.
   const std::pair<const char*, Command (*)(CLI::App&)> kCommands[] = {
       {"check", &AddCheckCommand}, {"graph", &AddGraphCommand}, {"emit", &AddEmitCommand},
       {"run", &AddRunCommand},     {"runs", &AddRunsCommand},   {"report", &AddReportCommand},
@@ -59,8 +60,9 @@ int Main(int argc, char** argv) {
   const std::string first = argc > 1 ? argv[1] : "";
   const bool named = std::any_of(std::begin(kCommands), std::end(kCommands),
                                  [&](const auto& command) { return first == command.first; });
+  const bool version_only = argc == 2 && first == "--version";
   for (const auto& [name, make] : kCommands)
-    if (!named || first == name) add(make);
+    if (!version_only && (!named || first == name)) add(make);
   CLI::App* help = app.add_subcommand("help", "show help for ctp or one of its commands");
   std::string help_topic;
   help->add_option("COMMAND", help_topic, "a command");
