@@ -41,15 +41,6 @@ int LoadEmbeddedModule(lua_State* L) {
   return 1;
 }
 
-// The first frame that belongs to the user's code (not the embedded DSL, not C).
-bool UserFrame(lua_State* L, lua_Debug* ar) {
-  for (int level = 1; lua_getstack(L, level, ar); ++level) {
-    lua_getinfo(L, "Sl", ar);
-    if (std::strcmp(ar->what, "C") != 0 && std::strncmp(ar->source, "=[ctp]", 6) != 0) return true;
-  }
-  return false;
-}
-
 // Message handler: turns any error value into a table {file, line, message, highlight, traceback}.
 int MessageHandler(lua_State* L) {
   if (lua_type(L, 1) == LUA_TTABLE) {
@@ -119,6 +110,14 @@ int LineOfField(const std::string& text, int line, const std::string& word) {
 }
 
 }  // namespace
+
+bool UserFrame(lua_State* L, lua_Debug* ar) {
+  for (int level = 1; lua_getstack(L, level, ar); ++level) {
+    lua_getinfo(L, "Sl", ar);
+    if (std::strcmp(ar->what, "C") != 0 && std::strncmp(ar->source, "=[ctp]", 6) != 0) return true;
+  }
+  return false;
+}
 
 LuaState& StateOf(lua_State* L) { return **static_cast<LuaState**>(lua_getextraspace(L)); }
 
