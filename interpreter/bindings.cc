@@ -102,10 +102,21 @@ int FunctionSource(lua_State* L) {
   std::string source;
   if (text) source = ExtractFunctionSource(*text, ar.linedefined, ar.lastlinedefined);
   if (source.empty())
-    return luaL_error(L, "cannot find the source text of the step function (define it inline in "
-                         "the script)");
+    return luaL_error(L,
+                      "cannot find the source text of the step function (define it inline in "
+                      "the script)");
   lua_pushstring(L, source.c_str());
   PushStringList(L, upvalues);
+  return 2;
+}
+
+// caller() -> file, line of the first frame of the user's code, or nothing (ctp_check's caller:
+// a Lua loop over debug.getinfo tables cost ~20 K instructions per DSL call).
+int Caller(lua_State* L) {
+  lua_Debug ar;
+  if (!UserFrame(L, &ar)) return 0;
+  lua_pushstring(L, ar.source[0] == '@' ? ar.source + 1 : ar.short_src);
+  lua_pushinteger(L, ar.currentline);
   return 2;
 }
 
@@ -137,9 +148,11 @@ int ParamOverride(lua_State* L) {
 
 // parse_param(type, text) -> the value as Lua, or nil, "bad value"
 int ParseParam(lua_State* L) {
-  static const std::map<std::string, ParamType> types = {
-      {"string", ParamType::kString}, {"int", ParamType::kInt}, {"float", ParamType::kFloat},
-      {"bool", ParamType::kBool}, {"list", ParamType::kList}};
+  static const std::map<std::string, ParamType> types = {{"string", ParamType::kString},
+                                                         {"int", ParamType::kInt},
+                                                         {"float", ParamType::kFloat},
+                                                         {"bool", ParamType::kBool},
+                                                         {"list", ParamType::kList}};
   auto type = types.find(luaL_checkstring(L, 1));
   std::string text = luaL_checkstring(L, 2);
   if (type == types.end()) return luaL_error(L, "unknown parameter type");
@@ -150,11 +163,21 @@ int ParseParam(lua_State* L) {
     return 2;
   }
   switch (type->second) {
-    case ParamType::kString: lua_pushstring(L, canonical->c_str()); break;
-    case ParamType::kInt: lua_pushinteger(L, std::stoll(*canonical)); break;
-    case ParamType::kFloat: lua_pushnumber(L, std::stod(*canonical)); break;
-    case ParamType::kBool: lua_pushboolean(L, *canonical == "true"); break;
-    case ParamType::kList: PushJson(L, nlohmann::json::parse(*canonical)); break;
+    case ParamType::kString:
+      lua_pushstring(L, canonical->c_str());
+      break;
+    case ParamType::kInt:
+      lua_pushinteger(L, std::stoll(*canonical));
+      break;
+    case ParamType::kFloat:
+      lua_pushnumber(L, std::stod(*canonical));
+      break;
+    case ParamType::kBool:
+      lua_pushboolean(L, *canonical == "true");
+      break;
+    case ParamType::kList:
+      PushJson(L, nlohmann::json::parse(*canonical));
+      break;
   }
   return 1;
 }
@@ -209,12 +232,18 @@ int LoadComponent(lua_State* L) {
 
 void PushNativeBindings(lua_State* L) {
   static const luaL_Reg functions[] = {
-      {"did_you_mean", DidYouMean},        {"step_names", StepNames},
-      {"step_schema", StepSchema},         {"function_source", FunctionSource},
-      {"limit_exceeded", LimitExceeded},   {"load_file", LoadFile},
-      {"main_chunk_line", MainChunkLine}, {"param_override", ParamOverride},
-      {"parse_param", ParseParam},         {"load_component", LoadComponent},
+      {"did_you_mean", DidYouMean},
+      {"step_names", StepNames},
+      {"step_schema", StepSchema},
+      {"function_source", FunctionSource},
+      {"limit_exceeded", LimitExceeded},
+      {"load_file", LoadFile},
+      {"main_chunk_line", MainChunkLine},
+      {"param_override", ParamOverride},
+      {"parse_param", ParseParam},
+      {"load_component", LoadComponent},
       {"print_line", PrintLine},
+      {"caller", Caller},
       {nullptr, nullptr},
   };
   luaL_newlib(L, functions);

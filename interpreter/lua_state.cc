@@ -27,20 +27,18 @@ constexpr const char* kEnvKey = "ctp.env";
 constexpr const char* kNativeKey = "ctp.native";
 
 // Calls an embedded module's chunk (upvalue 1) with the native bindings (upvalue 2).
-int CallWithNative(lua_State* L) {
-  lua_pushvalue(L, lua_upvalueindex(1));
+// package.preload's loader of an embedded DSL module (upvalues: its name, the native bindings):
+// the bytecode is read when a script first requires the module, so a script that never calls
+// ctp.load_component does not load ctp_component.
+int LoadEmbeddedModule(lua_State* L) {
+  const char* module = lua_tostring(L, lua_upvalueindex(1));
+  const std::string_view chunk = EmbeddedLuaModule(module);
+  const std::string chunk_name = std::string("=[ctp]/") + module;
+  if (luaL_loadbufferx(L, chunk.data(), chunk.size(), chunk_name.c_str(), "b") != LUA_OK)
+    lua_error(L);
   lua_pushvalue(L, lua_upvalueindex(2));
   lua_call(L, 1, 1);
   return 1;
-}
-
-// The first frame that belongs to the user's code (not the embedded DSL, not C).
-bool UserFrame(lua_State* L, lua_Debug* ar) {
-  for (int level = 1; lua_getstack(L, level, ar); ++level) {
-    lua_getinfo(L, "Sl", ar);
-    if (std::strcmp(ar->what, "C") != 0 && std::strncmp(ar->source, "=[ctp]", 6) != 0) return true;
-  }
-  return false;
 }
 
 // Message handler: turns any error value into a table {file, line, message, highlight, traceback}.
@@ -112,6 +110,14 @@ int LineOfField(const std::string& text, int line, const std::string& word) {
 }
 
 }  // namespace
+
+bool UserFrame(lua_State* L, lua_Debug* ar) {
+  for (int level = 1; lua_getstack(L, level, ar); ++level) {
+    lua_getinfo(L, "Sl", ar);
+    if (std::strcmp(ar->what, "C") != 0 && std::strncmp(ar->source, "=[ctp]", 6) != 0) return true;
+  }
+  return false;
+}
 
 LuaState& StateOf(lua_State* L) { return **static_cast<LuaState**>(lua_getextraspace(L)); }
 
@@ -196,14 +202,11 @@ LuaState::~LuaState() {
 }
 
 void LuaState::LoadEmbedded(const char* module) {
-  const std::string_view chunk = EmbeddedLuaModule(module);
-  std::string chunk_name = std::string("=[ctp]/") + module;
   lua_getglobal(L_, "package");
   lua_getfield(L_, -1, "preload");
-  if (luaL_loadbufferx(L_, chunk.data(), chunk.size(), chunk_name.c_str(), "b") != LUA_OK)
-    lua_error(L_);
+  lua_pushstring(L_, module);
   lua_getfield(L_, LUA_REGISTRYINDEX, kNativeKey);
-  lua_pushcclosure(L_, &CallWithNative, 2);
+  lua_pushcclosure(L_, &LoadEmbeddedModule, 2);
   lua_setfield(L_, -2, module);
   lua_pop(L_, 2);
 }

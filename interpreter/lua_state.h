@@ -18,6 +18,10 @@ class StepRegistry;
 
 namespace detail {
 
+/// Fills `ar` with the first stack frame of the user's code (not the embedded DSL, not C): the
+/// frame a DSL call or an error is reported at. False when there is none (a tail call).
+bool UserFrame(lua_State* L, lua_Debug* ar);
+
 /// Limits that stop runaway scripts.
 struct LuaLimits {
   int64_t instructions = 500'000'000;     ///< VM instructions for the whole script
@@ -86,6 +90,7 @@ class LuaState {
  private:
   static void* Allocate(void* ud, void* ptr, std::size_t old_size, std::size_t new_size);
   static void CountHook(lua_State* L, lua_Debug* ar);
+  /// Registers the embedded DSL module `module` in package.preload (read on first require).
   void LoadEmbedded(const char* module);
   [[noreturn]] void ThrowLuaError(int status, const std::string& fallback_file);
   [[noreturn]] void ThrowSyntaxError(int status, const std::string& chunk_name);

@@ -2,12 +2,23 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
 #include <stdexcept>
 
 #include "ctp/atomic_file.h"
 
 namespace ctp {
+namespace {
+
+// [a-z][a-z0-9_]*: the name a script calls the step by (`native.NAME`) and `ctp step NAME` runs.
+bool IsNativeStepName(const std::string& name) {
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  return !name.empty() && lower(name.front()) && std::all_of(name.begin(), name.end(), [&](char c) {
+    return lower(c) || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
 
 const std::string& StepContext::Arg(const std::string& name) const {
   auto found = args.find(name);
@@ -25,10 +36,9 @@ void StepContext::WriteOutput(const std::string& name, const std::string& value)
 }
 
 void StepRegistry::Register(NativeStep step) {
-  static const std::regex name_pattern("[a-z][a-z0-9_]*");
-  if (!std::regex_match(step.name, name_pattern))
-    throw std::invalid_argument(fmt::format(
-        "native step name '{}' must be lowercase letters, digits and '_'", step.name));
+  if (!IsNativeStepName(step.name))
+    throw std::invalid_argument(
+        fmt::format("native step name '{}' must be lowercase letters, digits and '_'", step.name));
   if (steps_.count(step.name))
     throw std::invalid_argument(fmt::format("native step '{}' is already registered", step.name));
   std::string name = step.name;

@@ -3,32 +3,25 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "ctp/dag.h"
 #include "ctp/diagnostic.h"
+#include "ctp/names.h"
 
 namespace ctp {
 namespace {
-
-bool IsDnsLabel(const std::string& name) {
-  static const std::regex pattern("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  return name.size() <= 63 && std::regex_match(name, pattern);
-}
-
-bool IsIdentifier(const std::string& name) {
-  static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(name, pattern);
-}
 
 // A DNS-1123 label close to `name`: lowercased, '_' and ' ' turned into '-'.
 std::string SuggestDnsLabel(const std::string& name) {
   std::string s;
   for (char c : name) {
-    if (c >= 'A' && c <= 'Z') s += static_cast<char>(c - 'A' + 'a');
-    else if (c == '_' || c == ' ' || c == '.') s += '-';
-    else s += c;
+    if (c >= 'A' && c <= 'Z')
+      s += static_cast<char>(c - 'A' + 'a');
+    else if (c == '_' || c == ' ' || c == '.')
+      s += '-';
+    else
+      s += c;
   }
   return IsDnsLabel(s) ? s : std::string();
 }
@@ -68,11 +61,12 @@ class Checker {
   void CheckName(const char* what, const std::string& name, const SourceLocation& at) {
     if (IsDnsLabel(name)) return;
     std::string suggestion = SuggestDnsLabel(name);
-    Report(at,
-           fmt::format("{} name '{}' is not a valid Kubernetes name: use at most 63 lowercase "
-                       "letters, digits and '-', starting and ending with a letter or digit{}",
-                       what, name, suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"),
-           name);
+    Report(
+        at,
+        fmt::format("{} name '{}' is not a valid Kubernetes name: use at most 63 lowercase "
+                    "letters, digits and '-', starting and ending with a letter or digit{}",
+                    what, name, suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"),
+        name);
   }
 
   void CheckParams() {
@@ -173,9 +167,10 @@ class Checker {
           return;
         }
         if (is_exit_handler) {
-          Report(at, fmt::format("the exit handler '{}' cannot use outputs of step '{}': it runs "
-                                 "after the whole pipeline (use parameters and ctp.workflow.status)",
-                                 step->name, ref.step));
+          Report(at,
+                 fmt::format("the exit handler '{}' cannot use outputs of step '{}': it runs "
+                             "after the whole pipeline (use parameters and ctp.workflow.status)",
+                             step->name, ref.step));
           return;
         }
         if (p_.on_exit && producer == &*p_.on_exit) {

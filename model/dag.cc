@@ -1,14 +1,14 @@
 #include "ctp/dag.h"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/depth_first_search.hpp>
-#include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
 #include <iterator>
-#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "ctp/diagnostic.h"
 
@@ -50,8 +50,10 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 struct Dag::Impl {
   std::vector<std::string> names;
-  std::map<std::string, std::size_t> index;
+  std::unordered_map<std::string, std::size_t> index;
   std::vector<DagEdge> edges;
+  std::vector<std::size_t> first_edge;  // edges into step i: [first_edge[i], first_edge[i + 1])
+  std::vector<std::vector<std::size_t>> downstream;  // steps waiting for step i, ascending
   std::vector<std::string> order;
 };
 
@@ -83,7 +85,9 @@ Dag Dag::Build(const Pipeline& pipeline) {
   }
   WaitGraph graph(impl->names.size());
   std::vector<Diagnostic> problems;
-  std::set<std::pair<std::string, std::string>> seen;  // (from, to)
+  std::set<std::pair<std::size_t, std::size_t>> seen;  // (to, from)
+  // Each edge with its (to, from) declaration indices, the order the graph is built in.
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::size_t>> keyed;
   auto add_edge = [&](const Step& step, const std::string& from, DagEdge::Reason reason) {
     auto found = impl->index.find(from);
     if (found == impl->index.end()) {
@@ -93,21 +97,35 @@ Dag Dag::Build(const Pipeline& pipeline) {
                           from});
       return;
     }
-    if (!seen.emplace(from, step.name).second) return;
+    const std::pair key(impl->index.at(step.name), found->second);
+    if (!seen.insert(key).second) return;
+    keyed.push_back({key, impl->edges.size()});
     impl->edges.push_back({from, step.name, reason});
   };
   for (const Step& step : pipeline.steps) {
-    for (const std::string& from : DataDependencies(step)) add_edge(step, from, DagEdge::Reason::kData);
+    for (const std::string& from : DataDependencies(step))
+      add_edge(step, from, DagEdge::Reason::kData);
     for (const std::string& from : step.after) add_edge(step, from, DagEdge::Reason::kAfter);
   }
   if (!problems.empty()) throw Error(std::move(problems));
   // Sorted by (to, from) in declaration order, so that the depth-first search below visits
-  // dependencies in declaration order and its results are deterministic.
-  std::stable_sort(impl->edges.begin(), impl->edges.end(), [&](const DagEdge& a, const DagEdge& b) {
-    return std::pair(impl->index.at(a.to), impl->index.at(a.from)) <
-           std::pair(impl->index.at(b.to), impl->index.at(b.from));
-  });
-  for (const DagEdge& e : impl->edges) boost::add_edge(impl->index.at(e.to), impl->index.at(e.from), graph);
+  // dependencies in declaration order and its results are deterministic. The (to, from) pairs
+  // are unique, so the order is total.
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<DagEdge> sorted;
+  sorted.reserve(keyed.size());
+  impl->first_edge.assign(impl->names.size() + 1, 0);
+  impl->downstream.resize(impl->names.size());
+  for (const auto& [key, i] : keyed) {
+    const auto [to, from] = key;
+    sorted.push_back(std::move(impl->edges[i]));
+    boost::add_edge(to, from, graph);
+    ++impl->first_edge[to + 1];
+    impl->downstream[from].push_back(to);
+  }
+  impl->edges = std::move(sorted);
+  for (std::size_t i = 0; i < impl->names.size(); ++i)
+    impl->first_edge[i + 1] += impl->first_edge[i];
 
   std::vector<Vertex> path, cycle;
   boost::depth_first_search(graph, boost::visitor(CycleFinder{{}, &path, &cycle}));
@@ -143,18 +161,19 @@ std::size_t Dag::size() const { return impl_->names.size(); }
 
 std::vector<std::string> Dag::Upstream(const std::string& step) const {
   std::vector<std::string> names;
-  for (const DagEdge& e : impl_->edges)
-    if (e.to == step) names.push_back(e.from);
+  auto found = impl_->index.find(step);
+  if (found == impl_->index.end()) return names;
+  for (std::size_t e = impl_->first_edge[found->second]; e < impl_->first_edge[found->second + 1];
+       ++e)
+    names.push_back(impl_->edges[e].from);
   return names;
 }
 
 std::vector<std::string> Dag::Downstream(const std::string& step) const {
-  std::vector<std::pair<std::size_t, std::string>> found;
-  for (const DagEdge& e : impl_->edges)
-    if (e.from == step) found.emplace_back(impl_->index.at(e.to), e.to);
-  std::sort(found.begin(), found.end());
   std::vector<std::string> names;
-  for (auto& [index, name] : found) names.push_back(name);
+  auto found = impl_->index.find(step);
+  if (found == impl_->index.end()) return names;
+  for (std::size_t to : impl_->downstream[found->second]) names.push_back(impl_->names[to]);
   return names;
 }
 

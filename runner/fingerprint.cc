@@ -1,25 +1,26 @@
 #include "fingerprint.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
 
+#include "crypto_loader.h"
+
 namespace ctp::runner {
 
-Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
+Sha256::Sha256() : context_(Crypto().md_ctx_new()) {
   if (!context_ ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1)
+      Crypto().digest_init_ex(static_cast<EVP_MD_CTX*>(context_), Crypto().sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 is not available");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+Sha256::~Sha256() { Crypto().md_ctx_free(static_cast<EVP_MD_CTX*>(context_)); }
 
 void Sha256::Update(std::string_view bytes) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), bytes.data(), bytes.size());
+  Crypto().digest_update(static_cast<EVP_MD_CTX*>(context_), bytes.data(), bytes.size());
 }
 
 void Sha256::Field(std::string_view text) {
@@ -31,7 +32,7 @@ void Sha256::Field(std::string_view text) {
 std::string Sha256::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), digest, &size);
+  Crypto().digest_final_ex(static_cast<EVP_MD_CTX*>(context_), digest, &size);
   std::string hex;
   for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
   return hex;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "sqlite_loader.h"
+
 namespace ctp {
 namespace {
 
@@ -36,46 +38,46 @@ class Statement {
       statement_ = *kept_;
       return;
     }
-    if (sqlite3_prepare_v3(db, sql, -1, kept_ ? SQLITE_PREPARE_PERSISTENT : 0, &statement_,
-                           nullptr) != SQLITE_OK)
-      throw std::runtime_error(fmt::format("run store: {}", sqlite3_errmsg(db)));
+    if (runner::Sqlite().prepare_v3(db, sql, -1, kept_ ? SQLITE_PREPARE_PERSISTENT : 0, &statement_,
+                                    nullptr) != SQLITE_OK)
+      throw std::runtime_error(fmt::format("run store: {}", runner::Sqlite().errmsg(db)));
     if (kept_) *kept_ = statement_;
   }
   ~Statement() {
     if (!kept_) {
-      sqlite3_finalize(statement_);
+      runner::Sqlite().finalize(statement_);
       return;
     }
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
+    runner::Sqlite().reset(statement_);
+    runner::Sqlite().clear_bindings(statement_);
   }
   Statement& Bind(int index, const std::string& text) {
-    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
-                      SQLITE_TRANSIENT);
+    runner::Sqlite().bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT);
     return *this;
   }
   Statement& Bind(int index, double value) {
-    sqlite3_bind_double(statement_, index, value);
+    runner::Sqlite().bind_double(statement_, index, value);
     return *this;
   }
   Statement& Bind(int index, int value) {
-    sqlite3_bind_int(statement_, index, value);
+    runner::Sqlite().bind_int(statement_, index, value);
     return *this;
   }
   /// Steps once; true while there is a row.
   bool Step() {
-    const int code = sqlite3_step(statement_);
+    const int code = runner::Sqlite().step(statement_);
     if (code == SQLITE_ROW) return true;
     if (code != SQLITE_DONE)
-      throw std::runtime_error(fmt::format("run store: {}", sqlite3_errmsg(db_)));
+      throw std::runtime_error(fmt::format("run store: {}", runner::Sqlite().errmsg(db_)));
     return false;
   }
   std::string Text(int column) const {
-    const unsigned char* text = sqlite3_column_text(statement_, column);
+    const unsigned char* text = runner::Sqlite().column_text(statement_, column);
     return text ? reinterpret_cast<const char*>(text) : "";
   }
-  double Double(int column) const { return sqlite3_column_double(statement_, column); }
-  int Int(int column) const { return sqlite3_column_int(statement_, column); }
+  double Double(int column) const { return runner::Sqlite().column_double(statement_, column); }
+  int Int(int column) const { return runner::Sqlite().column_int(statement_, column); }
 
  private:
   sqlite3* db_;
@@ -110,27 +112,27 @@ StepRecord ReadStep(const Statement& row) {
 }  // namespace
 
 RunStore::RunStore(const std::filesystem::path& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
+  if (runner::Sqlite().open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                               nullptr) != SQLITE_OK) {
+    std::string message = db_ ? runner::Sqlite().errmsg(db_) : "out of memory";
+    runner::Sqlite().close(db_);
     throw std::runtime_error(fmt::format("cannot open run store '{}': {}", path.string(), message));
   }
-  sqlite3_busy_timeout(db_, 10000);
+  runner::Sqlite().busy_timeout(db_, 10000);
   char* error = nullptr;
   const std::string setup =
       std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") + kSchema;
-  if (sqlite3_exec(db_, setup.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  if (runner::Sqlite().exec(db_, setup.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
-    sqlite3_close(db_);
+    runner::Sqlite().free(error);
+    runner::Sqlite().close(db_);
     throw std::runtime_error(fmt::format("run store '{}': {}", path.string(), message));
   }
 }
 
 RunStore::~RunStore() {
-  sqlite3_finalize(save_step_);
-  sqlite3_close(db_);
+  runner::Sqlite().finalize(save_step_);
+  runner::Sqlite().close(db_);
 }
 
 void RunStore::SaveRun(const RunRecord& run) {

@@ -298,10 +298,15 @@ local fixed_fields = { name = true, outputs = true, fn = true, pipeline = true, 
 
 -- A step is a proxy over its checked fields: assigning a field after the step was created
 -- (`train.after = { prepare }`) checks the value as the declaration would, or fails at that line.
-local function step_proxy(s, what, schema, arg_checkers)
+-- The fields of `schema` a script may set on an existing step, sorted (for "did you mean").
+local function settable_fields(schema)
   local settable = {}
   for key in pairs(schema) do if not fixed_fields[key] then settable[#settable + 1] = key end end
   table.sort(settable)
+  return settable
+end
+
+local function step_proxy(s, what, schema, arg_checkers)
   return setmetatable({}, {
     __name = "ctp step",
     __index = s,
@@ -322,7 +327,7 @@ local function step_proxy(s, what, schema, arg_checkers)
       local checker = type(key) == "string" and schema[key]
       if not checker then
         check.fail(where, field, "step '%s' has no field '%s' that can be set%s", s.name, field,
-                   check.did_you_mean(field, settable))
+                   check.did_you_mean(field, settable_fields(schema)))
       end
       if value == nil then s[key] = nil else s[key] = checker(value, where, field) end
     end,
@@ -341,15 +346,18 @@ local function make_step(kind, where, f, extra, what, schema, arg_checkers)
   return step_proxy(s, what, schema, arg_checkers or {})
 end
 
+-- ctp.container's fields, built once.
+local container_schema = with_common {
+  image = check.nonempty_string, command = check.list(value_checker), args = check.list(value_checker),
+  working_dir = check.string, outputs = outputs_checker,
+}
+local container_required = { "name" }
+
 --- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
 function ctp.container(fields)
   local where = check.caller()
-  local schema = with_common {
-    image = check.nonempty_string, command = check.list(value_checker), args = check.list(value_checker),
-    working_dir = check.string, outputs = outputs_checker,
-  }
-  local f = check.fields("ctp.container", where, fields, schema, { "name" })
-  return make_step("container", where, f, nil, "ctp.container", schema)
+  local f = check.fields("ctp.container", where, fields, container_schema, container_required)
+  return make_step("container", where, f, nil, "ctp.container", container_schema)
 end
 
 --- A Lua function step: `ctp.lua { name, fn = function(inputs) return { out = ... } end, inputs, outputs }`.
@@ -425,7 +433,6 @@ ctp.steps = setmetatable({}, {
 
 -- KFP components ---------------------------------------------------------------------------
 
-local component = require "ctp_component"
 local component_step_fields = { "image", "working_dir" }
 for field in pairs(common_fields) do component_step_fields[#component_step_fields + 1] = field end
 table.sort(component_step_fields)
@@ -434,7 +441,7 @@ table.sort(component_step_fields)
 --- the script: `local train = ctp.load_component "components/train/component.yaml"`, then
 --- `train { data = prepare.outputs.data, epochs = params.epochs, retry = { limit = 2 } }`.
 function ctp.load_component(path)
-  return component.load(path, ctp.container, component_step_fields)
+  return require("ctp_component").load(path, ctp.container, component_step_fields)
 end
 
 -- The pipeline -----------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 -- against a schema; a bad field is an error at the user's line, with "did you mean" for typos.
 -- Internal module of the DSL.
 local native = ...  -- ctp._native, passed by the loader
-local getinfo = debug.getinfo
 
 local M = {}
 
@@ -15,19 +14,9 @@ end
 --- `hint` (e.g. "ctp.pipeline") finds the line when the user's frame is gone because of a tail
 --- call (`return ctp.pipeline { ... }`): the last line of the script that mentions it.
 function M.caller(hint)
-  local level = 2
-  while true do
-    local info = getinfo(level, "Sl")
-    if not info then
-      local file, line = native.main_chunk_line(hint or "")
-      return { file = file, line = line }
-    end
-    if info.what ~= "C" and info.source:sub(1, 6) ~= "=[ctp]" then
-      local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
-      return { file = file, line = info.currentline }
-    end
-    level = level + 1
-  end
+  local file, line = native.caller()
+  if not file then file, line = native.main_chunk_line(hint or "") end
+  return { file = file, line = line }
 end
 
 --- Raises a diagnostic at `where` (from M.caller()), with the caret under `highlight`.

@@ -4,7 +4,8 @@
 On a shared machine the mean (measure.sh) mostly measures waiting for a core; the best of many
 runs is the closest to an idle core. Each run is one fork/exec, timed around os.wait4, whose
 rusage gives that child's own CPU time.
-Usage: bench/startup/best_wall.py [--runs N] CTP...   (run from the repository root)
+Usage: bench/startup/best_wall.py [--runs N] [--command "ARGS"]... CTP...   (from the repository root)
+--command replaces the default start-up commands, e.g. --command "check /tmp/g2000.lua".
 """
 import argparse
 import os
@@ -29,12 +30,15 @@ def run_once(argv):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--command", action="append", help="ctp arguments (split on spaces)")
     parser.add_argument("ctp", nargs="+")
     args = parser.parse_args()
     out = tempfile.mkdtemp()
     commands = [["--version"], ["emit", "scripts/hello.lua", "-o", f"{out}/h.yaml"],
                 ["emit", "bench/startup/g5.lua", "-o", f"{out}/g5.yaml"],
                 ["emit", "bench/startup/g5.lua", "--format", "kfp", "-o", f"{out}/g5k.yaml"]]
+    if args.command:
+        commands = [command.split() for command in args.command]
     print(f"{'binary':24s} {'command':36s} {'best wall':>10s} {'best CPU':>10s}  (ms, {args.runs} runs)")
     for command in commands:
         # Interleaved, so that every binary sees the same load.

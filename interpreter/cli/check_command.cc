@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <string_view>
+#include <unordered_map>
 
 #include "cli/cli.h"
 #include "ctp/dag.h"
@@ -11,10 +13,14 @@ namespace {
 
 std::string StepDetail(const Pipeline& pipeline, const Step& step) {
   switch (step.kind) {
-    case Step::Kind::kContainer: return step.image.empty() ? pipeline.image : step.image;
-    case Step::Kind::kLua: return "function";
-    case Step::Kind::kNative: return step.native;
-    case Step::Kind::kPipeline: return step.pipeline ? "pipeline " + step.pipeline->name : "";
+    case Step::Kind::kContainer:
+      return step.image.empty() ? pipeline.image : step.image;
+    case Step::Kind::kLua:
+      return "function";
+    case Step::Kind::kNative:
+      return step.native;
+    case Step::Kind::kPipeline:
+      return step.pipeline ? "pipeline " + step.pipeline->name : "";
   }
   return {};
 }
@@ -30,7 +36,8 @@ std::string StepLine(const Pipeline& pipeline, const Dag* dag, const Step& step,
   if (on_exit) notes.push_back("on exit");
   if (step.loop) notes.push_back("for each");
   if (step.when) notes.push_back("when");
-  if (step.resources.gpu_count > 0) notes.push_back(fmt::format("{} gpu", step.resources.gpu_count));
+  if (step.resources.gpu_count > 0)
+    notes.push_back(fmt::format("{} gpu", step.resources.gpu_count));
   if (!notes.empty()) line += fmt::format("  ({})", fmt::join(notes, "; "));
   return line + "\n";
 }
@@ -44,12 +51,14 @@ Command AddCheckCommand(CLI::App& app) {
   return [options] {
     Pipeline pipeline = options->Load();
     Dag dag = Dag::Build(pipeline);
-    std::string out = fmt::format("{}: pipeline '{}': {} step{}, {} parameter{}\n", options->script,
-                                  pipeline.name, pipeline.steps.size(),
-                                  pipeline.steps.size() == 1 ? "" : "s", pipeline.params.size(),
-                                  pipeline.params.size() == 1 ? "" : "s");
+    std::string out =
+        fmt::format("{}: pipeline '{}': {} step{}, {} parameter{}\n", options->script,
+                    pipeline.name, pipeline.steps.size(), pipeline.steps.size() == 1 ? "" : "s",
+                    pipeline.params.size(), pipeline.params.size() == 1 ? "" : "s");
+    std::unordered_map<std::string_view, const Step*> steps;  // Pipeline::FindStep is a scan
+    for (const Step& step : pipeline.steps) steps.emplace(step.name, &step);
     for (const std::string& name : dag.TopologicalOrder())
-      out += StepLine(pipeline, &dag, *pipeline.FindStep(name), false);
+      out += StepLine(pipeline, &dag, *steps.at(name), false);
     if (pipeline.on_exit) out += StepLine(pipeline, nullptr, *pipeline.on_exit, true);
     std::cout << out;
     return kOk;

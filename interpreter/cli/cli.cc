@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -36,9 +37,10 @@ void WriteOutput(const std::string& path, const std::string& text) {
 
 int Main(int argc, char** argv) {
   RegisterBuiltinSteps(StepRegistry::Default());
-  CLI::App app{"ctp: continuous-training pipelines as Lua scripts. Emit them for Argo Workflows "
-               "or Kubeflow Pipelines, or run them on this machine.",
-               "ctp"};
+  CLI::App app{
+      "ctp: continuous-training pipelines as Lua scripts. Emit them for Argo Workflows "
+      "or Kubeflow Pipelines, or run them on this machine.",
+      "ctp"};
   app.set_version_flag("--version", std::string("ctp ") + Version());
   app.require_subcommand(1);
   app.fallthrough(false);
@@ -48,14 +50,19 @@ int Main(int argc, char** argv) {
     Command run = make(app);
     commands[app.get_subcommands({}).back()] = std::move(run);
   };
-  add(&AddCheckCommand);
-  add(&AddGraphCommand);
-  add(&AddEmitCommand);
-  add(&AddRunCommand);
-  add(&AddRunsCommand);
-  add(&AddReportCommand);
-  add(&AddStepCommand);
-  add(&AddExecCommand);
+  // Building every command's options costs more than a small emit's script; when the first
+  // argument names a command, only that one is built (its parse, help and errors are the same),
+  // and `ctp --version` alone builds none.
+  const std::pair<const char*, Command (*)(CLI::App&)> kCommands[] = {
+      {"check", &AddCheckCommand}, {"graph", &AddGraphCommand}, {"emit", &AddEmitCommand},
+      {"run", &AddRunCommand},     {"runs", &AddRunsCommand},   {"report", &AddReportCommand},
+      {"step", &AddStepCommand},   {"exec", &AddExecCommand}};
+  const std::string first = argc > 1 ? argv[1] : "";
+  const bool named = std::any_of(std::begin(kCommands), std::end(kCommands),
+                                 [&](const auto& command) { return first == command.first; });
+  const bool version_only = argc == 2 && first == "--version";
+  for (const auto& [name, make] : kCommands)
+    if (!version_only && (!named || first == name)) add(make);
   CLI::App* help = app.add_subcommand("help", "show help for ctp or one of its commands");
   std::string help_topic;
   help->add_option("COMMAND", help_topic, "a command");

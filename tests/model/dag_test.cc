@@ -1,8 +1,9 @@
+#include "ctp/dag.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
-#include "ctp/dag.h"
 #include "ctp/diagnostic.h"
 #include "pipeline_builder.h"
 
@@ -50,6 +51,24 @@ TEST_CASE("topological order follows dependencies, visiting them in declaration 
   // Declared out of order: d first. It still comes last.
   std::rotate(p.steps.begin(), p.steps.begin() + 3, p.steps.end());
   CHECK(Dag::Build(p).TopologicalOrder() == std::vector<std::string>{"a", "b", "c", "d"});
+}
+
+TEST_CASE("upstream, downstream and edges are indexed in declaration order, not use order") {
+  Pipeline p = Diamond();
+  // d reads c before b, and lists a in `after`; c is declared before b.
+  p.steps[3].after = {"a"};
+  std::swap(p.steps[1], p.steps[2]);
+  Dag dag = Dag::Build(p);
+  CHECK(dag.Upstream("d") == std::vector<std::string>{"a", "c", "b"});
+  CHECK(dag.Downstream("a") == std::vector<std::string>{"c", "b", "d"});
+  CHECK(dag.Downstream("d").empty());
+  CHECK(dag.Upstream("a").empty());
+  CHECK(dag.Upstream("no-such-step").empty());
+  CHECK(dag.Downstream("no-such-step").empty());
+  std::vector<std::string> edges;
+  for (const DagEdge& e : dag.Edges())
+    edges.push_back(e.from + ">" + e.to + (e.reason == DagEdge::Reason::kAfter ? " after" : ""));
+  CHECK(edges == std::vector<std::string>{"a>c", "a>b", "a>d after", "c>d", "b>d"});
 }
 
 TEST_CASE("independent steps keep declaration order") {

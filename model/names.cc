@@ -1,0 +1,28 @@
+#include "ctp/names.h"
+
+#include <algorithm>
+
+namespace ctp {
+namespace {
+
+bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+bool IsIdentifierStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+}  // namespace
+
+bool IsDnsLabel(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!IsLowerAlnum(name.front()) || !IsLowerAlnum(name.back())) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return IsLowerAlnum(c) || c == '-'; });
+}
+
+bool IsIdentifier(std::string_view name) {
+  if (name.empty() || !IsIdentifierStart(name.front())) return false;
+  return std::all_of(name.begin() + 1, name.end(),
+                     [](char c) { return IsIdentifierStart(c) || (c >= '0' && c <= '9'); });
+}
+
+}  // namespace ctp
