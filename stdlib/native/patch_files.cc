@@ -49,8 +49,12 @@ bool Unsupported(int error) {
 
 }  // namespace
 
-PatchFiles::PatchFiles(const fs::path& final_dir, const fs::path& staging_dir)
-    : final_dir_(final_dir), staging_dir_(staging_dir) {
+PatchFiles::PatchFiles(const fs::path& final_dir, const fs::path& staging_dir,
+                       PatchFileMethods methods)
+    : final_dir_(final_dir),
+      staging_dir_(staging_dir),
+      tmpfile_(methods.unnamed_files),
+      links_(methods.hard_links) {
   final_fd_ = OpenDirectory(final_dir_);
   try {
     staging_fd_ = OpenDirectory(staging_dir_);

@@ -15,12 +15,20 @@
 
 namespace ctp::native {
 
+/// The file-system features PatchFiles tries first; where one is missing it falls back by itself
+/// (turning one off here takes the fallback from the start, as a file system without it would).
+struct PatchFileMethods {
+  bool unnamed_files = true;  ///< O_TMPFILE + linkat (else: write in staging, then rename)
+  bool hard_links = true;     ///< shared bytes as hard links (else: the bytes written per file)
+};
+
 /// The files one slide writes into one output folder.
 class PatchFiles {
  public:
   /// Files go to `final_dir`; `staging_dir` (same file system) holds staged files and the
   /// sources of hard links. Both are created.
-  PatchFiles(const std::filesystem::path& final_dir, const std::filesystem::path& staging_dir);
+  PatchFiles(const std::filesystem::path& final_dir, const std::filesystem::path& staging_dir,
+             PatchFileMethods methods = {});
   /// Removes the files placed under final names unless Commit ran (a failed slide).
   ~PatchFiles();
   PatchFiles(const PatchFiles&) = delete;
