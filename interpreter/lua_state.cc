@@ -26,7 +26,6 @@ constexpr int kHookInterval = 10'000;
 constexpr const char* kEnvKey = "ctp.env";
 constexpr const char* kNativeKey = "ctp.native";
 
-// Calls an embedded module's chunk (upvalue 1) with the native bindings (upvalue 2).
 // package.preload's loader of an embedded DSL module (upvalues: its name, the native bindings):
 // the bytecode is read when a script first requires the module, so a script that never calls
 // ctp.load_component does not load ctp_component.
