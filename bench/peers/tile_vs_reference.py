@@ -14,6 +14,11 @@ patches with tissue fraction >= --min-tissue, every tissue patch kept):
   ref floor  reference_tiler.py --read-only
 Whole processes, wall time (what a user waits for). Needs python3-openslide, numpy, PIL.
 
+Every run writes into a folder of its own, and nothing is deleted until the whole series is done:
+on ext4, new inodes are slow for a minute or more after many files were deleted, so deleting a
+previous run's outputs right before a run charges the file system's clean-up to that run (to
+whichever tiler happens to come next).
+
     python3 bench/peers/tile_vs_reference.py --ctp build/ctp \\
       --floor build/bench/native/ctp_tile_read_floor --slides SLIDE... [--threads 2]
 """
@@ -21,7 +26,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,53 +55,71 @@ def timed(command, may_fail=False):
     return seconds, cpu, done.stdout
 
 
-def best_of(repeat, command, before=None, may_fail=False):
-    """The run with the smallest wall time of `repeat` (before() runs untimed before each)."""
+def best_of(repeat, command, may_fail=False):
+    """The run with the smallest wall time of `repeat`; `command` is an argument list or a
+    function returning one (called untimed before each run, e.g. to make a fresh folder)."""
     results = []
     for _ in range(repeat):
-        if before:
-            before()
-        result = timed(command, may_fail)
+        argv = command() if callable(command) else command
+        result = timed(argv, may_fail)
         if result is None:
             return None
         results.append(result)
     best = min(results, key=lambda r: r[0])
-    print(f"  {os.path.basename(command[0])} ...: {best[0]:.2f} s wall, {best[1]:.2f} s CPU",
+    print(f"  {os.path.basename(argv[0])} ...: {best[0]:.2f} s wall, {best[1]:.2f} s CPU",
           file=sys.stderr, flush=True)
     return best
 
 
+def fresh_folder(scratch, name):
+    """A new, empty folder under scratch (name-1, name-2, ...): no run reuses or deletes one."""
+    n = 1
+    while os.path.exists(os.path.join(scratch, f"{name}-{n}")):
+        n += 1
+    path = os.path.join(scratch, f"{name}-{n}")
+    os.makedirs(path)
+    return path
+
+
 def bench_slide(args, slide, scratch):
     stem = os.path.splitext(os.path.basename(slide))[0]
-    root = os.path.join(scratch, stem)
+    fmt = "jpeg" if args.format == "jpg" else "png"
+
+    def ctp_cmd(root):
+        return [args.ctp, "step", "tile", "--data", root, "--patch_size", str(args.size),
+                "--min_tissue", str(args.min_tissue), "--keep_unlabelled", "true",
+                "--min_hole_pixels", "0", "--min_speck_pixels", "0", "--format", fmt,
+                "--mask_min_side", str(args.mask_min_side), "--threads", str(args.threads),
+                "--device", "cpu", "--output-dir", os.path.join(root, "step-outputs")]
+
+    roots = []
 
     def fresh_root():
-        shutil.rmtree(root, ignore_errors=True)
+        root = fresh_folder(scratch, stem)
         os.makedirs(os.path.join(root, "slide", "train"))
         os.symlink(os.path.abspath(slide), os.path.join(root, "slide", "train", os.path.basename(slide)))
+        roots.append(root)
+        return root
 
-    fmt = "jpeg" if args.format == "jpg" else "png"
-    ctp_cmd = [args.ctp, "step", "tile", "--data", root, "--patch_size", str(args.size),
-               "--min_tissue", str(args.min_tissue), "--keep_unlabelled", "true",
-               "--min_hole_pixels", "0", "--min_speck_pixels", "0", "--format", fmt,
-               "--mask_min_side", str(args.mask_min_side), "--threads", str(args.threads),
-               "--device", "cpu", "--output-dir", os.path.join(scratch, "outputs")]
-    shard_s, shard_cpu, _ = best_of(args.repeat, ctp_cmd + ["--images", "false"], fresh_root)
-    ctp_s, ctp_cpu, _ = best_of(args.repeat, ctp_cmd, fresh_root)
-    metadata = os.path.join(root, "preprocess-metadata", stem + ".json")
+    shard_s, shard_cpu, _ = best_of(args.repeat, lambda: ctp_cmd(fresh_root()) + ["--images", "false"])
+    ctp_s, ctp_cpu, _ = best_of(args.repeat, lambda: ctp_cmd(fresh_root()))
+    metadata = os.path.join(roots[-1], "preprocess-metadata", stem + ".json")
     with open(metadata) as fh:
         patches = len(json.load(fh)["patches"])
     floor_s, floor_cpu, _ = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads)])
     direct = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads), "--direct"],
                      may_fail=True)
 
-    ref_out = os.path.join(scratch, stem + "-reference")
-    ref_cmd = [sys.executable, args.reference, slide, ref_out, "--size", str(args.size),
-               "--min-tissue", str(args.min_tissue), "--mask-min-side", str(args.mask_min_side),
-               "--format", args.format]
-    ref_s, ref_cpu, ref_stdout = best_of(args.repeat, ref_cmd, lambda: shutil.rmtree(ref_out, True))
+    def ref_cmd(out):
+        return [sys.executable, args.reference, slide, out, "--size", str(args.size),
+                "--min-tissue", str(args.min_tissue), "--mask-min-side", str(args.mask_min_side),
+                "--format", args.format]
+
+    ref_s, ref_cpu, ref_stdout = best_of(
+        args.repeat, lambda: ref_cmd(os.path.join(fresh_folder(scratch, stem + "-reference"), "out")))
     ref_patches = json.loads(ref_stdout)["kept_patches"]
-    ref_floor_s, ref_floor_cpu, _ = best_of(args.repeat, ref_cmd + ["--read-only"])
+    ref_floor_s, ref_floor_cpu, _ = best_of(
+        args.repeat, lambda: ref_cmd(os.path.join(scratch, "unused")) + ["--read-only"])
     return {"slide": os.path.basename(slide), "patches": patches, "ref_patches": ref_patches,
             "ctp": (ctp_s, ctp_cpu), "shard": (shard_s, shard_cpu), "floor": (floor_s, floor_cpu),
             "direct": direct[:2] if direct else None, "ref": (ref_s, ref_cpu),
@@ -120,8 +142,9 @@ def main():
     print("Each cell: patches/s wall (wall seconds; CPU seconds, user + system).")
     print("| slide | patches (ctp / ref) | ctp | ctp --images false | OpenSlide read floor "
           "| direct read floor | reference | reference read floor | ctp; shard-only / OpenSlide floor "
-          "(wall; CPU) | ctp; shard-only vs reference (wall; CPU) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "(wall; CPU) | ctp; shard-only / reference read floor (wall; CPU) "
+          "| ctp; shard-only vs reference (wall; CPU) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="ctp-tile-bench-") as scratch:
         for slide in a.slides:
             r = bench_slide(a, slide, scratch)
@@ -140,6 +163,7 @@ def main():
                   f"| {cell(n, r['floor'])} | {cell(n, r['direct'])} "
                   f"| {cell(m, r['ref'])} | {cell(m, r['ref_floor'])} "
                   f"| {ratio(r['floor'], r['ctp'], n, n)}; {ratio(r['floor'], r['shard'], n, n)} "
+                  f"| {ratio(r['ref_floor'], r['ctp'], m, n)}; {ratio(r['ref_floor'], r['shard'], m, n)} "
                   f"| {ratio(r['ctp'], r['ref'], n, m)}; {ratio(r['shard'], r['ref'], n, m)} |",
                   flush=True)
 
