@@ -236,6 +236,32 @@ TEST_CASE("patch files: past the link limit another copy of the shared bytes is 
   CHECK(inodes_of({"mask-12.png"}, "all-one mask", 1) == 1);
 }
 
+TEST_CASE("patch files: a real EMLINK from the file system starts another copy (65,001 links)") {
+  ScratchRoot data("patch-files-real-link-limit");
+  const fs::path final_dir = data.root / "ground-truth", staging = data.root / "staging";
+  constexpr int kNames = 65'001;  // one past ext4's limit of 65,000 names per inode
+  std::map<ino_t, nlink_t> names_per_inode;
+  {
+    native::PatchFiles files(final_dir, staging);  // no lowered limit: the file system's own
+    const std::size_t zeros = files.AddShared("all-zero mask");
+    for (int i = 0; i < kNames; ++i) files.Link(fmt::format("{}.png", i), zeros);
+    for (int i = 0; i < kNames; ++i)
+      ++names_per_inode[StatOf(final_dir / fmt::format("{}.png", i)).st_ino];
+    if (names_per_inode.size() == 1) {
+      MESSAGE("this file system takes more than 65,000 links per inode: no EMLINK to test");
+    } else {
+      for (const std::string& name : FileNames(staging)) {  // each copy: its source + its names
+        const struct stat source = StatOf(staging / name);
+        CHECK_MESSAGE(source.st_nlink == names_per_inode[source.st_ino] + 1, name);
+      }
+      CHECK(FileNames(staging).size() == names_per_inode.size());
+      CHECK(ReadText(final_dir / fmt::format("{}.png", kNames - 1)) == "all-zero mask");
+    }
+    CHECK(files.Names().size() == kNames);
+  }  // not committed: every name goes
+  CHECK(CountFiles(final_dir) == 0);
+}
+
 TEST_CASE("patch files: a write that fails is named, leaves no partial file, and the slide's go") {
   const native::PatchFileMethods methods = MethodsOfThisSubcase();
   ScratchRoot data("patch-files-write-failure");
