@@ -218,6 +218,8 @@ TEST_CASE("patch files: past the link limit another copy of the shared bytes is 
     for (const std::string& name : more) files.Link(name, ones);
     CHECK(inodes_of(names, "all-zero mask", 2) == (methods.hard_links ? 5 : 10));
     CHECK(ReadText(final_dir / "mask-12.png") == "all-one mask");
+    // Ten staged names; with links, seven sources: five for them, two for the three new names.
+    CHECK(FileNames(staging).size() == (methods.hard_links ? 17 : 10));
   }  // not committed: the previous files stay, the new names go
   CHECK(inodes_of(names, "all-zero mask", 2) == (methods.hard_links ? 5 : 10));
   CHECK(FileNames(final_dir) == std::set<std::string>(names.begin(), names.end()));
