@@ -54,7 +54,8 @@ PatchFiles::PatchFiles(const fs::path& final_dir, const fs::path& staging_dir,
     : final_dir_(final_dir),
       staging_dir_(staging_dir),
       tmpfile_(methods.unnamed_files),
-      links_(methods.hard_links) {
+      links_(methods.hard_links),
+      max_links_(methods.max_links) {
   final_fd_ = OpenDirectory(final_dir_);
   try {
     staging_fd_ = OpenDirectory(staging_dir_);
@@ -103,8 +104,11 @@ void PatchFiles::WriteStaged(const std::string& name, std::string_view bytes) {
       ::openat(staging_fd_, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0 || !WriteAll(fd, bytes)) {
     const int error = errno;
-    if (fd >= 0) ::close(fd);
-    Fail(staging_dir_ / name, error);
+    if (fd >= 0) {
+      ::close(fd);
+      ::unlinkat(staging_fd_, name.c_str(), 0);  // no partial file left in staging
+    }
+    Fail(final_dir_ / name, error);
   }
   ::close(fd);
   // Moved now unless that would replace a file (or the file system cannot say): commit does.
@@ -134,6 +138,17 @@ void PatchFiles::Write(const std::string& name, std::string_view bytes) {
   WriteStaged(name, bytes);
 }
 
+int PatchFiles::LinkShared(const std::string& source, int dir_fd, const std::string& name) {
+  std::unique_lock lock(mutex_, std::defer_lock);
+  if (max_links_ > 0) {  // the lowered limit: checked and linked in one step, as the kernel does
+    lock.lock();
+    struct stat info {};
+    if (::fstatat(staging_fd_, source.c_str(), &info, 0) == 0 && info.st_nlink >= max_links_)
+      return EMLINK;
+  }
+  return ::linkat(staging_fd_, source.c_str(), dir_fd, name.c_str(), 0) == 0 ? 0 : errno;
+}
+
 void PatchFiles::Link(const std::string& name, std::size_t id) {
   if (!links_) {
     Write(name, shared_.at(id).bytes);
@@ -151,21 +166,19 @@ void PatchFiles::Link(const std::string& name, std::size_t id) {
         const bool ok = fd >= 0 && WriteAll(fd, shared.bytes);
         const int error = errno;
         if (fd >= 0) ::close(fd);
-        if (!ok) Fail(staging_dir_ / shared.source, error);
+        if (!ok) {  // no partial source left for the next link to point at
+          ::unlinkat(staging_fd_, shared.source.c_str(), 0);
+          shared.source.clear();
+          Fail(final_dir_ / name, error);
+        }
       }
       source = shared.source;
     }
-    if (::linkat(staging_fd_, source.c_str(), final_fd_, name.c_str(), 0) == 0) {
-      Remember(name, true);
-      return;
-    }
-    int error = errno;
+    int error = LinkShared(source, final_fd_, name);
+    if (error == 0) return Remember(name, true);
     if (error == EEXIST) {  // a previous run's file: stage a link, renamed over it at commit
-      if (::linkat(staging_fd_, source.c_str(), staging_fd_, name.c_str(), 0) == 0) {
-        Remember(name, false);
-        return;
-      }
-      error = errno;
+      error = LinkShared(source, staging_fd_, name);
+      if (error == 0) return Remember(name, false);
     }
     if (error == EMLINK) {  // the file system's link count limit: start another source file
       std::lock_guard lock(mutex_);
@@ -180,10 +193,20 @@ void PatchFiles::Link(const std::string& name, std::size_t id) {
 }
 
 void PatchFiles::Commit() {
+  auto fail = [&](const std::string& name, int error) {
+    throw std::runtime_error(fmt::format("cannot move {} into place: {}",
+                                         (final_dir_ / name).string(), std::strerror(error)));
+  };
+  // A folder under a final name (the one failure a rename over a previous file foresees) stops
+  // the commit before anything is renamed.
+  for (const std::string& name : staged_) {
+    struct stat info {};
+    if (::fstatat(final_fd_, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(info.st_mode))
+      fail(name, EISDIR);
+  }
   for (const std::string& name : staged_)
-    if (::renameat(staging_fd_, name.c_str(), final_fd_, name.c_str()) != 0)
-      throw std::runtime_error(fmt::format("cannot move {} into place: {}",
-                                           (final_dir_ / name).string(), std::strerror(errno)));
+    if (::renameat(staging_fd_, name.c_str(), final_fd_, name.c_str()) != 0) fail(name, errno);
   committed_ = true;
 }
 

@@ -20,6 +20,9 @@ namespace ctp::native {
 struct PatchFileMethods {
   bool unnamed_files = true;  ///< O_TMPFILE + linkat (else: write in staging, then rename)
   bool hard_links = true;     ///< shared bytes as hard links (else: the bytes written per file)
+  /// Names a shared file may have before a link to it fails with EMLINK, as past the file
+  /// system's link limit (65,000 on ext4); 0: the file system's own limit only.
+  unsigned max_links = 0;
 };
 
 /// The files one slide writes into one output folder.
@@ -41,7 +44,9 @@ class PatchFiles {
   /// Places `name` as a hard link to the shared bytes `id` (written out when links are not
   /// possible there); thread-safe.
   void Link(const std::string& name, std::size_t id);
-  /// Renames the staged files over their final names; afterwards the files stay.
+  /// Renames the staged files over their final names; afterwards the files stay. Throws naming
+  /// the file, before renaming any, if a final name is a folder; a rename that fails midway
+  /// leaves the names before it renamed and the rest as they were.
   void Commit();
   /// The file names this slide wrote, staged or not (to tell them from a previous run's).
   const std::vector<std::string>& Names() const { return names_; }
@@ -52,6 +57,8 @@ class PatchFiles {
   Placement LinkTemporary(int fd, const std::string& name);
   // Writes `name` in the staging folder and moves it into place unless the name exists.
   void WriteStaged(const std::string& name, std::string_view bytes);
+  // Links the shared file `source` as `name` in `dir_fd`; 0 or the errno (EMLINK past max_links_).
+  int LinkShared(const std::string& source, int dir_fd, const std::string& name);
   void Remember(const std::string& name, bool placed);
 
   std::filesystem::path final_dir_;
@@ -60,6 +67,7 @@ class PatchFiles {
   int staging_fd_ = -1;
   std::atomic<bool> tmpfile_{true};  // O_TMPFILE works (else stage, rename without replacing)
   std::atomic<bool> links_{true};    // hard links work (else shared bytes are written per file)
+  unsigned max_links_ = 0;           // PatchFileMethods::max_links
   bool committed_ = false;
   std::mutex mutex_;
   struct Shared {
