@@ -118,7 +118,7 @@ native::ChunkWriterOptions SmallChunks() {
 }
 
 struct Path {
-  const char* name;
+  std::string name;
   native::ChunkWriterOptions options;
   bool direct_after;  // DirectWrites() once the shard is written
 };
