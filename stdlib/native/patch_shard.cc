@@ -1,13 +1,11 @@
-// The .ctpshard writer (positional writes, thread-safe) and reader.
+// The .ctpshard writer (pixels through an ordered chunk writer, thread-safe) and reader.
 #include "patch_shard.h"
 
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <fstream>
 #include <span>
@@ -50,36 +48,35 @@ ShardHeader MakeShardHeader(std::uint64_t count, int height, int width, int leve
   header.level = static_cast<std::uint32_t>(level);
   header.labels_offset = kHeaderBytes;
   header.coords_offset = AlignUp(header.labels_offset + count, 8);
-  header.pixels_offset = AlignUp(header.coords_offset + count * 8, 64);
+  // 4096: the pixel records can be written with O_DIRECT (ordered_chunk_writer.h).
+  header.pixels_offset = AlignUp(header.coords_offset + count * 8, kDirectAlignment);
   return header;
 }
 
-PatchShardWriter::PatchShardWriter(const std::filesystem::path& path, const ShardHeader& header)
+PatchShardWriter::PatchShardWriter(const std::filesystem::path& path, const ShardHeader& header,
+                                   ChunkWriterOptions options)
     : path_(path), header_(header) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw ShardError(path_, std::string("cannot create: ") + std::strerror(errno));
-  if (::ftruncate(fd_, static_cast<off_t>(header_.FileBytes())) != 0) {
+  // The ring must hold every chunk one record touches (see ordered_chunk_writer.h).
+  const std::uint64_t record = header_.PatchBytes();
+  options.chunks = std::max<std::size_t>(
+      options.chunks,
+      static_cast<std::size_t>((record + options.chunk_bytes - 1) / options.chunk_bytes + 1));
+  try {
+    pixels_ = std::make_unique<OrderedChunkWriter>(path_, header_.pixels_offset,
+                                                   header_.count * record, options);
+  } catch (...) {
     ::close(fd_);
-    throw ShardError(path_, std::string("cannot size: ") + std::strerror(errno));
+    throw;
   }
-  std::uint8_t bytes[kHeaderBytes] = {};
-  std::memcpy(bytes, kShardMagic.data(), kShardMagic.size());
-  Put(bytes, 8, kShardVersion);
-  Put(bytes, 12, static_cast<std::uint32_t>(kHeaderBytes));
-  Put(bytes, 16, header_.count);
-  Put(bytes, 24, header_.height);
-  Put(bytes, 28, header_.width);
-  Put(bytes, 32, header_.channels);
-  Put(bytes, 36, header_.level);
-  Put(bytes, 40, header_.labels_offset);
-  Put(bytes, 48, header_.coords_offset);
-  Put(bytes, 56, header_.pixels_offset);
-  WriteAt(0, bytes, sizeof bytes);
   labels_.resize(header_.count);
   coords_.resize(header_.count * 2);
+  stored_.resize(header_.count);
 }
 
 PatchShardWriter::~PatchShardWriter() {
+  pixels_.reset();             // stops and joins its thread, writes nothing more
   if (fd_ >= 0) ::close(fd_);  // not closed: a failed slide, whose shard is discarded
 }
 
@@ -95,52 +92,69 @@ void PatchShardWriter::WriteAt(std::uint64_t offset, const void* data, std::size
   }
 }
 
-void PatchShardWriter::WriteRowsAt(std::uint64_t offset, kernels::tiling::ConstImageU8 rgb) {
-  const std::size_t row_bytes = static_cast<std::size_t>(rgb.width) * 3;
-  thread_local std::vector<iovec> rows;
-  for (int y = 0; y < rgb.height;) {
-    const int count = std::min(rgb.height - y, IOV_MAX);
-    rows.resize(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i)
-      rows[static_cast<std::size_t>(i)] = {const_cast<std::uint8_t*>(rgb.Row(y + i)), row_bytes};
-    const ssize_t written = ::pwritev(fd_, rows.data(), count, static_cast<off_t>(offset));
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) throw ShardError(path_, std::string("write failed: ") + std::strerror(errno));
-    const std::size_t whole = static_cast<std::size_t>(written) / row_bytes;
-    const std::size_t part = static_cast<std::size_t>(written) % row_bytes;
-    y += static_cast<int>(whole);
-    offset += whole * row_bytes;
-    if (part > 0) {  // a short write inside a row: finish that row
-      WriteAt(offset + part, rgb.Row(y) + part, row_bytes - part);
-      ++y;
-      offset += row_bytes;
-    }
-  }
-}
-
 void PatchShardWriter::SetPatch(std::uint64_t index, std::uint8_t label, std::int32_t x,
                                 std::int32_t y, kernels::tiling::ConstImageU8 patch) {
   if (index >= header_.count) throw ShardError(path_, "patch index out of range");
   if (patch.width != static_cast<int>(header_.width) ||
       patch.height != static_cast<int>(header_.height))
     throw ShardError(path_, "patch size differs from the shard's");
+  if (std::atomic_ref<std::uint8_t>(stored_[index]).exchange(1) != 0)
+    throw ShardError(path_, "patch " + std::to_string(index) + " stored twice");
   labels_[index] = label;  // distinct indices: no lock
   coords_[index * 2] = x;
   coords_[index * 2 + 1] = y;
-  const std::uint64_t offset = header_.pixels_offset + index * header_.PatchBytes();
-  if (patch.channels == 3) return WriteRowsAt(offset, patch);  // rows are already NHWC
-  thread_local std::vector<std::uint8_t>
-      packed;  // reused: no allocation (and page faults) per patch
-  packed.resize(header_.PatchBytes());
-  kernels::tiling::PackPatchesNhwc(std::span<const kernels::tiling::ConstImageU8>(&patch, 1),
-                                   patch.width, patch.height, packed);
-  WriteAt(offset, packed.data(), packed.size());
+  thread_local std::vector<std::span<const std::uint8_t>> pieces;
+  thread_local std::vector<std::uint8_t> packed;  // reused: no allocation per patch
+  pieces.clear();
+  if (patch.channels == 3) {  // the rows are already NHWC: copied straight from the patch
+    const std::size_t row_bytes = static_cast<std::size_t>(patch.width) * 3;
+    if (patch.Packed())
+      pieces.emplace_back(patch.data, row_bytes * static_cast<std::size_t>(patch.height));
+    else
+      for (int row = 0; row < patch.height; ++row) pieces.emplace_back(patch.Row(row), row_bytes);
+  } else {
+    packed.resize(header_.PatchBytes());
+    kernels::tiling::PackPatchesNhwc(std::span<const kernels::tiling::ConstImageU8>(&patch, 1),
+                                     patch.width, patch.height, packed);
+    pieces.emplace_back(packed.data(), packed.size());
+  }
+  pixels_->Write(index * header_.PatchBytes(), pieces);
+  ++stored_count_;
 }
+
+void PatchShardWriter::Abandon() {
+  if (pixels_) pixels_->Stop("abandoned after another failure");
+}
+
+bool PatchShardWriter::DirectWrites() const { return pixels_ && pixels_->Direct(); }
 
 void PatchShardWriter::Close() {
   if (fd_ < 0) return;
-  WriteAt(header_.labels_offset, labels_.data(), labels_.size());
-  WriteAt(header_.coords_offset, coords_.data(), coords_.size() * sizeof(std::int32_t));
+  if (stored_count_ != header_.count) {
+    pixels_->Stop("not every patch was stored");
+    throw ShardError(path_, std::to_string(stored_count_.load()) + " of " +
+                                std::to_string(header_.count) + " patches stored");
+  }
+  pixels_->Finish();
+  // Header, labels and coordinates: everything before the pixels, in one write.
+  std::vector<std::uint8_t> head(header_.pixels_offset, 0);
+  std::memcpy(head.data(), kShardMagic.data(), kShardMagic.size());
+  Put(head.data(), 8, kShardVersion);
+  Put(head.data(), 12, static_cast<std::uint32_t>(kHeaderBytes));
+  Put(head.data(), 16, header_.count);
+  Put(head.data(), 24, header_.height);
+  Put(head.data(), 28, header_.width);
+  Put(head.data(), 32, header_.channels);
+  Put(head.data(), 36, header_.level);
+  Put(head.data(), 40, header_.labels_offset);
+  Put(head.data(), 48, header_.coords_offset);
+  Put(head.data(), 56, header_.pixels_offset);
+  std::memcpy(head.data() + header_.labels_offset, labels_.data(), labels_.size());
+  std::memcpy(head.data() + header_.coords_offset, coords_.data(),
+              coords_.size() * sizeof(std::int32_t));
+  WriteAt(0, head.data(), head.size());
+  if (::ftruncate(fd_, static_cast<off_t>(header_.FileBytes())) != 0)  // no pixels: the size
+    throw ShardError(path_, std::string("cannot size: ") + std::strerror(errno));
   int result = ::close(fd_);
   fd_ = -1;
   if (result != 0) throw ShardError(path_, std::string("close failed: ") + std::strerror(errno));

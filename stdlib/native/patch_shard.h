@@ -7,16 +7,20 @@
 //   40 u64 labels_offset                48 u64 coords_offset    56 u64 pixels_offset
 //   labels: u8[count] (1 positive, 0 negative, 255 unlabelled)
 //   coords: i32[count][2] (level-0 x, y of each patch's top-left), 8-byte aligned
-//   pixels: u8[count][height][width][channels], 64-byte aligned
+//   pixels: u8[count][height][width][channels], 4096-byte aligned (so they can be written with
+//           O_DIRECT; shards written before are 64-byte aligned, and readers take pixels_offset)
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ctp/kernels/tiling/image_view.h"
+#include "ordered_chunk_writer.h"
 
 namespace ctp::native {
 
@@ -51,31 +55,45 @@ struct ShardHeader {
 /// The header of a shard of `count` patches of height x width x 3, offsets filled in.
 ShardHeader MakeShardHeader(std::uint64_t count, int height, int width, int level);
 
-/// Writes a shard whose patch count is known up front; SetPatch may be called from several
-/// threads at once (positional writes). Throws std::runtime_error naming the file.
+/// Writes a shard whose patch count is known up front. The pixels go to the file in order,
+/// in large chunks, with O_DIRECT where possible (OrderedChunkWriter); labels, coordinates and
+/// the header are written at Close. SetPatch may be called from several threads at once, each
+/// storing its patches in increasing index order, the lowest patch not yet stored always being
+/// some thread's next (the tile step's workers: runs taken from a shared counter). Throws
+/// std::runtime_error naming the file.
 class PatchShardWriter {
  public:
-  /// Creates `path` at its full size and writes the header.
-  PatchShardWriter(const std::filesystem::path& path, const ShardHeader& header);
+  /// Creates (truncates) `path`; `options` choose the pixel chunks and how they are written.
+  PatchShardWriter(const std::filesystem::path& path, const ShardHeader& header,
+                   ChunkWriterOptions options = {});
+  /// Stops the pixel writer and closes the file without writing more (a failed slide).
   ~PatchShardWriter();
   PatchShardWriter(const PatchShardWriter&) = delete;
   PatchShardWriter& operator=(const PatchShardWriter&) = delete;
 
-  /// Stores patch `index`: its label, level-0 top-left and RGB/RGBA pixels (alpha dropped).
+  /// Stores patch `index` (once): its label, level-0 top-left and RGB/RGBA pixels (alpha
+  /// dropped). May wait for earlier patches; throws a failed pixel write's error.
   void SetPatch(std::uint64_t index, std::uint8_t label, std::int32_t x, std::int32_t y,
                 kernels::tiling::ConstImageU8 patch);
-  /// Writes the labels and coordinates (kept in memory until now) and closes the file.
+  /// Makes SetPatch calls (waiting or later) throw: call it when a thread fails, since the
+  /// patches it would have stored never come.
+  void Abandon();
+  /// Whether the pixels still go to the file with O_DIRECT.
+  bool DirectWrites() const;
+  /// Waits for the pixels, writes the header, labels and coordinates, and closes the file;
+  /// throws when a patch was not stored or a write failed.
   void Close();
 
  private:
   void WriteAt(std::uint64_t offset, const void* data, std::size_t bytes);
-  // Writes the rows of a 3-channel image back to back at `offset` (pwritev, no packing copy).
-  void WriteRowsAt(std::uint64_t offset, kernels::tiling::ConstImageU8 rgb);
   std::filesystem::path path_;
   ShardHeader header_;
-  int fd_ = -1;
-  std::vector<std::uint8_t> labels_;  // per patch, written at Close (one write, not one per patch)
-  std::vector<std::int32_t> coords_;  // x, y per patch, likewise
+  int fd_ = -1;                                 // buffered: header, labels, coordinates
+  std::unique_ptr<OrderedChunkWriter> pixels_;  // the pixel region
+  std::vector<std::uint8_t> labels_;            // per patch, written at Close
+  std::vector<std::int32_t> coords_;            // x, y per patch, likewise
+  std::vector<std::uint8_t> stored_;            // 1 once the patch is stored (atomic_ref)
+  std::atomic<std::uint64_t> stored_count_{0};  // patches stored
 };
 
 /// A whole shard in memory.

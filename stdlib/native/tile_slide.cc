@@ -184,6 +184,7 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
       std::lock_guard lock(mutex);
       if (!failure) failure = std::current_exception();
       failed = true;
+      s.shard.Abandon();  // workers waiting for this one's patches in the shard give up
     }
   };
   std::vector<std::thread> threads;
