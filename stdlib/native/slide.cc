@@ -137,7 +137,8 @@ LowResolutionImage ReadLowResolution(Slide& slide, int min_side, kernels::Device
 }
 
 std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vector<int>& min_sides,
-                                                   kernels::Device device, bool allow_direct) {
+                                                   kernels::Device device, bool allow_direct,
+                                                   DecodedLevel* whole_level) {
   std::vector<LowResolutionImage> results;
   for (int min_side : min_sides) results.push_back(ChooseLowResolution(slide, min_side));
   const int level = results.front().level;
@@ -147,14 +148,15 @@ std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vect
   const bool shared =
       std::all_of(results.begin(), results.end(),
                   [level](const LowResolutionImage& r) { return r.level == level; });
-  if (shared && ReadInOneGo(size)) {  // decode the level once, average it per image
-    int rows = 0;
+  if (shared && ReadInOneGo(size)) {      // decode the level once, average it per image
+    int rows = whole_level ? height : 0;  // the images use whole multiples of their factor
     for (const LowResolutionImage& r : results)
       rows = std::max(rows, std::max(1, height - height % r.factor));
     tiling::Image<std::uint8_t> level_rows(width, rows, 3);
     std::unique_ptr<TiffJpegLevel> direct = DirectReader(slide, level, allow_direct);
     ReadRows(slide, level, 0, level_rows.View(), direct, argb, device);
     for (LowResolutionImage& r : results) Downsample(level_rows.View(), r, device);
+    if (whole_level) *whole_level = {std::move(level_rows), level, direct != nullptr};
     return results;
   }
   for (LowResolutionImage& result : results) {  // in bands of about 256 rows, one image at a time
