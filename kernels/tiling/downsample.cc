@@ -29,11 +29,14 @@ void AddRow(unsigned* __restrict sums, const std::uint8_t* __restrict row, std::
 }
 
 // Rows are first summed column by column (contiguous, vectorised), then each block's columns.
-template <int kChannels>
-void BoxDownsampleCpu(ConstImageU8 in, int factor, ImageU8 out) {
+// kFactor is the factor known to the compiler (the common small ones: unrolled block sums and a
+// constant divisor), or 0 for `factor` at run time.
+template <int kChannels, int kFactor>
+void BoxDownsampleCpu(ConstImageU8 in, int runtime_factor, ImageU8 out) {
+  const int factor = kFactor ? kFactor : runtime_factor;
   const unsigned area = static_cast<unsigned>(factor) * static_cast<unsigned>(factor);
   const std::uint64_t reciprocal = ((std::uint64_t{1} << 32) + area - 1) / area;
-  const bool multiply = factor < kReciprocalFactors;
+  const bool multiply = kFactor == 0 && factor < kReciprocalFactors;
   const std::size_t used = static_cast<std::size_t>(out.width) * factor * kChannels;
   std::vector<unsigned> columns(used);
   for (int y = 0; y < out.height; ++y) {
@@ -42,15 +45,31 @@ void BoxDownsampleCpu(ConstImageU8 in, int factor, ImageU8 out) {
     std::uint8_t* target = out.Row(y);
     for (int x = 0; x < out.width; ++x) {
       const unsigned* block = &columns[static_cast<std::size_t>(x) * factor * kChannels];
-      unsigned sums[kChannels] = {};
-      for (int dx = 0; dx < factor; ++dx)
-        for (int c = 0; c < kChannels; ++c) sums[c] += block[dx * kChannels + c];
       for (int c = 0; c < kChannels; ++c) {
-        const unsigned rounded = sums[c] + area / 2;
+        unsigned sum = 0;
+        for (int dx = 0; dx < factor; ++dx) sum += block[dx * kChannels + c];
+        const unsigned rounded = sum + area / 2;
         target[x * kChannels + c] =
             static_cast<std::uint8_t>(multiply ? (rounded * reciprocal) >> 32 : rounded / area);
       }
     }
+  }
+}
+
+// BoxDownsampleCpu with the factor known to the compiler where it is 2..5.
+template <int kChannels>
+void BoxDownsampleCpu(ConstImageU8 in, int factor, ImageU8 out) {
+  switch (factor) {
+    case 2:
+      return BoxDownsampleCpu<kChannels, 2>(in, factor, out);
+    case 3:
+      return BoxDownsampleCpu<kChannels, 3>(in, factor, out);
+    case 4:
+      return BoxDownsampleCpu<kChannels, 4>(in, factor, out);
+    case 5:
+      return BoxDownsampleCpu<kChannels, 5>(in, factor, out);
+    default:
+      return BoxDownsampleCpu<kChannels, 0>(in, factor, out);
   }
 }
 
