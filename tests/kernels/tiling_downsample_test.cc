@@ -56,8 +56,8 @@ TEST_CASE("tiling: BoxDownsample averages blocks with rounding and ignores the p
 
 TEST_CASE("tiling: BoxDownsample rounds like integer division for small and large factors") {
   // Factors 2..5 are compiled in, others below 64 divide by a reciprocal multiply, larger ones by
-  // division: all must give
-  // round(sum / f²) with halves up, on random blocks and on all-255 blocks (the largest sums).
+  // division: all must give round(sum / f²) with halves up, on random blocks and on all-255
+  // blocks (the largest sums).
   std::mt19937 random(7);
   for (int factor : {2, 3, 4, 5, 7, 16, 63, 64, 70}) {
     CAPTURE(factor);
