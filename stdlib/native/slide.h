@@ -77,11 +77,13 @@ struct DecodedLevel {
 };
 
 /// ReadLowResolution for each of `min_sides` (not empty); when all come from one level that is
-/// read in one go (a small single-level slide: tissue mask and thumbnail), it is decoded once,
-/// and when `whole_level` is given, that decode (all the level's rows) is moved into it.
+/// read in one go (a small single-level slide: tissue mask and thumbnail), it is decoded once
+/// (directly: in up to `threads` bands at once), and when `whole_level` is given, that decode (all
+/// the level's rows) is moved into it.
 std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vector<int>& min_sides,
                                                    kernels::Device device = kernels::Device::kCpu,
                                                    bool allow_direct = true,
-                                                   DecodedLevel* whole_level = nullptr);
+                                                   DecodedLevel* whole_level = nullptr,
+                                                   int threads = 1);
 
 }  // namespace ctp::native

@@ -50,7 +50,7 @@ TissueMap ComputeTissue(Slide& slide, const TileOptions& options, int thumbnail_
   TissueMap map;
   std::vector<LowResolutionImage> images =
       ReadLowResolutions(slide, {options.mask_min_side, thumbnail_side}, options.device,
-                         options.direct_decode, &patch_level);
+                         options.direct_decode, &patch_level, options.threads);
   if (patch_level.level != options.level) patch_level = {};  // another level: not needed
   map.image = std::move(images[0]);
   thumbnail = std::move(images[1]);

@@ -87,6 +87,16 @@ TEST_CASE("tile: the whole-level read keeps every row of the level and says whic
     CHECK(native::ReadLowResolution(slide, 1024, kernels::Device::kCpu, direct).rgb.pixels ==
           images[0].rgb.pixels);
   }
+  // Decoded directly in bands of whole tile rows on several threads: the same pixels.
+  native::DecodedLevel one_thread, three_threads;
+  const auto images_one =
+      native::ReadLowResolutions(slide, {1024, 512}, kernels::Device::kCpu, true, &one_thread, 1);
+  const auto images_three = native::ReadLowResolutions(slide, {1024, 512}, kernels::Device::kCpu,
+                                                       true, &three_threads, 3);
+  CHECK(three_threads.direct);
+  CHECK(three_threads.rgb.pixels == one_thread.rgb.pixels);
+  CHECK(images_three[0].rgb.pixels == images_one[0].rgb.pixels);
+  CHECK(images_three[1].rgb.pixels == images_one[1].rgb.pixels);
   native::Slide pyramid(TileData("slides/" + kPyramidStem + ".svs"));
   native::DecodedLevel level;
   // Mask (level 2) and thumbnail from different levels: nothing decoded for both.
