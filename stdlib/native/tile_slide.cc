@@ -309,6 +309,7 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
                 result.ground_truth.get(),
                 shard};
   RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
+  patch_level = {};  // freed before the thumbnail and metadata are written
   shard.Close();
   result.metadata = MetadataOf(job, options, plan, slide.Vendor(), read_mode, result.image_names);
   WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));
