@@ -1,6 +1,7 @@
 // Direct JPEG tiles or OpenSlide, per worker (see level_reader.h).
 #include "level_reader.h"
 
+#include <atomic>
 #include <exception>
 
 #include "ctp/kernels/tiling/color.h"
@@ -8,6 +9,16 @@
 namespace ctp::native {
 
 namespace tiling = kernels::tiling;
+
+namespace {
+std::atomic<std::uint64_t> regions_read{0};  // LevelReader::RegionsRead
+}  // namespace
+
+bool DecodedLevelServesPatches(const DecodedLevel& decoded, int level, double downsample,
+                               const ReadMode& mode) {
+  if (decoded.level != level || decoded.direct != mode.direct) return false;
+  return mode.direct || downsample == 1.0;
+}
 
 ReadMode ChooseReadMode(const std::filesystem::path& path, const Slide& slide, int level,
                         bool allow_direct) {
@@ -32,6 +43,7 @@ LevelReader::LevelReader(const std::filesystem::path& path, int level, double do
 
 void LevelReader::ReadRgb(std::int64_t level_x, std::int64_t level_y, tiling::ImageU8 out,
                           TileCache* cache) {
+  regions_read.fetch_add(1, std::memory_order_relaxed);
   if (direct_) {
     try {
       direct_->ReadRgb(level_x, level_y, out, cache);
@@ -42,6 +54,8 @@ void LevelReader::ReadRgb(std::int64_t level_x, std::int64_t level_y, tiling::Im
   }
   ReadThroughOpenslide(level_x, level_y, out);
 }
+
+std::uint64_t LevelReader::RegionsRead() { return regions_read.load(); }
 
 void LevelReader::ReadThroughOpenslide(std::int64_t level_x, std::int64_t level_y,
                                        tiling::ImageU8 out) {

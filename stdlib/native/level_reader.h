@@ -30,6 +30,13 @@ struct ReadMode {
 ReadMode ChooseReadMode(const std::filesystem::path& path, const Slide& slide, int level,
                         bool allow_direct);
 
+/// Whether the patches of `level` (`downsample` level-0 pixels per pixel, read per `mode`) can be
+/// cut from `decoded` with the very pixels a LevelReader would give: it holds that level and was
+/// decoded by the same reader, and, for OpenSlide, the level is not scaled (OpenSlide places a
+/// region at level-0 coordinates, which on a coarser level need not be whole level pixels).
+bool DecodedLevelServesPatches(const DecodedLevel& decoded, int level, double downsample,
+                               const ReadMode& mode);
+
 /// One worker's reader of a level (not thread-safe; one per thread).
 class LevelReader {
  public:
@@ -44,6 +51,9 @@ class LevelReader {
   /// down, as the plan does. `cache` (direct reads only) shares tiles that several reads need.
   void ReadRgb(std::int64_t level_x, std::int64_t level_y, kernels::tiling::ImageU8 out,
                TileCache* cache = nullptr);
+
+  /// Regions read by all LevelReaders of this process so far (tests check which reads ran).
+  static std::uint64_t RegionsRead();
 
  private:
   void ReadThroughOpenslide(std::int64_t level_x, std::int64_t level_y,

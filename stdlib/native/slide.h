@@ -68,10 +68,22 @@ LowResolutionImage ReadLowResolution(Slide& slide, int min_side,
                                      kernels::Device device = kernels::Device::kCpu,
                                      bool allow_direct = true);
 
+/// A whole slide level decoded by ReadLowResolutions, kept so that the patches of that level can
+/// be cut from it, and which reader decoded it.
+struct DecodedLevel {
+  kernels::tiling::Image<std::uint8_t> rgb;  ///< All rows of the level, RGB over white.
+  int level = -1;                            ///< The level (-1: none kept).
+  bool direct = false;  ///< Decoded from the JPEG tiles (TiffJpegLevel), else by OpenSlide.
+};
+
 /// ReadLowResolution for each of `min_sides` (not empty); when all come from one level that is
-/// read in one go (a small single-level slide: tissue mask and thumbnail), it is decoded once.
+/// read in one go (a small single-level slide: tissue mask and thumbnail), it is decoded once
+/// (directly: in up to `threads` bands at once), and when `whole_level` is given, that decode (all
+/// the level's rows) is moved into it.
 std::vector<LowResolutionImage> ReadLowResolutions(Slide& slide, const std::vector<int>& min_sides,
                                                    kernels::Device device = kernels::Device::kCpu,
-                                                   bool allow_direct = true);
+                                                   bool allow_direct = true,
+                                                   DecodedLevel* whole_level = nullptr,
+                                                   int threads = 1);
 
 }  // namespace ctp::native

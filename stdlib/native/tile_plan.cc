@@ -46,10 +46,12 @@ struct TissueMap {
 };
 
 TissueMap ComputeTissue(Slide& slide, const TileOptions& options, int thumbnail_side,
-                        LowResolutionImage& thumbnail) {
+                        LowResolutionImage& thumbnail, DecodedLevel& patch_level) {
   TissueMap map;
-  std::vector<LowResolutionImage> images = ReadLowResolutions(
-      slide, {options.mask_min_side, thumbnail_side}, options.device, options.direct_decode);
+  std::vector<LowResolutionImage> images =
+      ReadLowResolutions(slide, {options.mask_min_side, thumbnail_side}, options.device,
+                         options.direct_decode, &patch_level, options.threads);
+  if (patch_level.level != options.level) patch_level = {};  // another level: not needed
   map.image = std::move(images[0]);
   thumbnail = std::move(images[1]);
   const int w = map.image.rgb.width, h = map.image.rgb.height;
@@ -190,13 +192,13 @@ std::uint8_t LabelAt(const std::vector<LabelledRegion>& regions, double cx, doub
 
 SlidePlan PlanSlide(Slide& slide, const std::vector<LabelledRegion>& regions,
                     const TileOptions& options, std::uint64_t slide_seed, int thumbnail_side,
-                    LowResolutionImage& thumbnail) {
+                    LowResolutionImage& thumbnail, DecodedLevel& patch_level) {
   if (options.level < 0 || options.level >= slide.LevelCount())
     throw std::runtime_error(
         fmt::format("has no level {} (levels 0..{})", options.level, slide.LevelCount() - 1));
   const LevelSize level0 = slide.Size(0);
   for (const LabelledRegion& region : regions) CheckInsideSlide(region, level0);
-  TissueMap map = ComputeTissue(slide, options, thumbnail_side, thumbnail);
+  TissueMap map = ComputeTissue(slide, options, thumbnail_side, thumbnail, patch_level);
   SlidePlan plan;
   plan.downsample = slide.Downsample(options.level);
   plan.mask = map.result;

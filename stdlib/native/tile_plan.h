@@ -54,11 +54,13 @@ struct SlidePlan {
 /// Plans the patches of `slide` (whose regions are `regions`): tissue mask on a low-resolution
 /// image, candidates, tissue fraction, labels. Also reads the slide's `thumbnail`
 /// (ReadLowResolution at `thumbnail_side`) with the mask image: one decode where both come from
-/// one level. Throws std::runtime_error on a level the slide lacks, regions outside the slide,
-/// or a refused fluorescence slide.
+/// one level. When that level is the patch level (options.level) and was decoded whole (a small
+/// single-level slide), the decode is moved into `patch_level` (else its level is -1). Throws
+/// std::runtime_error on a level the slide lacks, regions outside the slide, or a refused
+/// fluorescence slide.
 SlidePlan PlanSlide(Slide& slide, const std::vector<LabelledRegion>& regions,
                     const TileOptions& options, std::uint64_t slide_seed, int thumbnail_side,
-                    LowResolutionImage& thumbnail);
+                    LowResolutionImage& thumbnail, DecodedLevel& patch_level);
 
 /// The label of a patch whose centre is (cx, cy) in level-0 pixels: positive regions win.
 std::uint8_t LabelAt(const std::vector<LabelledRegion>& regions, double cx, double cy);

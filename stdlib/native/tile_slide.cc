@@ -11,6 +11,7 @@
 #include <exception>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -74,7 +75,8 @@ struct Shared {
   const std::vector<std::string>& names;
   const std::array<std::size_t, 3>& uniform_ground_truth;  ///< Shared all-0, -155, -255 PNGs.
   const ReadMode& read_mode;                               ///< Direct JPEG tiles or OpenSlide.
-  PatchFiles* images;                                      ///< Null with --images false.
+  const DecodedLevel* patch_level;  ///< The level decoded whole, cut instead of read; or null.
+  PatchFiles* images;               ///< Null with --images false.
   PatchFiles* ground_truth;
   PatchShardWriter& shard;
 };
@@ -140,13 +142,14 @@ void StorePatch(const Shared& s, std::size_t index, tiling::ConstImageU8 rgb,
                    static_cast<std::int32_t>(patch.y), pixels);
 }
 
-// Runs workers over `runs`; each opens its own reader. Rethrows the first failure.
+// Runs workers over `runs`; each opens its own reader, unless the runs are cut from the level
+// decoded whole (s.patch_level). Rethrows the first failure.
 void RunWorkers(const Shared& s, const std::vector<Run>& runs,
                 const std::function<void()>& on_patch) {
   const int size = s.options.patch_size;
   // Tiles that several runs decode (runs straddling a tile row or column) are shared.
   std::unordered_map<std::uint32_t, int> tile_uses;
-  if (s.read_mode.direct)
+  if (s.read_mode.direct && !s.patch_level)
     for (const Run& run : runs) {
       const PlannedPatch& first = s.plan.patches[run.begin];
       const PlannedPatch& last = s.plan.patches[run.end - 1];
@@ -162,20 +165,30 @@ void RunWorkers(const Shared& s, const std::vector<Run>& runs,
   std::mutex mutex;
   auto work = [&] {
     try {
-      LevelReader reader(s.job.path, s.options.level, s.plan.downsample, s.plan.level_width,
-                         s.plan.level_height, s.read_mode, s.options.device);
-      const int widest = static_cast<int>(std::max<std::int64_t>(kMaxRunSpan, size));
-      tiling::Image<std::uint8_t> normalised(size, size, 3), mask(size, size, 1),
-          run_rgb(widest, size, 3);
+      std::optional<LevelReader> reader;
+      tiling::Image<std::uint8_t> normalised(size, size, 3), mask(size, size, 1), run_rgb;
+      if (!s.patch_level) {
+        reader.emplace(s.job.path, s.options.level, s.plan.downsample, s.plan.level_width,
+                       s.plan.level_height, s.read_mode, s.options.device);
+        const int widest = static_cast<int>(std::max<std::int64_t>(kMaxRunSpan, size));
+        run_rgb = tiling::Image<std::uint8_t>(widest, size, 3);
+      }
       for (std::size_t r = next++; r < runs.size() && !failed; r = next++) {
         const PlannedPatch& first = s.plan.patches[runs[r].begin];
         const PlannedPatch& last = s.plan.patches[runs[r].end - 1];
         const int width = static_cast<int>(last.level_x - first.level_x) + size;
-        const tiling::ImageU8 rgb = run_rgb.View().Crop(0, 0, width, size);
-        reader.ReadRgb(first.level_x, first.level_y, rgb, &tile_cache);  // the run in one call
+        tiling::ConstImageU8 rgb;
+        if (s.patch_level) {  // the run's pixels are already decoded
+          rgb = s.patch_level->rgb.View().Crop(static_cast<int>(first.level_x),
+                                               static_cast<int>(first.level_y), width, size);
+        } else {
+          const tiling::ImageU8 target = run_rgb.View().Crop(0, 0, width, size);
+          reader->ReadRgb(first.level_x, first.level_y, target, &tile_cache);  // one call
+          rgb = target;
+        }
         for (std::size_t i = runs[r].begin; i < runs[r].end; ++i) {
           int offset = static_cast<int>(s.plan.patches[i].level_x - first.level_x);
-          StorePatch(s, i, tiling::ConstImageU8(rgb.Crop(offset, 0, size, size)), normalised, mask);
+          StorePatch(s, i, rgb.Crop(offset, 0, size, size), normalised, mask);
           std::lock_guard lock(mutex);
           if (on_patch) on_patch();
         }
@@ -256,7 +269,8 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
   for (char c : job.stem) seed = (seed ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   // A small picture of the whole slide, for reports (the kept patch grid is drawn over it).
   LowResolutionImage thumbnail;
-  SlidePlan plan = PlanSlide(slide, regions, options, seed, kThumbnailSide, thumbnail);
+  DecodedLevel patch_level;  // the patch level when the mask and thumbnail read decoded it whole
+  SlidePlan plan = PlanSlide(slide, regions, options, seed, kThumbnailSide, thumbnail, patch_level);
   TiledSlide result;
   for (const PlannedPatch& p : plan.patches)
     result.image_names.push_back(fmt::format("{}_{}_{}", job.stem, p.x, p.y));
@@ -270,6 +284,9 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
                                                        staging / out.ground_truth_dir);
   }
   const ReadMode read_mode = ChooseReadMode(job.path, slide, options.level, options.direct_decode);
+  // The same pixels as the workers' reader would decode (checked), so cut instead of read.
+  if (!DecodedLevelServesPatches(patch_level, options.level, plan.downsample, read_mode))
+    patch_level = {};
   PatchShardWriter shard(
       staging / out.shard,
       MakeShardHeader(plan.patches.size(), options.patch_size, options.patch_size, options.level));
@@ -288,10 +305,12 @@ TiledSlide TileSlide(const SlideJob& job, const TileOptions& options, const fs::
                 result.image_names,
                 uniform_ground_truth,
                 read_mode,
+                patch_level.level >= 0 ? &patch_level : nullptr,
                 result.images.get(),
                 result.ground_truth.get(),
                 shard};
   RunWorkers(shared, GroupRuns(plan.patches, options.patch_size), on_patch);
+  patch_level = {};  // freed before the thumbnail and metadata are written
   shard.Close();
   result.metadata = MetadataOf(job, options, plan, slide.Vendor(), read_mode, result.image_names);
   WriteBytes(staging / out.thumbnail, EncodePng(thumbnail.rgb.View(), options.png_compression));

@@ -54,6 +54,33 @@ TEST_CASE("tiling: BoxDownsample averages blocks with rounding and ignores the p
   CHECK(same.pixels == gray);
 }
 
+TEST_CASE("tiling: BoxDownsample rounds like integer division for small and large factors") {
+  // Factors 2..5 are compiled in, others below 64 divide by a reciprocal multiply, larger ones by
+  // division: all must give round(sum / f²) with halves up, on random blocks and on all-255
+  // blocks (the largest sums).
+  std::mt19937 random(7);
+  for (int factor : {2, 3, 4, 5, 7, 16, 63, 64, 70}) {
+    CAPTURE(factor);
+    const int w = 2 * factor + 1, h = 2 * factor;
+    Image<std::uint8_t> in(w, h, 3);
+    for (std::size_t i = 0; i < in.pixels.size(); ++i)
+      in.pixels[i] = i % 3 == 0 ? 255 : static_cast<std::uint8_t>(random() % 256);
+    Image<std::uint8_t> out(2, 2, 3), expected(2, 2, 3);
+    const unsigned area = static_cast<unsigned>(factor * factor);
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 2; ++x)
+        for (int c = 0; c < 3; ++c) {
+          unsigned sum = 0;
+          for (int dy = 0; dy < factor; ++dy)
+            for (int dx = 0; dx < factor; ++dx)
+              sum += in.View().At(x * factor + dx, y * factor + dy)[c];
+          expected.View().At(x, y)[c] = static_cast<std::uint8_t>((sum + area / 2) / area);
+        }
+    BoxDownsample(in.View(), factor, out.View());
+    CHECK(out.pixels == expected.pixels);
+  }
+}
+
 TEST_CASE("tiling: BoxDownsample names a wrong output size, factor or channel count") {
   std::vector<std::uint8_t> gray(20, 1);
   ConstImageU8 in{gray.data(), 5, 4, 1, 5};
