@@ -110,7 +110,8 @@ void OrderedChunkWriter::Write(std::uint64_t position,
     while (position < chunk_end && total > 0) {
       const std::size_t n = static_cast<std::size_t>(
           std::min<std::uint64_t>(pieces[piece].size() - within, chunk_end - position));
-      std::memcpy(out + copied, pieces[piece].data() + within, n);
+      if (n > 0)
+        std::memcpy(out + copied, pieces[piece].data() + within, n);  // (empty: may be null)
       copied += n;
       position += n;
       total -= n;

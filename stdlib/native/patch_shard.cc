@@ -149,9 +149,11 @@ void PatchShardWriter::Close() {
   Put(head.data(), 40, header_.labels_offset);
   Put(head.data(), 48, header_.coords_offset);
   Put(head.data(), 56, header_.pixels_offset);
-  std::memcpy(head.data() + header_.labels_offset, labels_.data(), labels_.size());
-  std::memcpy(head.data() + header_.coords_offset, coords_.data(),
-              coords_.size() * sizeof(std::int32_t));
+  if (header_.count > 0) {  // (an empty vector's data() may be null, which memcpy may not take)
+    std::memcpy(head.data() + header_.labels_offset, labels_.data(), labels_.size());
+    std::memcpy(head.data() + header_.coords_offset, coords_.data(),
+                coords_.size() * sizeof(std::int32_t));
+  }
   WriteAt(0, head.data(), head.size());
   if (::ftruncate(fd_, static_cast<off_t>(header_.FileBytes())) != 0)  // no pixels: the size
     throw ShardError(path_, std::string("cannot size: ") + std::strerror(errno));
