@@ -52,15 +52,18 @@ std::vector<TileBytes> LevelZeroTiles(const fs::path& slide, std::uint32_t& acro
 }
 
 /// Copies the pyramid sample to `target` and overwrites the start (SOI marker and more) of the
-/// level-0 tile holding the most bytes (the densest tissue) in the middle tile row, so that
-/// reading it fails with both the direct decoder and OpenSlide. Returns that tile's number.
-std::uint32_t WriteDamagedSlide(const fs::path& target) {
+/// level-0 tile holding the most bytes (the densest tissue) in tile row `row` (the middle one by
+/// default), so that reading it fails with both the direct decoder and OpenSlide. Returns that
+/// tile's number.
+std::uint32_t WriteDamagedSlide(const fs::path& target, int row = -1) {
   fs::copy_file(TileData(kPyramid), target, fs::copy_options::overwrite_existing);
   std::uint32_t across = 0;
   const std::vector<TileBytes> tiles = LevelZeroTiles(target, across);
   REQUIRE(tiles.size() == 18 * 14);
-  const std::uint32_t middle_row = static_cast<std::uint32_t>(tiles.size()) / across / 2;
-  const auto row_begin = tiles.begin() + middle_row * across;
+  const std::uint32_t damaged_row = row >= 0
+                                        ? static_cast<std::uint32_t>(row)
+                                        : static_cast<std::uint32_t>(tiles.size()) / across / 2;
+  const auto row_begin = tiles.begin() + damaged_row * across;
   const TileBytes densest =
       *std::max_element(row_begin, row_begin + across,
                         [](const TileBytes& a, const TileBytes& b) { return a.bytes < b.bytes; });
@@ -96,9 +99,9 @@ bool AnyFileStartingWith(const fs::path& dir, const std::string& prefix) {
 }  // namespace
 
 TEST_CASE("tile: a slide failing in the middle of its patches leaves nothing and blocks no one") {
-  for (const char* threads : {"2", "4"}) {
+  for (const std::string threads : {"2", "4"}) {
     CAPTURE(threads);
-    ScratchRoot data(std::string("midfail-") + threads);
+    ScratchRoot data("midfail-" + threads);
     const fs::path damaged = data.root / "slide/train/damaged.svs";
     const std::uint32_t tile = WriteDamagedSlide(damaged);
     data.AddSlide("slides/CMU-1-Small-Region.svs", "good.svs");
@@ -146,6 +149,33 @@ TEST_CASE("tile: a slide failing in the middle of its patches leaves nothing and
     CHECK(ReadJson(data.root / "preprocess-checkpoint.json")["slides"].size() == 2);
     CHECK(fs::exists(data.root / "slide-patch/train/shard/damaged.ctpshard"));
     CHECK(CountFiles(data.root / "slide-patch/train/image") == run.patches + rerun.patches);
+  }
+}
+
+// Patches of 1024 pixels every 128: one run (9 patches, 27 MiB) and the next reach past the
+// shard's ring (8 chunks of 4 MiB), so workers holding later runs wait in SetPatch for the run
+// that fails (its direct read falls back to OpenSlide, which is slower, then fails). Without
+// PatchShardWriter::Abandon after the failure they would wait forever.
+TEST_CASE("tile: workers waiting in the shard's ring for a failed run's patches are released") {
+  for (const std::string threads : {"2", "4"}) {
+    CAPTURE(threads);
+    ScratchRoot data("midfail-ring-" + threads);
+    WriteDamagedSlide(data.root / "slide/train/damaged.svs", 4);
+    const TileRun run = RunTileWithin(data.root,
+                                      {{"patch_size", "1024"},
+                                       {"stride", "128"},
+                                       {"images", "false"},
+                                       {"keep_unlabelled", "true"},
+                                       {"threads", threads}},
+                                      std::chrono::seconds(60));
+    CHECK(run.error ==
+          "tile: 1 slide failed:\n"
+          "  slide/train/damaged.svs: read failed: Not a JPEG file: starts with 0x64 0x61");
+    CHECK(run.slides == 0);
+    CHECK(!AnyFileStartingWith(data.root / "slide-patch", "damaged"));
+    CHECK(!AnyFileStartingWith(data.root / "preprocess-metadata", "damaged"));
+    CHECK(!fs::exists(data.root / ".ctp-tile-staging"));
+    CHECK(!fs::exists(data.root / "preprocess-checkpoint.json"));
   }
 }
 
