@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -119,7 +120,6 @@ void PatchShardWriter::SetPatch(std::uint64_t index, std::uint8_t label, std::in
     pieces.emplace_back(packed.data(), packed.size());
   }
   pixels_->Write(index * header_.PatchBytes(), pieces);
-  ++stored_count_;
 }
 
 void PatchShardWriter::Abandon() {
@@ -130,10 +130,12 @@ bool PatchShardWriter::DirectWrites() const { return pixels_ && pixels_->Direct(
 
 void PatchShardWriter::Close() {
   if (fd_ < 0) return;
-  if (stored_count_ != header_.count) {
+  // Every SetPatch has returned by now (the caller's threads are done): a plain count.
+  const auto stored = static_cast<std::uint64_t>(std::count(stored_.begin(), stored_.end(), 1));
+  if (stored != header_.count) {
     pixels_->Stop("not every patch was stored");
-    throw ShardError(path_, std::to_string(stored_count_.load()) + " of " +
-                                std::to_string(header_.count) + " patches stored");
+    throw ShardError(
+        path_, std::to_string(stored) + " of " + std::to_string(header_.count) + " patches stored");
   }
   pixels_->Finish();
   // Header, labels and coordinates: everything before the pixels, in one write.

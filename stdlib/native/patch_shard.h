@@ -12,7 +12,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -93,7 +92,6 @@ class PatchShardWriter {
   std::vector<std::uint8_t> labels_;            // per patch, written at Close
   std::vector<std::int32_t> coords_;            // x, y per patch, likewise
   std::vector<std::uint8_t> stored_;            // 1 once the patch is stored (atomic_ref)
-  std::atomic<std::uint64_t> stored_count_{0};  // patches stored
 };
 
 /// A whole shard in memory.
