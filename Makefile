@@ -10,9 +10,11 @@ endif
 CTP = $(BUILD)/ctp
 # Package groups of deps/packages.txt that `make build` installs (the Dockerfiles take `build`).
 DEPS_GROUPS ?= build test
-# Cached objects do not depend on the build folder's path, so the embedding test's second build
-# of ctp (tests/embed) is served from the cache.
+# Cached objects depend neither on the build folder's path nor on the checkout's, so the
+# embedding test's second build of ctp (tests/embed) and a build in another clone (.ci/run) are
+# served from the cache.
 export CCACHE_NOHASHDIR := 1
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: all demo test test-asan build deps python-deps install clean
 

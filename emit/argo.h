@@ -6,12 +6,12 @@
 #include <utility>
 
 #include "cluster_step.h"
-#include "ctp/dag.h"
-#include "ctp/emit.h"
-#include "ctp/pipeline.h"
+#include "ctp/model/dag.h"
+#include "ctp/emit/emit.h"
+#include "ctp/model/pipeline.h"
 #include "yaml_value.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// One Argo DAG being written: the pipeline whose steps are its tasks, and how references resolve.
 struct ArgoScope {
@@ -61,4 +61,4 @@ YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step);
 /// `scope`, then every template those steps call.
 void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlValue& templates);
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

@@ -5,10 +5,10 @@
 #include <utility>
 
 #include "argo.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 constexpr const char* kLoopItemsInput = "loop-items";
@@ -241,4 +241,4 @@ void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlVal
   for (const Step& step : scope.pipeline->steps) AddArgoStepTemplates(scope, step, templates);
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

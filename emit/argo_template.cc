@@ -5,10 +5,10 @@
 #include <utility>
 
 #include "argo.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 // How a reference reads inside the step's own template: through its inputs.
@@ -209,4 +209,4 @@ YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step) {
   return ContainerTemplate(scope, step, ArgoSite::kExitHandler);
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "argo.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 bool LiteralNumber(const Template& value) { return value.IsLiteral() && IsNumber(value.Literal()); }
@@ -165,4 +165,4 @@ YamlValue ArgoWithItems(const Loop& loop, const Step& step) {
   return items;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

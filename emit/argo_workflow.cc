@@ -5,15 +5,15 @@
 #include <utility>
 
 #include "argo.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "yaml_writer.h"
 
 namespace ctp {
 namespace {
 
-using detail::ArgoScope;
-using detail::IntScalar;
-using detail::YamlValue;
+using emit::ArgoScope;
+using emit::IntScalar;
+using emit::YamlValue;
 
 constexpr const char* kApiVersion = "argoproj.io/v1alpha1";
 constexpr int64_t kSecondsAfterCompletion = 86400;
@@ -59,7 +59,7 @@ YamlValue Parameters(const Pipeline& pipeline) {
 }
 
 void AddVolumes(const Pipeline& pipeline, YamlValue& spec) {
-  for (const Volume* volume_ptr : detail::WorkflowVolumes(pipeline)) {
+  for (const Volume* volume_ptr : emit::WorkflowVolumes(pipeline)) {
     const Volume& volume = *volume_ptr;
     YamlValue entry;
     switch (volume.kind) {
@@ -80,7 +80,7 @@ void AddVolumes(const Pipeline& pipeline, YamlValue& spec) {
         break;
       case Volume::Kind::kNewClaim:
         entry["metadata"]["name"] = volume.name;
-        entry["spec"]["accessModes"] = detail::StringList(
+        entry["spec"]["accessModes"] = emit::StringList(
             volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
                                         : volume.access_modes);
         if (!volume.storage_class.empty()) entry["spec"]["storageClassName"] = volume.storage_class;
@@ -92,10 +92,10 @@ void AddVolumes(const Pipeline& pipeline, YamlValue& spec) {
 }
 
 YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
-  const detail::StepLookup steps;
+  const emit::StepLookup steps;
   ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}};
   if (pipeline.on_exit)
-    for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
+    for (const Ref& ref : emit::ContainerRefs(*pipeline.on_exit))
       if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});
 
   YamlValue spec;
@@ -113,8 +113,8 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   YamlValue templates = YamlValue::EmptySequence();
   YamlValue entry;
   entry["name"] = EntryName(pipeline);
-  detail::AddArgoDagTemplates(scope, std::move(entry), templates);
-  if (pipeline.on_exit) templates.PushBack(detail::ArgoExitTemplate(scope, *pipeline.on_exit));
+  emit::AddArgoDagTemplates(scope, std::move(entry), templates);
+  if (pipeline.on_exit) templates.PushBack(emit::ArgoExitTemplate(scope, *pipeline.on_exit));
   spec["templates"] = std::move(templates);
   return spec;
 }
@@ -135,7 +135,7 @@ YamlValue CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
                             pipeline.name, kMaxCronWorkflowName, pipeline.name.size()));
   YamlValue spec;
   if (options.argo_major_version >= 4) {
-    spec["schedules"] = detail::StringList(schedule.cron);
+    spec["schedules"] = emit::StringList(schedule.cron);
   } else {
     if (schedule.cron.size() > 1)
       throw Error(schedule.location,
@@ -150,7 +150,7 @@ YamlValue CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
     spec["startingDeadlineSeconds"] = IntScalar(*schedule.starting_deadline_seconds);
   spec["successfulJobsHistoryLimit"] = IntScalar(schedule.successful_history);
   spec["failedJobsHistoryLimit"] = IntScalar(schedule.failed_history);
-  if (schedule.suspend) spec["suspend"] = detail::BoolScalar(true);
+  if (schedule.suspend) spec["suspend"] = emit::BoolScalar(true);
   spec["workflowSpec"]["workflowTemplateRef"]["name"] = pipeline.name;
   YamlValue cron = Resource("CronWorkflow", Metadata(pipeline, "name", pipeline.name));
   cron["spec"] = std::move(spec);
@@ -169,7 +169,7 @@ std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
                                                const EmitOptions& options) {
   auto resource = [&](const char* kind, const YamlValue& document) {
     return EmittedResource{fmt::format("{}-{}.yaml", kind, pipeline.name),
-                           detail::WriteYaml(document)};
+                           emit::WriteYaml(document)};
   };
   switch (options.kind) {
     case EmitOptions::Kind::kWorkflow: {

@@ -7,9 +7,9 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 void AppendRefs(const Template& value, std::vector<Ref>& refs) {
@@ -183,4 +183,4 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root) {
   return volumes;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

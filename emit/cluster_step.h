@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "ctp/emit.h"
-#include "ctp/pipeline.h"
+#include "ctp/emit/emit.h"
+#include "ctp/model/pipeline.h"
 #include "step_lookup.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// A run-time value a step's container reads, passed in as a named input of its template.
 struct StepInput {
@@ -62,4 +62,4 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).
 bool IsNumber(const std::string& text);
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

@@ -1,5 +1,5 @@
 // How native and Lua steps run inside the ctp image; shared by the Argo and KFP emitters.
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 
 namespace ctp {
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
-#include "ctp/dag.h"
-#include "ctp/emit.h"
+#include "ctp/model/dag.h"
+#include "ctp/emit/emit.h"
 
 namespace ctp {
 namespace {

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "cluster_step.h"
-#include "ctp/emit.h"
-#include "ctp/pipeline.h"
+#include "ctp/emit/emit.h"
+#include "ctp/model/pipeline.h"
 #include "yaml_value.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// What one EmitKfp call accumulates: components, executors, kubernetes executor configs.
 struct KfpBuilder {
@@ -108,4 +108,4 @@ std::map<std::string, std::vector<std::string>> PlanKfpGroups(KfpBuilder& builde
 YamlValue KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
                       const std::map<std::string, std::vector<std::string>>& groups);
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

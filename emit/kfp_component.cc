@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 constexpr const char* kStatusInput = "status";
@@ -273,4 +273,4 @@ YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
   return node;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

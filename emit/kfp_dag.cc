@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <utility>
 
-#include "ctp/dag.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 constexpr const char* kForLoop = "for-loop-";
@@ -324,4 +324,4 @@ YamlValue KfpDagTasks(KfpBuilder& builder, KfpScope& scope,
   return tasks;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

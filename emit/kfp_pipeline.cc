@@ -7,17 +7,17 @@
 #include <set>
 #include <utility>
 
-#include "ctp/dag.h"
-#include "ctp/diagnostic.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp.h"
 #include "yaml_writer.h"
 
 namespace ctp {
 namespace {
 
-using detail::KfpBuilder;
-using detail::KfpScope;
-using detail::YamlValue;
+using emit::KfpBuilder;
+using emit::KfpScope;
+using emit::YamlValue;
 
 constexpr const char* kSchemaVersion = "2.1.0";
 constexpr const char* kSdkVersion = "ctp-0.1.0";
@@ -33,19 +33,19 @@ YamlValue Constant(YamlValue value) {
 // A `createpvc-VOLUME` task (like kfp-kubernetes' CreatePVC) for every claim created per run.
 void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& root,
                        YamlValue& tasks) {
-  for (const Volume* claim : detail::WorkflowVolumes(pipeline)) {
+  for (const Volume* claim : emit::WorkflowVolumes(pipeline)) {
     const Volume& volume = *claim;
     if (volume.kind != Volume::Kind::kNewClaim) continue;
-    const std::string name = detail::CreatePvcTask(volume.name);
+    const std::string name = emit::CreatePvcTask(volume.name);
     const std::string suffix = builder.UniqueSuffix(name);
     YamlValue component;
     component["executorLabel"] = "exec-" + suffix;
     YamlValue parameters;
     parameters["access_modes"]["parameterType"] = "LIST";
-    parameters["pvc_name_suffix"]["isOptional"] = detail::BoolScalar(true);
+    parameters["pvc_name_suffix"]["isOptional"] = emit::BoolScalar(true);
     parameters["pvc_name_suffix"]["parameterType"] = "STRING";
     parameters["size"]["parameterType"] = "STRING";
-    parameters["storage_class_name"]["isOptional"] = detail::BoolScalar(true);
+    parameters["storage_class_name"]["isOptional"] = emit::BoolScalar(true);
     parameters["storage_class_name"]["parameterType"] = "STRING";
     component["inputDefinitions"]["parameters"] = std::move(parameters);
     component["outputDefinitions"]["parameters"]["name"]["parameterType"] = "STRING";
@@ -55,11 +55,11 @@ void AddCreatePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& 
     builder.executors.Append("exec-" + suffix, std::move(executor));
 
     YamlValue task;
-    task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
+    task["cachingOptions"]["enableCache"] = emit::BoolScalar(true);
     task["componentRef"]["name"] = "comp-" + suffix;
     YamlValue inputs;
     inputs["access_modes"] = Constant(
-        detail::StringList(volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
+        emit::StringList(volume.access_modes.empty() ? std::vector<std::string>{"ReadWriteOnce"}
                                                        : volume.access_modes));
     inputs["pvc_name_suffix"] = Constant(YamlValue("-" + volume.name));
     inputs["size"] = Constant(YamlValue(volume.size));
@@ -105,9 +105,9 @@ std::vector<std::string> LastMounters(const Pipeline& pipeline, const Dag& dag,
 // after the last tasks that mount it: KFP, unlike Argo, does not delete the claims it creates.
 void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const Dag& dag,
                        const KfpScope& root, YamlValue& tasks) {
-  for (const Volume* volume : detail::WorkflowVolumes(pipeline)) {
+  for (const Volume* volume : emit::WorkflowVolumes(pipeline)) {
     if (volume->kind != Volume::Kind::kNewClaim) continue;
-    const std::string create = detail::CreatePvcTask(volume->name);
+    const std::string create = emit::CreatePvcTask(volume->name);
     const std::string name = "deletepvc-" + volume->name;
     const std::string suffix = builder.UniqueSuffix(name);
     YamlValue component;
@@ -126,11 +126,11 @@ void AddDeletePvcTasks(KfpBuilder& builder, const Pipeline& pipeline, const Dag&
     std::sort(dependencies.begin(), dependencies.end());
     dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
     YamlValue task;
-    task["cachingOptions"]["enableCache"] = detail::BoolScalar(true);
+    task["cachingOptions"]["enableCache"] = emit::BoolScalar(true);
     task["componentRef"]["name"] = "comp-" + suffix;
-    task["dependentTasks"] = detail::StringList(dependencies);
+    task["dependentTasks"] = emit::StringList(dependencies);
     task["inputs"]["parameters"]["pvc_name"] =
-        detail::KfpSource(root, detail::CreatePvcRef(volume->name));
+        emit::KfpSource(root, emit::CreatePvcRef(volume->name));
     task["taskInfo"]["name"] = name;
     tasks.Append(name, std::move(task));
   }
@@ -147,31 +147,31 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
   inner.in_group = true;
   YamlValue component, task;
   component["dag"]["tasks"] =
-      detail::KfpDagTasks(builder, inner, detail::PlanKfpGroups(builder, pipeline));
+      emit::KfpDagTasks(builder, inner, emit::PlanKfpGroups(builder, pipeline));
   task["componentRef"]["name"] = "comp-" + group;
 
   std::vector<Ref> refs;
   std::vector<std::string> dependent_tasks;
   for (const Step& step : pipeline.steps) {
-    for (const Ref& ref : detail::KfpExternalRefs(pipeline, pipeline, step)) {
+    for (const Ref& ref : emit::KfpExternalRefs(pipeline, pipeline, step)) {
       if (ref.kind == Ref::Kind::kLoopItem || inner.tasks.count(ref.step)) continue;
       if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
     }
-    for (const std::string& name : detail::KfpDependentTasks(root, step))
+    for (const std::string& name : emit::KfpDependentTasks(root, step))
       if (std::find(dependent_tasks.begin(), dependent_tasks.end(), name) == dependent_tasks.end())
         dependent_tasks.push_back(name);
   }
   std::sort(dependent_tasks.begin(), dependent_tasks.end());
-  if (!dependent_tasks.empty()) task["dependentTasks"] = detail::StringList(dependent_tasks);
-  detail::AddKfpGroupInputs(root, refs, component, task);
+  if (!dependent_tasks.empty()) task["dependentTasks"] = emit::StringList(dependent_tasks);
+  emit::AddKfpGroupInputs(root, refs, component, task);
   task["taskInfo"]["name"] = group;
 
   std::vector<Ref> exposed;
-  for (const Ref& ref : detail::ContainerRefs(*pipeline.on_exit))
+  for (const Ref& ref : emit::ContainerRefs(*pipeline.on_exit))
     if (ref.kind == Ref::Kind::kStepOutput &&
         std::find(exposed.begin(), exposed.end(), ref) == exposed.end())
       exposed.push_back(ref);
-  detail::ExposeKfpOutputs(inner, detail::ChannelOutputs(root, exposed), false, component);
+  emit::ExposeKfpOutputs(inner, emit::ChannelOutputs(root, exposed), false, component);
   builder.components.Append("comp-" + group, std::move(component));
   tasks.Append(group, std::move(task));
 
@@ -181,12 +181,12 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
   }
   KfpScope exit_scope = root;
   exit_scope.final_status_producer = group;
-  std::vector<std::string> exit_dependencies = detail::KfpDependentTasks(root, *pipeline.on_exit);
+  std::vector<std::string> exit_dependencies = emit::KfpDependentTasks(root, *pipeline.on_exit);
   if (std::find(exit_dependencies.begin(), exit_dependencies.end(), group) ==
       exit_dependencies.end())
     exit_dependencies.push_back(group);
   std::sort(exit_dependencies.begin(), exit_dependencies.end());
-  detail::AddKfpLeafTask(builder, exit_scope, *pipeline.on_exit, exit_dependencies, tasks);
+  emit::AddKfpLeafTask(builder, exit_scope, *pipeline.on_exit, exit_dependencies, tasks);
   tasks[pipeline.on_exit->name]["triggerPolicy"]["strategy"] = "ALL_UPSTREAM_TASKS_COMPLETED";
 }
 
@@ -195,11 +195,11 @@ YamlValue RootInputDefinitions(const Pipeline& pipeline) {
   for (const Param& param : pipeline.params) {
     YamlValue definition;
     if (param.default_value) {
-      definition["defaultValue"] = detail::KfpConstant(*param.default_value, param.type);
-      definition["isOptional"] = detail::BoolScalar(true);
+      definition["defaultValue"] = emit::KfpConstant(*param.default_value, param.type);
+      definition["isOptional"] = emit::BoolScalar(true);
     }
     if (!param.doc.empty()) definition["description"] = param.doc;
-    definition["parameterType"] = detail::KfpParamType(param.type);
+    definition["parameterType"] = emit::KfpParamType(param.type);
     parameters[param.name] = std::move(definition);
   }
   return parameters;
@@ -211,7 +211,7 @@ std::string Header(const Pipeline& pipeline) {
   if (!pipeline.description.empty()) text += "# Description: " + pipeline.description + "\n";
   if (!pipeline.params.empty()) text += "# Inputs:\n";
   for (const Param& param : pipeline.params) {
-    text += fmt::format("#    {}: {}", param.name, detail::KfpHeaderType(param.type));
+    text += fmt::format("#    {}: {}", param.name, emit::KfpHeaderType(param.type));
     if (param.default_value)
       text += param.type == ParamType::kString
                   ? fmt::format(" [Default: '{}']", *param.default_value)
@@ -237,7 +237,7 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
     AddExitHandler(builder, pipeline, root, tasks);
   } else {
     tasks.AppendEntries(
-        detail::KfpDagTasks(builder, root, detail::PlanKfpGroups(builder, pipeline)));
+        emit::KfpDagTasks(builder, root, emit::PlanKfpGroups(builder, pipeline)));
   }
   AddDeletePvcTasks(builder, pipeline, dag, root, tasks);
 
@@ -259,7 +259,7 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
         std::move(builder.platform_executors);
     documents.push_back(std::move(platform));
   }
-  return Header(pipeline) + detail::WriteYamlDocuments(documents, true);
+  return Header(pipeline) + emit::WriteYamlDocuments(documents, true);
 }
 
 EmittedResource EmitKfpResource(const Pipeline& pipeline, const EmitOptions& options) {

@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp.h"
 #include "yaml_writer.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 constexpr const char* kCreatePvcPrefix = "createpvc-";
@@ -220,4 +220,4 @@ std::string KfpCondition(const KfpScope& scope, const Condition& condition, cons
   return Cel(scope, condition, step, false);
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

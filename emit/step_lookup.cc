@@ -1,6 +1,6 @@
 #include "step_lookup.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 const Step* StepLookup::Find(const Pipeline& pipeline, const std::string& name) const {
   auto [entry, created] = indexes_.try_emplace(&pipeline);
@@ -25,4 +25,4 @@ const std::vector<std::string>& UpstreamIndex::Of(const std::string& step) const
   return found == upstream_.end() ? kNone : found->second;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

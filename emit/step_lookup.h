@@ -7,10 +7,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ctp/dag.h"
-#include "ctp/pipeline.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/pipeline.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// The steps of every pipeline an emit call reads (the root and its sub-pipelines), indexed by
 /// name on first use. One per emit call; the pipelines must outlive it.
@@ -37,4 +37,4 @@ class UpstreamIndex {
   std::unordered_map<std::string, std::vector<std::string>> upstream_;
 };
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

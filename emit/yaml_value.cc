@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 YamlValue::YamlValue(std::string text) : kind_(Kind::kString), text_(std::move(text)) {}
 
@@ -104,4 +104,4 @@ void YamlValue::PushBack(YamlValue item) {
   items_.push_back(std::move(item));
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// One YAML value: null, a scalar, an insertion-ordered map or a sequence. Unlike YAML::Node it
 /// is a value: assigning one moves it into place, and a copy (Copy) is never shared.
@@ -93,4 +93,4 @@ struct YamlValue::Entry {
   YamlValue value;  ///< the value
 };
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

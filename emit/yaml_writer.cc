@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 // True when `text` equals `word` (lower case) ignoring ASCII case; no allocation.
@@ -51,15 +51,15 @@ struct VerbatimText {
 };
 
 }  // namespace
-}  // namespace ctp::detail
+}  // namespace ctp::emit
 
 // yaml-cpp's own steps for a plain scalar (Emitter::Write(const std::string&), case
 // StringFormat::Plain): prepare the node, copy the text, finish the scalar. The emitter's generic
 // WriteIntegralType would format the text through a std::stringstream, which costs more than the
 // scalar check it replaces; a member specialisation can take yaml-cpp's path without it.
 template <>
-inline YAML::Emitter& YAML::Emitter::WriteIntegralType<ctp::detail::VerbatimText>(
-    ctp::detail::VerbatimText value) {
+inline YAML::Emitter& YAML::Emitter::WriteIntegralType<ctp::emit::VerbatimText>(
+    ctp::emit::VerbatimText value) {
   if (!good()) return *this;
   PrepareNode(EmitterNodeType::Scalar);
   m_stream << value.text;
@@ -67,7 +67,7 @@ inline YAML::Emitter& YAML::Emitter::WriteIntegralType<ctp::detail::VerbatimText
   return *this;
 }
 
-namespace ctp::detail {
+namespace ctp::emit {
 namespace {
 
 // Writes a string scalar (or key) in the emitter's default style. yaml-cpp decides that style by
@@ -200,4 +200,4 @@ std::string WriteYamlDocuments(const std::vector<YamlValue>& documents, bool sor
   return text;
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

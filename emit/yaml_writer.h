@@ -10,7 +10,7 @@
 
 #include "yaml_value.h"
 
-namespace ctp::detail {
+namespace ctp::emit {
 
 /// A scalar written as-is (a number or a bool): never quoted, read back as its YAML type.
 YamlValue PlainScalar(const std::string& text);
@@ -33,4 +33,4 @@ std::string WriteYaml(const YamlValue& value, bool sort_keys = false);
 /// Several documents separated by `---`.
 std::string WriteYamlDocuments(const std::vector<YamlValue>& documents, bool sort_keys = false);
 
-}  // namespace ctp::detail
+}  // namespace ctp::emit

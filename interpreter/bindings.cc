@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "ctp/diagnostic.h"
-#include "ctp/params.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/interpreter/params.h"
+#include "ctp/step/step_registry.h"
 #include "kfp_component_spec.h"
 #include "lua_json.h"
 #include "lua_state.h"
 #include "lua_step_source.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 std::vector<std::string> StringList(lua_State* L, int index) {
@@ -251,4 +251,4 @@ void PushNativeBindings(lua_State* L) {
   lua_setfield(L, -2, "version");
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -3,9 +3,9 @@
 
 #include <lua.hpp>
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 
 /// Pushes the table of native bindings onto the stack.
 void PushNativeBindings(lua_State* L);
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

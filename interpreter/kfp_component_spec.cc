@@ -10,9 +10,9 @@
 #include <fstream>
 #include <map>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 
 void ComponentError(const std::string& path, const YAML::Node& node, const std::string& message) {
   const int line = node.Mark().is_null() ? 0 : node.Mark().line + 1;
@@ -88,4 +88,4 @@ nlohmann::json ReadComponentSpec(const std::string& path) {
               "'deploymentSpec' (v2 IR YAML)");
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 
 /// Reads the component spec at `path` (v1 or v2, told apart by its keys). Throws ctp::Error at
 /// `path:line` for a missing file, a YAML syntax error, an unknown placeholder, a placeholder
@@ -49,4 +49,4 @@ void CheckUniqueKeys(const nlohmann::json& spec, const std::string& path, const 
 /// The names that `key` could be a typo of, as " (did you mean 'x'?)" or "".
 std::string KeySuggestion(const std::string& key, const nlohmann::json& entries);
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp_component_spec.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 using nlohmann::json;
@@ -232,4 +232,4 @@ json ReadComponentV1(const YAML::Node& root, const std::string& path) {
   return V1Reader(root, path).Read();
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -7,10 +7,10 @@
 #include <map>
 #include <regex>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "kfp_component_spec.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 using nlohmann::json;
@@ -264,4 +264,4 @@ json ReadComponentV2(const YAML::Node& root, const std::string& path) {
   return V2Reader(root, path).Read();
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 nlohmann::json Convert(lua_State* L, int index, EmptyTable empty, int depth) {
@@ -72,4 +72,4 @@ void PushJson(lua_State* L, const nlohmann::json& value) {
   }
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 
 /// What an empty Lua table becomes (Lua cannot tell an empty list from an empty map).
 enum class EmptyTable { kArray, kObject };
@@ -19,4 +19,4 @@ nlohmann::json LuaToJson(lua_State* L, int index, EmptyTable empty = EmptyTable:
 /// nil. Run inside a protected call.
 void PushJson(lua_State* L, const nlohmann::json& value);
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -16,7 +16,7 @@ namespace ctp {
 
 class StepRegistry;
 
-namespace detail {
+namespace interpreter {
 
 /// Fills `ar` with the first stack frame of the user's code (not the embedded DSL, not C): the
 /// frame a DSL call or an error is reported at. False when there is none (a tail call).
@@ -116,5 +116,5 @@ class LuaState {
 /// The LuaState that owns `L` (also for coroutines of it).
 LuaState& StateOf(lua_State* L);
 
-}  // namespace detail
+}  // namespace interpreter
 }  // namespace ctp

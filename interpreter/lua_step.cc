@@ -1,11 +1,11 @@
-#include "ctp/lua_step.h"
+#include "ctp/interpreter/lua_step.h"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include "ctp/diagnostic.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/step/step_registry.h"
 #include "lua_json.h"
 #include "lua_state.h"
 #include "pipeline_reader.h"
@@ -21,15 +21,15 @@ std::string ValueText(lua_State* L, int index) {
       return lua_toboolean(L, index) ? "true" : "false";
     case LUA_TNUMBER:
       if (lua_isinteger(L, index)) return std::to_string(lua_tointeger(L, index));
-      return detail::CanonicalFloat(lua_tonumber(L, index));
+      return interpreter::CanonicalFloat(lua_tonumber(L, index));
     default:
-      return detail::LuaToJson(L, index, detail::EmptyTable::kObject).dump();
+      return interpreter::LuaToJson(L, index, interpreter::EmptyTable::kObject).dump();
   }
 }
 
 // Runs the chunk and calls the function it returns.
 std::map<std::string, std::string> CallStepFunction(
-    detail::LuaState& state, const std::string& source,
+    interpreter::LuaState& state, const std::string& source,
     const std::map<std::string, std::string>& inputs, const std::string& name) {
   state.RunScript(source, name);
   std::map<std::string, std::string> outputs;
@@ -62,22 +62,18 @@ std::map<std::string, std::string> CallStepFunction(
 
 }  // namespace
 
-std::string TimedOutMessage(std::chrono::milliseconds timeout) {
-  return fmt::format("timed out after {}s", static_cast<double>(timeout.count()) / 1000.0);
-}
-
 std::map<std::string, std::string> RunLuaStep(const std::string& source,
                                               const std::map<std::string, std::string>& inputs,
                                               const std::string& name,
                                               const LuaStepOptions& options) {
   StepRegistry no_native_steps;
-  detail::LuaLimits limits;
+  interpreter::LuaLimits limits;
   if (options.timeout) {
     limits.deadline = std::chrono::steady_clock::now() + *options.timeout;
     limits.deadline_message = TimedOutMessage(*options.timeout);
   }
   limits.cancelled = options.cancelled;
-  detail::LuaState state(limits, no_native_steps, ".", /*trace=*/false);
+  interpreter::LuaState state(limits, no_native_steps, ".", /*trace=*/false);
   if (options.print) state.set_print_sink(options.print);
   try {
     return CallStepFunction(state, source, inputs, name);

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 bool Compiles(const std::string& chunk) {
@@ -54,4 +54,4 @@ std::string ExtractFunctionSource(const std::string& chunk_text, int first_line,
   return {};
 }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

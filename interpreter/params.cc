@@ -1,4 +1,4 @@
-#include "ctp/params.h"
+#include "ctp/interpreter/params.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -10,7 +10,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "pipeline_reader.h"
 
 namespace ctp {
@@ -78,7 +78,7 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
       if (!std::regex_match(text, number)) return std::nullopt;
       double value = std::strtod(text.c_str(), nullptr);
       if (!std::isfinite(value)) return std::nullopt;
-      return detail::CanonicalFloat(value);
+      return interpreter::CanonicalFloat(value);
     }
     case ParamType::kBool: {
       std::string lower = Lower(text);

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "lua_json.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 namespace {
 
 // Pushes t[name] (raw) and says whether it is non-nil; the caller pops.
@@ -446,4 +446,4 @@ std::string CanonicalFloat(double value) {
 
 Pipeline ReadPipeline(lua_State* L, int index) { return Reader(L).ReadPipeline(index); }
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "ctp/pipeline.h"
+#include "ctp/model/pipeline.h"
 
-namespace ctp::detail {
+namespace ctp::interpreter {
 
 /// Reads the pipeline table at `index`. Must run inside a protected call (LuaState::Protected).
 Pipeline ReadPipeline(lua_State* L, int index);
@@ -15,4 +15,4 @@ Pipeline ReadPipeline(lua_State* L, int index);
 /// A float as parameter text: the shortest round-trip form, always with a '.' or exponent.
 std::string CanonicalFloat(double value);
 
-}  // namespace ctp::detail
+}  // namespace ctp::interpreter

@@ -1,13 +1,13 @@
-#include "ctp/script.h"
+#include "ctp/interpreter/script.h"
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
-#include "ctp/dag.h"
-#include "ctp/diagnostic.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/step/step_registry.h"
 #include "lua_state.h"
 #include "pipeline_reader.h"
 
@@ -19,10 +19,10 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
                                 const LoadOptions& options) {
   const StepRegistry& registry = options.registry ? *options.registry : StepRegistry::Default();
   std::string dir = std::filesystem::path(name).parent_path().string();
-  detail::LuaLimits limits;
+  interpreter::LuaLimits limits;
   limits.instructions = options.instruction_limit;
   limits.memory_bytes = options.memory_limit;
-  detail::LuaState state(limits, registry, dir.empty() ? "." : dir, options.trace);
+  interpreter::LuaState state(limits, registry, dir.empty() ? "." : dir, options.trace);
   std::map<std::string, std::string> param_texts;
   for (const auto& [param, value] : options.params.values) param_texts[param] = value.text;
   state.set_param_values(std::move(param_texts));
@@ -38,7 +38,7 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
     if (!is_pipeline)
       throw Error(SourceLocation{name, 0},
                   "the script must return a pipeline (end it with `return ctp.pipeline { ... }`)");
-    pipeline = detail::ReadPipeline(L, 1);
+    pipeline = interpreter::ReadPipeline(L, 1);
   }, /*nargs=*/1);
   ApplyParams(pipeline, options.params);
   CheckPipeline(pipeline);

@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "ctp/dag.h"
-#include "ctp/diagnostic.h"
-#include "ctp/names.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/model/names.h"
 
 namespace ctp {
 namespace {

@@ -1,4 +1,4 @@
-#include "ctp/dag.h"
+#include "ctp/model/dag.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
 namespace ctp {
 namespace {

@@ -1,4 +1,4 @@
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "ctp/names.h"
+#include "ctp/model/names.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "ctp/pipeline.h"
+#include "ctp/model/pipeline.h"
 
 namespace ctp {
 

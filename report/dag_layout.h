@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ctp/run_report.h"
+#include "ctp/report/run_report.h"
 
 namespace ctp::report {
 

@@ -1,6 +1,6 @@
 // The report page: summary, then one <section> per part, each with a stable id (dag, timeline,
 // params, metrics, curves, confusion, tiling, steps) so readers and tests can find them.
-#include "ctp/html_report.h"
+#include "ctp/report/html_report.h"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ctp/run_report.h"
+#include "ctp/report/run_report.h"
 
 namespace ctp::report {
 

@@ -1,4 +1,4 @@
-#include "ctp/report_loader.h"
+#include "ctp/report/report_loader.h"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
-#include "ctp/report_pipeline.h"
+#include "ctp/report/report_pipeline.h"
 
 #include <map>
 
-#include "ctp/dag.h"
+#include "ctp/model/dag.h"
 
 namespace ctp::report {
 namespace {

@@ -1,4 +1,4 @@
-#include "ctp/run_report.h"
+#include "ctp/report/run_report.h"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "ctp/process_launcher.h"
+#include "ctp/runner/process_launcher.h"
 
 namespace ctp::runner {
 

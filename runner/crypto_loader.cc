@@ -2,12 +2,12 @@
 
 #include <string>
 
-#include "ctp/kernels/shared_library.h"
+#include "ctp/base/shared_library.h"
 
 namespace ctp::runner {
 
 CryptoApi LoadCrypto(const std::string& name) {
-  const kernels::SharedLibrary library(name, "OpenSSL's libcrypto, Debian package libssl3");
+  const base::SharedLibrary library(name, "OpenSSL's libcrypto, Debian package libssl3");
   CryptoApi api{};
   library.Bind("EVP_MD_CTX_new", api.md_ctx_new);
   library.Bind("EVP_MD_CTX_free", api.md_ctx_free);

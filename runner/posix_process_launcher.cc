@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "ctp/process_launcher.h"
+#include "ctp/runner/process_launcher.h"
 
 extern char** environ;
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "ctp/run_store.h"
-#include "ctp/runner.h"
-#include "ctp/step_registry.h"
+#include "ctp/runner/run_store.h"
+#include "ctp/runner/runner.h"
+#include "ctp/step/step_registry.h"
 
 namespace ctp::runner {
 

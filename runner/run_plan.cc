@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "ctp/diagnostic.h"
-#include "ctp/process_launcher.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/runner/process_launcher.h"
 
 namespace ctp::runner {
 namespace {
@@ -46,11 +46,17 @@ void CheckVolumes(const Pipeline& pipeline, const RunOptions& options) {
   }
 }
 
-void CheckStep(const Step& step, bool host_processes, bool in_containers) {
+void CheckStep(const Step& step, const RunOptions& options, bool host_processes,
+               bool in_containers) {
   if (step.kind == Step::Kind::kPipeline)
     throw Error(
         step.location,
         fmt::format("step '{}' is a sub-pipeline; ctp run cannot run those yet", step.name));
+  if (step.kind == Step::Kind::kLua && !options.lua_steps)
+    throw std::invalid_argument(fmt::format(
+        "step '{}' is a Lua step and this runner was given no way to run those "
+        "(RunOptions::lua_steps; ctp::RunLuaStep runs them)",
+        step.name));
   if (step.kind != Step::Kind::kContainer || in_containers) return;
   if (step.command.empty())
     throw Error(step.location,
@@ -88,8 +94,8 @@ void CheckRunnable(const Pipeline& pipeline, const RunOptions& options) {
   CheckVolumes(pipeline, options);
   const bool host_processes = options.launcher == nullptr;
   const bool in_containers = !options.runtime.empty();
-  for (const Step& step : pipeline.steps) CheckStep(step, host_processes, in_containers);
-  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, host_processes, in_containers);
+  for (const Step& step : pipeline.steps) CheckStep(step, options, host_processes, in_containers);
+  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, options, host_processes, in_containers);
   ParamValuesOf(pipeline);
 }
 

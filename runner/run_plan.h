@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
-#include "ctp/dag.h"
-#include "ctp/pipeline.h"
-#include "ctp/runner.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/pipeline.h"
+#include "ctp/runner/runner.h"
 
 namespace ctp::runner {
 

@@ -1,4 +1,4 @@
-#include "ctp/run_store.h"
+#include "ctp/runner/run_store.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>

@@ -1,5 +1,5 @@
 // RunPipeline: checks, the workdir lock, the run record, then the scheduler; and --dry-run's plan.
-#include "ctp/runner.h"
+#include "ctp/runner/runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,11 +8,11 @@
 #include <iostream>
 #include <thread>
 
-#include "ctp/dag.h"
-#include "ctp/kernels/cpu_cores.h"
-#include "ctp/process_launcher.h"
-#include "ctp/step_registry.h"
-#include "ctp/workspace.h"
+#include "ctp/model/dag.h"
+#include "ctp/base/cpu_cores.h"
+#include "ctp/runner/process_launcher.h"
+#include "ctp/step/step_registry.h"
+#include "ctp/runner/workspace.h"
 #include "container_runtime.h"
 #include "run_plan.h"
 #include "scheduler.h"
@@ -78,7 +78,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   setup.secrets = &secrets;
   setup.launcher = launcher;
   setup.registry = options.registry ? options.registry : &StepRegistry::Default();
-  const int cores = kernels::UsableCpuCores();
+  const int cores = base::UsableCpuCores();
   setup.jobs = options.jobs > 0 ? options.jobs : cores;
   if (pipeline.parallelism > 0) setup.jobs = std::min(setup.jobs, pipeline.parallelism);
 

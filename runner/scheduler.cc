@@ -47,6 +47,7 @@ class Scheduler {
     env_.store = setup.store;
     env_.launcher = setup.launcher;
     env_.registry = setup.registry;
+    env_.lua_steps = &setup.options->lua_steps;
     env_.use_cache = setup.options->use_cache;
     env_.cancelled = &cancelled_;
     ProgressView* view = setup.progress;

@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 
-#include "ctp/dag.h"
-#include "ctp/runner.h"
+#include "ctp/model/dag.h"
+#include "ctp/runner/runner.h"
 #include "progress.h"
 #include "secrets.h"
 #include "step_executor.h"

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
 namespace ctp::runner {
 namespace {

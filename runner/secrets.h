@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "ctp/pipeline.h"
+#include "ctp/model/pipeline.h"
 
 namespace ctp::runner {
 

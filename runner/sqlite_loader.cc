@@ -2,12 +2,12 @@
 
 #include <string>
 
-#include "ctp/kernels/shared_library.h"
+#include "ctp/base/shared_library.h"
 
 namespace ctp::runner {
 
 SqliteApi LoadSqlite(const std::string& name) {
-  const kernels::SharedLibrary library(name, "SQLite, Debian package libsqlite3-0");
+  const base::SharedLibrary library(name, "SQLite, Debian package libsqlite3-0");
   SqliteApi api{};
   library.Bind("sqlite3_open_v2", api.open_v2);
   library.Bind("sqlite3_close", api.close);

@@ -8,9 +8,9 @@
 #include <set>
 #include <sstream>
 
-#include "ctp/atomic_file.h"
-#include "ctp/lua_step.h"
-#include "ctp/process_launcher.h"
+#include "ctp/base/atomic_file.h"
+#include "ctp/step/lua_step.h"
+#include "ctp/runner/process_launcher.h"
 #include "task_watchdog.h"
 
 namespace ctp::runner {
@@ -99,8 +99,8 @@ TaskOutcome RunLua(const Task& task, const ExecutionEnv& env) {
   options.print = [&log](const std::string& line) { log << line << '\n' << std::flush; };
   std::map<std::string, std::string> values;
   try {
-    values = RunLuaStep(task.step->lua_source, task.inputs,
-                        task.step->location.file + ":" + task.name, options);
+    values = (*env.lua_steps)(task.step->lua_source, task.inputs,
+                              task.step->location.file + ":" + task.name, options);
   } catch (const StepTimedOut& e) {
     log.close();
     return Interrupted(task, true, e.what());
@@ -117,7 +117,7 @@ TaskOutcome RunLua(const Task& task, const ExecutionEnv& env) {
       outcome.exit_code = 1;
       return outcome;
     }
-    WriteFileAtomically(StagingOutputs(task) / output.name, found->second);
+    base::WriteFileAtomically(StagingOutputs(task) / output.name, found->second);
   }
   AppendLog(task,
             fmt::format("returned {} output{}\n", values.size(), values.size() == 1 ? "" : "s"));

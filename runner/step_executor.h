@@ -7,9 +7,10 @@
 #include <functional>
 #include <string>
 
-#include "ctp/run_store.h"
-#include "ctp/step_registry.h"
-#include "ctp/workspace.h"
+#include "ctp/runner/run_store.h"
+#include "ctp/step/lua_step.h"
+#include "ctp/step/step_registry.h"
+#include "ctp/runner/workspace.h"
 #include "task.h"
 
 namespace ctp {
@@ -25,6 +26,7 @@ struct ExecutionEnv {
   RunStore* store = nullptr;
   ProcessLauncher* launcher = nullptr;
   const StepRegistry* registry = nullptr;
+  const LuaStepFunction* lua_steps = nullptr;
   bool use_cache = true;
   const std::atomic<bool>* cancelled = nullptr;
   /// Progress reported by a native step (task name, progress).

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ctp/pipeline.h"
+#include "ctp/model/pipeline.h"
 
 namespace ctp::runner {
 

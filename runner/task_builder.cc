@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "container_runtime.h"
-#include "ctp/process_launcher.h"
+#include "ctp/runner/process_launcher.h"
 #include "fingerprint.h"
 
 namespace ctp::runner {

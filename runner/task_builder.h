@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "ctp/pipeline.h"
-#include "ctp/step_registry.h"
-#include "ctp/workspace.h"
+#include "ctp/model/pipeline.h"
+#include "ctp/step/step_registry.h"
+#include "ctp/runner/workspace.h"
 #include "secrets.h"
 #include "task.h"
 #include "values.h"

@@ -1,4 +1,4 @@
-#include "ctp/workspace.h"
+#include "ctp/runner/workspace.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

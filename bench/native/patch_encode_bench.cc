@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "../../stdlib/native/image_io.h"
-#include "../../stdlib/native/tiff_jpeg_level.h"
+#include "formats/image_io.h"
+#include "slide/tiff_jpeg_level.h"
 
 namespace {
 
@@ -18,7 +18,7 @@ using ctp::kernels::tiling::Image;
 const std::vector<Image<std::uint8_t>>& Patches() {
   static const std::vector<Image<std::uint8_t>> patches = [] {
     auto level = native::TiffJpegLevel::Open(
-        CTP_SOURCE_DIR "/tests/native/data/slides/tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs", 4443,
+        CTP_SOURCE_DIR "/tests/native/testdata/slides/tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs", 4443,
         3567);
     if (!level) throw std::runtime_error("cannot open the sample slide directly");
     std::vector<Image<std::uint8_t>> out;

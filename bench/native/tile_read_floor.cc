@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../stdlib/native/slide.h"
-#include "../../stdlib/native/tiff_jpeg_level.h"
+#include "slide/slide.h"
+#include "slide/tiff_jpeg_level.h"
 
 namespace {
 

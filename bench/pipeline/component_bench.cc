@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "ctp/script.h"
+#include "ctp/interpreter/script.h"
 
 namespace {
 

@@ -2,8 +2,8 @@
 #include <benchmark/benchmark.h>
 
 #include "../support/generated_pipeline.h"
-#include "ctp/emit.h"
-#include "ctp/script.h"
+#include "ctp/emit/emit.h"
+#include "ctp/interpreter/script.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "../support/generated_pipeline.h"
-#include "ctp/script.h"
+#include "ctp/interpreter/script.h"
 
 static void BM_LoadPipeline(benchmark::State& state) {
   const std::string script = ctp::bench::GeneratedPipelineScript(static_cast<int>(state.range(0)));

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "ctp/html_report.h"
+#include "ctp/report/html_report.h"
 
 namespace {
 

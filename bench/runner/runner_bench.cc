@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "ctp/runner.h"
+#include "ctp/runner/runner.h"
 
 namespace {
 

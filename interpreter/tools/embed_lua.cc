@@ -1,4 +1,4 @@
-// Build-time tool: compiles the Lua DSL modules (stdlib/*.lua) to bytecode and writes a C++ file
+// Build-time tool: compiles the Lua DSL modules (interpreter/dsl/*.lua) to bytecode and writes a C++ file
 // that embeds each chunk, so that `ctp` loads the DSL without parsing 47 KB of Lua at every start.
 //   ctp_embed_lua OUTPUT.cc MODULE.lua...
 // The chunks keep their debug information (file `=[ctp]/MODULE`, line numbers): error messages
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     const std::string module = std::filesystem::path(argv[i]).stem().string();
     const std::vector<unsigned char> bytes = Compile(argv[i], module);
-    body << "// stdlib/" << module << ".lua\nconstexpr unsigned char kChunk_" << module << "[] = {";
+    body << "// interpreter/dsl/" << module << ".lua\nconstexpr unsigned char kChunk_" << module << "[] = {";
     for (std::size_t b = 0; b < bytes.size(); ++b)
       body << (b % 24 == 0 ? "\n    " : "") << static_cast<int>(bytes[b]) << ",";
     body << "\n};\n\n";

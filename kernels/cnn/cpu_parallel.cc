@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "ctp/kernels/blas_loader.h"
-#include "ctp/kernels/cpu_cores.h"
+#include "ctp/base/cpu_cores.h"
 
 namespace ctp::kernels::cnn::detail {
 namespace {
@@ -118,7 +118,7 @@ ThreadPool& Pool() {
 
 }  // namespace
 
-int CpuThreadCount() { return UsableCpuCores(); }
+int CpuThreadCount() { return base::UsableCpuCores(); }
 
 int ChunkCount(std::size_t items, std::size_t work_per_item) {
   std::size_t by_work = items * std::max<std::size_t>(work_per_item, 1) / kMinWorkPerChunk;

@@ -1,7 +1,7 @@
 // Argo output, byte for byte: one golden file per feature (tests/emit/golden/*.argo.yaml).
 #include <doctest/doctest.h>
 
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "golden_file.h"
 #include "sample_pipelines.h"
 

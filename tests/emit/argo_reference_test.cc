@@ -1,4 +1,4 @@
-// ctp pipelines written to match upstream Argo examples (shared/reference/argo/examples), compared
+// ctp pipelines written to match upstream Argo examples (tests/conformance/data/argo/examples), compared
 // structurally: the same containers (image, command line modulo placeholders and file paths), the
 // same ordering, conditions, loops, retries, mounts, parameters, volumes and schedules.
 #include <doctest/doctest.h>
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "argo_shape.h"
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "pipeline_builder.h"
 #include "test_paths.h"
 
@@ -17,7 +17,7 @@ using namespace ctp::testing;
 namespace {
 
 std::string ReadExample(const std::string& name) {
-  std::ifstream in(SharedPath("reference/argo/examples/" + name + ".yaml"));
+  std::ifstream in(SourcePath("tests/conformance/data/argo/examples/" + name + ".yaml"));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();

@@ -2,7 +2,7 @@
 // with reference checks; KFP protos). One validator call per format keeps the test fast.
 #include <doctest/doctest.h>
 
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "sample_pipelines.h"
 #include "validators.h"
 

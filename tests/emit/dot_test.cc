@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "pipeline_builder.h"
 
 using namespace ctp;

@@ -1,8 +1,8 @@
 // Emitter behaviour shared by Argo and KFP: determinism and errors with their exact text.
 #include <doctest/doctest.h>
 
-#include "ctp/diagnostic.h"
-#include "ctp/emit.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/emit/emit.h"
 #include "sample_pipelines.h"
 
 using namespace ctp;

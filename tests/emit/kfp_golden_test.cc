@@ -1,7 +1,7 @@
 // KFP output, byte for byte: one golden file per feature (tests/emit/golden/*.kfp.yaml).
 #include <doctest/doctest.h>
 
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "golden_file.h"
 #include "sample_pipelines.h"
 

@@ -1,4 +1,4 @@
-// ctp pipelines written to match what the KFP compiler writes (shared/reference/kfp/v2 and
+// ctp pipelines written to match what the KFP compiler writes (tests/conformance/data/kfp/v2 and
 // v2-kubernetes), compared structurally with ShapeOfKfp: same leaf tasks, enclosing group kinds,
 // dependencies through groups, conditions, iterators, retries, images, container command lines
 // (constants substituted, placeholders as {}), env and kubernetes platform settings.
@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "ctp/emit.h"
+#include "ctp/emit/emit.h"
 #include "kfp_shape.h"
 #include "pipeline_builder.h"
 #include "test_paths.h"
@@ -20,7 +20,7 @@ using namespace ctp::testing;
 namespace {
 
 std::string ReadReference(const std::string& name) {
-  std::ifstream in(SharedPath("reference/kfp/" + name + ".yaml"));
+  std::ifstream in(SourcePath("tests/conformance/data/kfp/" + name + ".yaml"));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();

@@ -2,8 +2,8 @@
 // JSON list, so that part of `when` is an expression tag (`{{=...}}`) Argo evaluates first.
 #include <doctest/doctest.h>
 
-#include "ctp/diagnostic.h"
-#include "ctp/emit.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/emit/emit.h"
 #include "sample_pipelines.h"
 #include "validators.h"
 #include "yaml_get.h"

@@ -3,8 +3,8 @@
 // the tasks that mount them.
 #include <doctest/doctest.h>
 
-#include "ctp/diagnostic.h"
-#include "ctp/emit.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/emit/emit.h"
 #include "sample_pipelines.h"
 #include "validators.h"
 #include "yaml_get.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-using ctp::detail::YamlValue;
+using ctp::emit::YamlValue;
 
 TEST_CASE("a YamlValue is a value: a copy changes independently of its original") {
   YamlValue original;

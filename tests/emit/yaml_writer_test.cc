@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-using ctp::detail::IsPlainForYamlCpp;
+using ctp::emit::IsPlainForYamlCpp;
 
 namespace {
 
@@ -109,15 +109,15 @@ TEST_CASE("the plain-scalar shortcut agrees with yaml-cpp's emitter on printable
 }
 
 TEST_CASE("WriteYaml quotes what a YAML reader would not read as a string") {
-  ctp::detail::YamlValue node = ctp::detail::YamlValue::EmptyMap();
+  ctp::emit::YamlValue node = ctp::emit::YamlValue::EmptyMap();
   node["name"] = "train-model";
   node["count"] = "5";
   node["flag"] = "yes";
   node["ref"] = "{{tasks.a.outputs.parameters.b}}";
   node["colon"] = "key: value";
-  node["n"] = ctp::detail::IntScalar(3);
-  node["b"] = ctp::detail::BoolScalar(true);
-  CHECK(ctp::detail::WriteYaml(node, true) ==
+  node["n"] = ctp::emit::IntScalar(3);
+  node["b"] = ctp::emit::BoolScalar(true);
+  CHECK(ctp::emit::WriteYaml(node, true) ==
         "b: true\n"
         "colon: \"key: value\"\n"
         "count: '5'\n"
@@ -128,15 +128,15 @@ TEST_CASE("WriteYaml quotes what a YAML reader would not read as a string") {
 }
 
 TEST_CASE("WriteYaml writes empty maps and sequences in flow style, null as ~, keys in order") {
-  using ctp::detail::YamlValue;
+  using ctp::emit::YamlValue;
   YamlValue node;
   node["zeta"] = YamlValue::EmptyMap();
   node["alpha"] = YamlValue::EmptySequence();
   node["nothing"] = YamlValue();
   node["list"].PushBack("x");
-  node["list"].PushBack(ctp::detail::IntScalar(-2));
+  node["list"].PushBack(ctp::emit::IntScalar(-2));
   node["list"].PushBack("");
-  CHECK(ctp::detail::WriteYaml(node) ==
+  CHECK(ctp::emit::WriteYaml(node) ==
         "zeta: {}\n"
         "alpha: []\n"
         "nothing: ~\n"
@@ -144,7 +144,7 @@ TEST_CASE("WriteYaml writes empty maps and sequences in flow style, null as ~, k
         "  - x\n"
         "  - -2\n"
         "  - ''\n");
-  CHECK(ctp::detail::WriteYaml(node, true) ==
+  CHECK(ctp::emit::WriteYaml(node, true) ==
         "alpha: []\n"
         "list:\n"
         "  - x\n"
@@ -155,14 +155,14 @@ TEST_CASE("WriteYaml writes empty maps and sequences in flow style, null as ~, k
 }
 
 TEST_CASE("sorted keys compare by bytes and keep the order of equal keys") {
-  using ctp::detail::YamlValue;
+  using ctp::emit::YamlValue;
   YamlValue node;
   node.Append("b", "first");
   node.Append("B", "upper");
   node.Append("a-2", "dash");
   node.Append("b", "second");
   node.Append("a", "plain");
-  CHECK(ctp::detail::WriteYaml(node, true) ==
+  CHECK(ctp::emit::WriteYaml(node, true) ==
         "B: upper\n"
         "a: plain\n"
         "a-2: dash\n"
@@ -171,11 +171,11 @@ TEST_CASE("sorted keys compare by bytes and keep the order of equal keys") {
 }
 
 TEST_CASE("WriteYamlDocuments separates documents with ---") {
-  using ctp::detail::YamlValue;
+  using ctp::emit::YamlValue;
   std::vector<YamlValue> documents;
   documents.emplace_back();
   documents.back()["a"] = "1";
   documents.emplace_back();
-  documents.back()["b"] = ctp::detail::BoolScalar(false);
-  CHECK(ctp::detail::WriteYamlDocuments(documents) == "a: '1'\n---\nb: false\n");
+  documents.back()["b"] = ctp::emit::BoolScalar(false);
+  CHECK(ctp::emit::WriteYamlDocuments(documents) == "a: '1'\n---\nb: false\n");
 }

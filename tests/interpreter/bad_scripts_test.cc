@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "ctp/diagnostic.h"
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "golden.h"
 #include "test_paths.h"
 

@@ -2,10 +2,11 @@
 // Pipeline model it produces.
 #include <doctest/doctest.h>
 
-#include "ctp/dag.h"
-#include "ctp/diagnostic.h"
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "pipeline_builder.h"
 #include "test_paths.h"
 

@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "ctp/diagnostic.h"
-#include "ctp/emit.h"
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/model/diagnostic.h"
+#include "ctp/emit/emit.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "test_paths.h"
 #include "validators.h"
 

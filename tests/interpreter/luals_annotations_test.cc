@@ -1,4 +1,4 @@
-// stdlib/luals/ctp.d.lua (the LuaLS annotations) stays in step with the DSL: luals_check.lua
+// interpreter/dsl/luals/ctp.d.lua (the LuaLS annotations) stays in step with the DSL: luals_check.lua
 // loads the embedded DSL in a plain Lua state, records every schema it validates, and lists
 // what the annotations lack.
 #include <doctest/doctest.h>
@@ -53,7 +53,7 @@ std::string Problems(const std::string& annotations) {
   return out;
 }
 
-std::string Annotations() { return ReadText(ctp::testing::SourcePath("stdlib/luals/ctp.d.lua")); }
+std::string Annotations() { return ReadText(ctp::testing::SourcePath("interpreter/dsl/luals/ctp.d.lua")); }
 
 // `text` without the first line that starts with `line`.
 std::string Without(std::string text, const std::string& line) {

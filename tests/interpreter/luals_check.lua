@@ -1,4 +1,4 @@
--- Checks that stdlib/luals/ctp.d.lua describes the whole public DSL: every public `ctp.*` name,
+-- Checks that interpreter/dsl/luals/ctp.d.lua describes the whole public DSL: every public `ctp.*` name,
 -- and every field of every schema ctp_check.lua validates (recorded by wrapping check.fields and
 -- check.record while the DSL loads and while each declaration is called with sample fields).
 -- Called by luals_annotations_test.cc with the embedded DSL sources and the annotations text;

@@ -2,8 +2,9 @@
 // takes effect (the bad cases are in bad_scripts/step_*_after_creation.lua).
 #include <doctest/doctest.h>
 
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 
 using namespace ctp;
 

@@ -1,10 +1,10 @@
-#include "ctp/dag.h"
+#include "ctp/model/dag.h"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 #include "pipeline_builder.h"
 
 using namespace ctp;

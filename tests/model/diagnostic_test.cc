@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "ctp/diagnostic.h"
+#include "ctp/model/diagnostic.h"
 
 using namespace ctp;
 

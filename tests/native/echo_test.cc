@@ -3,7 +3,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "ctp/step_registry.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "golden.h"
 
 TEST_CASE("the echo step logs its message and writes it as an output") {

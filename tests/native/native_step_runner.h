@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ctp/step_registry.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 
 namespace ctp::testing {
 

@@ -13,16 +13,17 @@
 #include <utility>
 #include <vector>
 
-#include "ctp/step_registry.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "test_paths.h"
 
 namespace ctp::testing {
 
 namespace fs = std::filesystem;
 
-/// A test data file (tests/native/data/...).
+/// A test data file (tests/native/testdata/...).
 inline fs::path TileData(const std::string& relative) {
-  return SourcePath("tests/native/data/" + relative);
+  return SourcePath("tests/native/testdata/" + relative);
 }
 
 /// A fresh, empty scratch folder under the temp directory, removed by the destructor.

@@ -15,8 +15,8 @@
 
 #include "../native/native_step_runner.h"
 #include "../native/tile_test_support.h"
-#include "ctp/html_report.h"
-#include "ctp/report_loader.h"
+#include "ctp/report/html_report.h"
+#include "ctp/report/report_loader.h"
 #include "golden.h"
 #include "report_test_support.h"
 

@@ -1,4 +1,4 @@
-#include "ctp/html_report.h"
+#include "ctp/report/html_report.h"
 
 #include <doctest/doctest.h>
 

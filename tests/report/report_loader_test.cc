@@ -1,11 +1,11 @@
-#include "ctp/report_loader.h"
+#include "ctp/report/report_loader.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "../../stdlib/native/evaluate_metrics.h"
+#include "cnn/evaluate_metrics.h"
 #include "report_test_support.h"
 
 namespace fs = std::filesystem;

@@ -1,9 +1,10 @@
-#include "ctp/report_pipeline.h"
+#include "ctp/report/report_pipeline.h"
 
 #include <doctest/doctest.h>
 
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "test_paths.h"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ctp/run_report.h"
+#include "ctp/report/run_report.h"
 
 namespace ctp::testing {
 

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "../native/tile_test_support.h"
-#include "ctp/html_report.h"
-#include "ctp/report_loader.h"
+#include "ctp/report/html_report.h"
+#include "ctp/report/report_loader.h"
 #include "report_test_support.h"
 
 namespace ctp::testing {

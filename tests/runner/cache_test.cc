@@ -3,9 +3,9 @@
 
 #include <mutex>
 
-#include "ctp/process_launcher.h"
-#include "ctp/run_store.h"
-#include "ctp/workspace.h"
+#include "ctp/runner/process_launcher.h"
+#include "ctp/runner/run_store.h"
+#include "ctp/runner/workspace.h"
 #include "runner_support.h"
 
 namespace ctp::testing {

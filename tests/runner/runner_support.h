@@ -8,9 +8,11 @@
 #include <sstream>
 #include <string>
 
-#include "ctp/runner.h"
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/runner/runner.h"
+#include "ctp/interpreter/lua_step.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 
 namespace ctp::testing {
 
@@ -68,6 +70,7 @@ Ran RunIn(const Pipeline& pipeline, const std::filesystem::path& workdir, Adjust
   std::ostringstream out;
   RunOptions options;
   options.workdir = workdir;
+  options.lua_steps = RunLuaStep;
   options.progress = ProgressStyle::kPlain;
   options.out = &out;
   options.registry = &BuiltinRegistry();

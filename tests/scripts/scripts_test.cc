@@ -8,9 +8,10 @@
 #include <set>
 #include <sstream>
 
-#include "ctp/emit.h"
-#include "ctp/script.h"
-#include "ctp/step_registry.h"
+#include "ctp/emit/emit.h"
+#include "ctp/interpreter/script.h"
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
 #include "run_ctp.h"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "ctp/pipeline.h"
+#include "ctp/model/pipeline.h"
 
 namespace ctp::testing {
 

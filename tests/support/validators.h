@@ -1,5 +1,5 @@
-// The shared validators (shared/tools/validate_argo.py and validate_kfp.py) run from tests, and a
-// temporary folder to put the files they read in.
+// The project's YAML validators (tests/conformance/validate_argo.py and validate_kfp.py) run from
+// tests, and a temporary folder to put the files they read in.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -42,13 +42,13 @@ inline int RunCommand(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/// Checks that the shared validator `tool` (with `flags`) accepts `files` (quoted paths,
+/// Checks that the validator `tool` (with `flags`) accepts `files` (quoted paths,
 /// space-separated); prints the validator's report when it does not.
 inline void CheckValidatorAccepts(const TempDir& dir, const std::string& tool,
                                   const std::string& flags, const std::string& files) {
   const std::string log = (dir.path / (tool + ".log")).string();
   INFO("validator: " << tool);
-  CHECK(RunCommand("python3 '" + SharedPath("tools/" + tool) + "' " + flags + files + " > '" +
+  CHECK(RunCommand("python3 '" + SourcePath("tests/conformance/" + tool) + "' " + flags + files + " > '" +
                    log + "' 2>&1 || { cat '" + log + "'; exit 1; }") == 0);
 }
 

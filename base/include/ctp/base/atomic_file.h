@@ -1,0 +1,14 @@
+// Files that others read are written atomically: a temporary file in the same folder, flushed,
+// then renamed into place. A reader sees the old file or the new one, never a part.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace ctp::base {
+
+/// Writes `content` to `path` atomically (creating parent folders). Throws std::runtime_error
+/// naming the file on failure; the temporary file is removed then.
+void WriteFileAtomically(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace ctp::base

@@ -1,0 +1,391 @@
+---@meta ctp
+-- LuaLS (lua-language-server) annotations for the ctp pipeline DSL: completion, hover docs and
+-- type checks for `local ctp = require "ctp"` in pipeline scripts. Point your editor at the folder
+-- that holds this file (`.luarc.json`: { "workspace.library": ["<prefix>/share/ctp/lua"] }).
+-- The full reference is docs/dsl.md. tests/interpreter/luals_annotations_test.cc keeps this file
+-- in step with interpreter/dsl/ctp.lua: every public function and every field the DSL accepts is here.
+
+---A value a step can take: text, a number, a boolean, a reference, or text built from them with `..`.
+---@alias ctp.Value string|number|boolean|ctp.Ref|ctp.String
+
+---A duration: seconds, or text such as "90s", "5m", "1h30m", "2d".
+---@alias ctp.Duration integer|string
+
+---A Kubernetes quantity such as "500m", "2" or "4Gi".
+---@alias ctp.Quantity string|number
+
+---What a step output carries.
+---@alias ctp.OutputKind "parameter"|"artifact"|"metrics"
+
+---A reference to a value known only when the pipeline runs (`params.x`, `step.outputs.y`,
+---`ctp.item`, `ctp.workflow.status`, `ctp.output_path "y"`). Build text with `..`; compare with
+---the methods below to make a condition for `when`.
+---@class ctp.Ref
+---@operator concat(ctp.Value): ctp.String
+local Ref = {}
+
+---The value equals `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:eq(v) end
+
+---The value differs from `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:ne(v) end
+
+---The value is less than `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:lt(v) end
+
+---The value is at most `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:le(v) end
+
+---The value is greater than `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:gt(v) end
+
+---The value is at least `v`.
+---@param v ctp.Value
+---@return ctp.Condition
+function Ref:ge(v) end
+
+---The value is one of the listed literals.
+---@param list (string|number|boolean)[]
+---@return ctp.Condition
+function Ref:is_in(list) end
+
+---Text with references in it (`"--epochs=" .. params.epochs`); compares like a reference.
+---@class ctp.String: ctp.Ref
+
+---A condition for a step's `when`: from `ref:eq(v)` and friends, `ctp.all`, `ctp.any`, `ctp.negate`.
+---@class ctp.Condition
+
+---A parameter declaration (from ctp.string, ctp.int, ctp.float, ctp.bool, ctp.list).
+---@class ctp.ParamSpec
+
+---The fields of a parameter declaration.
+---@class ctp.ParamFields
+---@field default? any the value when none is given (-p/--params); no default = required
+---@field doc? string what the parameter means
+
+---The table `ctp.params { ... }` returns: one reference per parameter (read-only).
+---@class ctp.Params
+---@field [string] ctp.Ref
+
+---A Kubernetes secret key for `env`.
+---@class ctp.Secret
+
+---The fields of `ctp.secret`.
+---@class ctp.SecretFields
+---@field name string the secret's name
+---@field key string the key in the secret
+
+---A Vault value that argocd-vault-plugin fills in at sync time.
+---@class ctp.Vault
+
+---The fields of `ctp.vault`.
+---@class ctp.VaultFields
+---@field path? string e.g. "secret/data/slack"; default: the pipeline's vault_path
+---@field key string the key at the path
+
+---A volume mounted into a step (from `volume:mount`).
+---@class ctp.Mount
+
+---The options of `volume:mount`.
+---@class ctp.MountOptions
+---@field read_only? boolean mount read-only
+---@field sub_path? string mount this folder of the volume
+
+---A volume the pipeline's steps can mount.
+---@class ctp.Volume
+---@field name string
+local Volume = {}
+
+---Mounts the volume at `path` (absolute) in a step: `mounts = { data:mount("/mnt/data") }`.
+---@param path string
+---@param options? ctp.MountOptions
+---@return ctp.Mount
+function Volume:mount(path, options) end
+
+---The fields of `ctp.volume`: `name` and exactly one of claim, size, secret, empty_dir.
+---@class ctp.VolumeFields
+---@field name string the volume's name in the pipeline
+---@field claim? string an existing PersistentVolumeClaim (e.g. an NFS claim)
+---@field size? ctp.Quantity a claim created for the run, of this size
+---@field access_modes? ("ReadWriteOnce"|"ReadOnlyMany"|"ReadWriteMany"|"ReadWriteOncePod")[] of a new claim
+---@field storage_class? string of a new claim; default: the cluster's
+---@field secret? string a Kubernetes secret as files
+---@field empty_dir? boolean scratch space for one step
+
+---An output declared with a kind and, optionally, where the container writes it.
+---@class ctp.OutputSpec
+---@field kind ctp.OutputKind
+---@field path? string where the step writes it; default: `ctp.output_path "NAME"`
+---@field doc? string what the output holds
+
+---How a failed step is retried.
+---@class ctp.Retry
+---@field limit integer retries after the first try
+---@field backoff? ctp.Duration first delay
+---@field factor? number delay multiplier per retry (default 2)
+---@field max_backoff? ctp.Duration longest delay
+---@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError"
+
+---A node taint a step tolerates.
+---@class ctp.Toleration
+---@field key? string
+---@field operator? "Equal"|"Exists"
+---@field value? string
+---@field effect? "NoSchedule"|"PreferNoSchedule"|"NoExecute"
+---@field seconds? integer tolerationSeconds
+
+---Compute resources of a step.
+---@class ctp.Resources
+---@field cpu? ctp.Quantity CPU request
+---@field memory? ctp.Quantity memory request
+---@field cpu_limit? ctp.Quantity
+---@field memory_limit? ctp.Quantity
+---@field gpu? integer GPUs (a limit of gpu_resource)
+---@field gpu_resource? string default "nvidia.com/gpu"
+---@field accelerator? string KFP accelerator type, e.g. "NVIDIA_TESLA_T4"
+
+---A loop over items with a parallelism limit.
+---@class ctp.Loop
+---@field items (string|number|boolean|table)[]|ctp.Ref the items (`ctp.item` in the step)
+---@field parallelism? integer at most this many at once (0 = unlimited)
+
+---Fields every kind of step accepts.
+---@class ctp.StepFields
+---@field name string DNS-1123 label: lowercase letters, digits and '-'
+---@field description? string
+---@field after? (ctp.Step|string)[] run after these even without a data dependency
+---@field when? ctp.Condition run only when it holds
+---@field for_each? (string|number|boolean|table)[]|ctp.Ref|ctp.Loop run once per item
+---@field retry? ctp.Retry
+---@field timeout? ctp.Duration
+---@field cache? boolean false turns caching off for this step
+---@field resources? ctp.Resources
+---@field node_selector? { [string]: string }
+---@field tolerations? ctp.Toleration[]
+---@field mounts? ctp.Mount[] from volume:mount(...)
+---@field env? { [string]: ctp.Value|ctp.Secret|ctp.Vault }
+---@field image_pull_policy? "Always"|"IfNotPresent"|"Never"
+
+---The outputs of a step: a name → kind map (`{ model = "artifact" }`), a kind with a path
+---(`{ model = { kind = "artifact", path = "/out/model" } }`), or a list of parameter names.
+---@alias ctp.Outputs { [string]: ctp.OutputKind|ctp.OutputSpec }|string[]
+
+---The fields of `ctp.container`.
+---@class ctp.ContainerFields: ctp.StepFields
+---@field image? string default: the pipeline's image
+---@field command? ctp.Value[]
+---@field args? ctp.Value[]
+---@field working_dir? string
+---@field outputs? ctp.Outputs written to `ctp.output_path "NAME"` (or the declared path)
+
+---The fields of `ctp.lua`.
+---@class ctp.LuaFields: ctp.StepFields
+---@field fn fun(inputs: { [string]: string }): table self-contained (no upvalues); returns one field per output
+---@field inputs? { [string]: ctp.Value } passed to fn as strings
+---@field outputs? ctp.Outputs
+
+---The fields of `ctp.sub_pipeline`.
+---@class ctp.SubPipelineFields: ctp.StepFields
+---@field pipeline ctp.Pipeline the pipeline used as a step
+---@field params? { [string]: ctp.Value } its parameters (those without defaults are required)
+
+---The fields of a native step (`ctp.steps.NAME`): the step's own arguments (`ctp step NAME --help`).
+---@class ctp.NativeStepFields: ctp.StepFields
+---@field [string] ctp.Value
+
+---The fields of a step made from a KFP component (`ctp.load_component`): the component's inputs
+---by their Lua names ("Training data" → training_data, or the exact name), and step fields.
+---@class ctp.ComponentFields: ctp.StepFields
+---@field name? string default: the component's name as a DNS-1123 label
+---@field image? string overrides the component's image
+---@field working_dir? string
+---@field [string] ctp.Value
+
+---A step factory made from a KFP component spec. `options` sets step fields (ctp.StepFields)
+---whose names clash with the component's inputs.
+---@alias ctp.Component fun(fields: ctp.ComponentFields, options?: table): ctp.Step
+
+---A step: pass it to `ctp.pipeline { steps = {...} }`; its outputs are references. Its fields
+---(ctp.StepFields, a native step's arguments) may be assigned after it was created
+---(`train.after = { prepare }`), checked as in the declaration; `name`, `outputs` and `fn` may not.
+---@class ctp.Step : ctp.StepFields
+---@field name string
+---@field kind "container"|"lua"|"native"|"pipeline"
+---@field outputs { [string]: ctp.Ref }
+
+---The native steps of the registry (C++ steps run by name).
+---@class ctp.Steps
+---@field echo fun(fields: ctp.NativeStepFields): ctp.Step logs a message
+---@field tile fun(fields: ctp.NativeStepFields): ctp.Step whole-slide images → patches (docs/tiling.md)
+---@field train fun(fields: ctp.NativeStepFields): ctp.Step trains the CNN (docs/cnn.md)
+---@field evaluate fun(fields: ctp.NativeStepFields): ctp.Step evaluates a checkpoint
+---@field predict fun(fields: ctp.NativeStepFields): ctp.Step predicts with a checkpoint
+---@field deploy fun(fields: ctp.NativeStepFields): ctp.Step promotes a better checkpoint
+---@field [string] fun(fields: ctp.NativeStepFields): ctp.Step
+
+---When a scheduled pipeline runs (`ctp emit --kind cron|all`).
+---@class ctp.Schedule
+---@field cron string|string[] cron expressions
+---@field timezone? string e.g. "Europe/Berlin"
+---@field concurrency? "Allow"|"Forbid"|"Replace"
+---@field keep_succeeded? integer finished runs kept (default 3)
+---@field keep_failed? integer failed runs kept (default 1)
+---@field starting_deadline? ctp.Duration
+---@field suspend? boolean
+
+---The fields of `ctp.pipeline`.
+---@class ctp.PipelineFields
+---@field name string
+---@field description? string
+---@field params? ctp.Params from ctp.params { ... }
+---@field steps ctp.Step[]
+---@field on_exit? ctp.Step the exit handler (sees ctp.workflow.status)
+---@field labels? { [string]: string }
+---@field annotations? { [string]: string }
+---@field service_account? string
+---@field image? string default image of container steps
+---@field ctp_image? string runs native and Lua steps in a cluster (default "ctp:<version>")
+---@field vault_path? string argocd-vault-plugin path (avp.kubernetes.io/path)
+---@field volumes? ctp.Volume[] also collected from mounts
+---@field schedule? ctp.Schedule
+---@field outputs? { [string]: ctp.Value } outputs when used as a sub-pipeline
+---@field timeout? ctp.Duration whole-run deadline
+---@field parallelism? integer steps at once (0 = unlimited)
+---@field retry? ctp.Retry default retry of every step
+
+---A whole pipeline: what a script returns.
+---@class ctp.Pipeline
+---@field name string
+
+---The run's status and name, as references.
+---@class ctp.Workflow
+---@field status ctp.Ref the pipeline's status (Succeeded|Failed|Error); exit handler only
+---@field name ctp.Ref the run's name
+
+---@class ctp
+local ctp = {}
+
+---The version of ctp.
+---@type string
+ctp.version = ""
+
+---The current loop item (`for_each`), or one field of it: `ctp.item.path`.
+---@type ctp.Ref|{ [string]: ctp.Ref }
+ctp.item = nil
+
+---The run's status and name.
+---@type ctp.Workflow
+ctp.workflow = nil
+
+---Native steps by name: `ctp.steps.tile { name = "tile", data = "/mnt/data" }`.
+---@type ctp.Steps
+ctp.steps = nil
+
+---A string parameter: `ctp.string { default = "train", doc = "..." }`.
+---@param fields? ctp.ParamFields
+---@return ctp.ParamSpec
+function ctp.string(fields) end
+
+---An integer parameter.
+---@param fields? ctp.ParamFields
+---@return ctp.ParamSpec
+function ctp.int(fields) end
+
+---A number parameter.
+---@param fields? ctp.ParamFields
+---@return ctp.ParamSpec
+function ctp.float(fields) end
+
+---A boolean parameter (`-p x=true|false|yes|no|on|off|1|0`).
+---@param fields? ctp.ParamFields
+---@return ctp.ParamSpec
+function ctp.bool(fields) end
+
+---A list parameter (`-p x=a,b,3` or a JSON array).
+---@param fields? ctp.ParamFields
+---@return ctp.ParamSpec
+function ctp.list(fields) end
+
+---Declares the pipeline's parameters; returns a reference per parameter.
+---@param specs { [string]: ctp.ParamSpec }
+---@return ctp.Params
+function ctp.params(specs) end
+
+---The value a parameter has for this load (`-p`/`--params`, else its default), for decisions
+---the script makes while it runs.
+---@param ref ctp.Ref a parameter (params.NAME)
+---@return string|number|boolean|table
+function ctp.value(ref) end
+
+---The path where the step writes its own output `name` (in a container's command or args).
+---@param name string
+---@return ctp.Ref
+function ctp.output_path(name) end
+
+---A Kubernetes secret key, for `env`.
+---@param fields ctp.SecretFields
+---@return ctp.Secret
+function ctp.secret(fields) end
+
+---A Vault value filled in by argocd-vault-plugin (`<path:PATH#KEY>`), for `env`.
+---@param fields ctp.VaultFields
+---@return ctp.Vault
+function ctp.vault(fields) end
+
+---A volume: an existing claim, a claim created for the run, a secret as files, or scratch space.
+---@param fields ctp.VolumeFields
+---@return ctp.Volume
+function ctp.volume(fields) end
+
+---A container step.
+---@param fields ctp.ContainerFields
+---@return ctp.Step
+function ctp.container(fields) end
+
+---A Lua function step; the function runs in a fresh Lua state (in a cluster: in the ctp image).
+---@param fields ctp.LuaFields
+---@return ctp.Step
+function ctp.lua(fields) end
+
+---Another pipeline used as one step.
+---@param fields ctp.SubPipelineFields
+---@return ctp.Step
+function ctp.sub_pipeline(fields) end
+
+---A step factory from a KFP component spec (v1 component.yaml or v2 IR YAML), read relative to
+---the script: `local train = ctp.load_component "components/train/component.yaml"`.
+---@param path string
+---@return ctp.Component
+function ctp.load_component(path) end
+
+---All of the conditions hold.
+---@param conditions ctp.Condition[]
+---@return ctp.Condition
+function ctp.all(conditions) end
+
+---Any of the conditions holds.
+---@param conditions ctp.Condition[]
+---@return ctp.Condition
+function ctp.any(conditions) end
+
+---The condition does not hold.
+---@param condition ctp.Condition
+---@return ctp.Condition
+function ctp.negate(condition) end
+
+---The pipeline a script returns: `return ctp.pipeline { name = "...", steps = { ... } }`.
+---@param fields ctp.PipelineFields
+---@return ctp.Pipeline
+function ctp.pipeline(fields) end
+
+return ctp

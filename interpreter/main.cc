@@ -1,4 +1,0 @@
-// The `ctp` command: parse arguments, call the library, print, exit.
-#include "cli/cli.h"
-
-int main(int argc, char** argv) { return ctp::cli::Main(argc, argv); }

@@ -1,0 +1,170 @@
+#include "cnn/model_checkpoint.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "ctp/base/atomic_file.h"
+#include "formats/safetensors.h"
+
+namespace ctp::native {
+namespace fs = std::filesystem;
+namespace {
+
+using kernels::cnn::Sequential;
+using kernels::cnn::Shape;
+using kernels::cnn::Tensor;
+using Json = nlohmann::json;
+
+/// Each stored tensor of the network with its name and PyTorch shape, in storage order.
+struct TensorSlot {
+  std::string name;
+  std::vector<std::int64_t> shape;
+  Tensor* tensor;
+};
+
+std::vector<TensorSlot> Slots(const ModelInfo& info, const Sequential& network) {
+  std::vector<TensorName> names = ParameterNames(info.model.specs);
+  std::vector<TensorName> buffers = BufferNames(info.model.specs);
+  std::vector<Tensor*> tensors;
+  for (auto* p : network.parameters()) tensors.push_back(&p->value);
+  for (Tensor* b : network.buffers()) tensors.push_back(b);
+  names.insert(names.end(), buffers.begin(), buffers.end());
+  if (names.size() != tensors.size())
+    throw std::logic_error("model: tensor names do not match the network's tensors");
+  std::vector<TensorSlot> slots;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Shape& s = tensors[i]->shape();
+    const std::vector<std::int64_t> full{s.n, s.c, s.h, s.w};
+    slots.push_back({names[i].name, {full.begin(), full.begin() + names[i].rank}, tensors[i]});
+  }
+  return slots;
+}
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot open");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string LocalTimestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y%m%d-%H%M%S", &local);
+  return text;
+}
+
+}  // namespace
+
+Json ModelInfo::ToJson() const {
+  return {{"format", "ctp-model"},
+          {"version", 1},
+          {"model", {{"name", model.name}, {"layers", model.layers}}},
+          {"input", {{"channels", channels}, {"height", height}, {"width", width}}},
+          {"class_names", class_names},
+          {"normalization",
+           {{"mean", normalization.mean},
+            {"std", normalization.std},
+            {"rule", "(x / 255 - mean) / std per channel"}}},
+          {"weights", "model.safetensors"},
+          {"training", training},
+          {"metrics", metrics}};
+}
+
+ModelInfo ModelInfo::FromJson(const Json& json, const std::string& source) {
+  try {
+    if (json.at("format") != "ctp-model" || json.at("version") != 1)
+      throw std::runtime_error(source + ": not a ctp model.json (format ctp-model, version 1)");
+    ModelInfo info;
+    info.model.name = json.at("model").at("name");
+    info.model.layers = json.at("model").at("layers");
+    info.model.specs = ParseLayers(info.model.layers);
+    info.channels = json.at("input").at("channels");
+    info.height = json.at("input").at("height");
+    info.width = json.at("input").at("width");
+    info.class_names = json.at("class_names").get<std::vector<std::string>>();
+    info.normalization.mean = json.at("normalization").at("mean").get<std::vector<float>>();
+    info.normalization.std = json.at("normalization").at("std").get<std::vector<float>>();
+    info.training = json.value("training", Json::object());
+    info.metrics = json.value("metrics", Json::object());
+    return info;
+  } catch (const Json::exception& e) {
+    throw std::runtime_error(source + ": " + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(source + ": " + e.what());
+  }
+}
+
+Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed, kernels::Device device) {
+  return Sequential({1, info.channels, info.height, info.width}, info.model.specs, device, seed);
+}
+
+std::string EncodeWeights(const ModelInfo& info, const Sequential& network) {
+  SafetensorsFile file;
+  for (const TensorSlot& slot : Slots(info, network))
+    file.tensors.push_back({slot.name, slot.shape, slot.tensor->ToHost()});
+  file.metadata = {{"format", "pt"}, {"producer", "ctp"}, {"model", info.model.name}};
+  return EncodeSafetensors(file);
+}
+
+void DecodeWeights(const std::string& bytes, const std::string& source, const ModelInfo& info,
+                   Sequential& network) {
+  SafetensorsFile file = DecodeSafetensors(bytes, source);
+  std::map<std::string, const NamedTensor*> by_name;
+  for (const NamedTensor& t : file.tensors) by_name[t.name] = &t;
+  for (const TensorSlot& slot : Slots(info, network)) {
+    auto found = by_name.find(slot.name);
+    if (found == by_name.end())
+      throw std::runtime_error(source + ": missing tensor '" + slot.name + "'");
+    if (found->second->shape != slot.shape)
+      throw std::runtime_error(source + ": tensor '" + slot.name +
+                               "' has another shape than the "
+                               "model in model.json");
+    slot.tensor->CopyFromHost(found->second->values);
+  }
+}
+
+fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Sequential& network) {
+  fs::create_directories(root);
+  const std::string stamp = LocalTimestamp();
+  fs::path final_path = root / stamp;
+  for (int n = 2; fs::exists(final_path); ++n)
+    final_path = root / (stamp + "-" + std::to_string(n));
+  const fs::path temporary =
+      root / (".tmp-" + final_path.filename().string() + "-" + std::to_string(::getpid()));
+  fs::remove_all(temporary);
+  try {
+    base::WriteFileAtomically(temporary / "model.safetensors", EncodeWeights(info, network));
+    base::WriteFileAtomically(temporary / "model.json", info.ToJson().dump(2) + "\n");
+    base::WriteFileAtomically(temporary / "metrics.json", info.metrics.dump(2) + "\n");
+    fs::rename(temporary, final_path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(temporary, ignored);
+    throw;
+  }
+  return final_path;
+}
+
+LoadedModel LoadCheckpoint(const fs::path& folder, kernels::Device device) {
+  const fs::path json_path = folder / "model.json";
+  Json json;
+  try {
+    json = Json::parse(ReadBytes(json_path));
+  } catch (const Json::exception& e) {
+    throw std::runtime_error(json_path.string() + ": invalid JSON: " + e.what());
+  }
+  ModelInfo info = ModelInfo::FromJson(json, json_path.string());
+  Sequential network = BuildNetwork(info, 0, device);
+  const fs::path weights = folder / "model.safetensors";
+  DecodeWeights(ReadBytes(weights), weights.string(), info, network);
+  return {std::move(info), std::move(network)};
+}
+
+}  // namespace ctp::native

@@ -1,0 +1,57 @@
+// Checkpoints: `<root>/<YYYYMMDD-HHMMSS>/{model.safetensors, model.json, metrics.json}`, written
+// into a temporary folder that is renamed into place, so readers never see a partial checkpoint.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ctp/kernels/cnn/sequential.h"
+#include "data/dataset_batches.h"
+#include "cnn/model_spec.h"
+
+namespace ctp::native {
+
+/// Everything model.json records besides the weights.
+struct ModelInfo {
+  ModelSpec model;
+  int channels = 1, height = 0, width = 0;  ///< input item shape
+  std::vector<std::string> class_names;
+  Normalization normalization;
+  nlohmann::json training = nlohmann::json::object();  ///< the training arguments
+  nlohmann::json metrics = nlohmann::json::object();   ///< final training metrics
+
+  /// The model.json document (format "ctp-model", version 1).
+  nlohmann::json ToJson() const;
+  /// Parses model.json; `source` names the file in errors. Throws std::runtime_error.
+  static ModelInfo FromJson(const nlohmann::json& json, const std::string& source);
+};
+
+/// A network built for `info` on the CPU (weights initialised from `seed`).
+kernels::cnn::Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed,
+                                      kernels::Device device = kernels::Device::kCpu);
+
+/// The network's parameters and buffers as named tensors (safetensors content, with metadata).
+std::string EncodeWeights(const ModelInfo& info, const kernels::cnn::Sequential& network);
+
+/// Loads named tensors into the network; every name must be present with its shape.
+void DecodeWeights(const std::string& bytes, const std::string& source, const ModelInfo& info,
+                   kernels::cnn::Sequential& network);
+
+/// Writes a new checkpoint folder under `root` (named by the local time, "-2", "-3"... when
+/// taken) and returns its path.
+std::filesystem::path SaveCheckpoint(const std::filesystem::path& root, const ModelInfo& info,
+                                     const kernels::cnn::Sequential& network);
+
+/// A loaded checkpoint.
+struct LoadedModel {
+  ModelInfo info;
+  kernels::cnn::Sequential network;
+};
+
+/// Reads model.json and model.safetensors from a checkpoint folder.
+LoadedModel LoadCheckpoint(const std::filesystem::path& folder,
+                           kernels::Device device = kernels::Device::kCpu);
+
+}  // namespace ctp::native

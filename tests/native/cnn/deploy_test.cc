@@ -1,0 +1,54 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "ctp/native/builtin_steps.h"
+#include "ctp/step/step_registry.h"
+#include "golden.h"
+#include "validators.h"
+
+namespace {
+
+// Runs deploy with a candidate and returns its outputs (promoted, reason, deployed).
+std::map<std::string, std::string> Deploy(const ctp::testing::TempDir& dir, const std::string& checkpoint,
+                                          const std::string& value) {
+  ctp::StepRegistry registry;
+  ctp::RegisterBuiltinSteps(registry);
+  ctp::StepContext context;
+  context.args = {{"config", (dir.path / "model-deploy-config.json").string()},
+                  {"checkpoint", checkpoint},
+                  {"value", value},
+                  {"metric", "accuracy"},
+                  {"min_improvement", "0"}};
+  context.output_dir = dir.path / "out";
+  registry.Find("deploy")->run(context);
+  std::map<std::string, std::string> outputs;
+  for (const char* name : {"promoted", "reason", "deployed"})
+    outputs[name] = ctp::testing::ReadText((context.output_dir / name).string());
+  return outputs;
+}
+
+}  // namespace
+
+TEST_CASE("deploy promotes the first model, then only better ones, and says why") {
+  ctp::testing::TempDir dir("deploy");
+  auto first = Deploy(dir, "model-checkpoint/20261101-020000", "0.81");
+  CHECK(first["promoted"] == "true");
+  CHECK(first["reason"] ==
+        "no model deployed yet: promoting model-checkpoint/20261101-020000 (accuracy 0.8100)");
+
+  auto worse = Deploy(dir, "model-checkpoint/20261102-020000", "0.79");
+  CHECK(worse["promoted"] == "false");
+  CHECK(worse["reason"] == "accuracy 0.7900 does not beat the deployed 0.8100 "
+                           "(model-checkpoint/20261101-020000)");
+  CHECK(worse["deployed"] == "model-checkpoint/20261101-020000");
+
+  auto better = Deploy(dir, "model-checkpoint/20261103-020000", "0.85");
+  CHECK(better["promoted"] == "true");
+  CHECK(better["deployed"] == "model-checkpoint/20261103-020000");
+  std::string config = ctp::testing::ReadText((dir.path / "model-deploy-config.json").string());
+  CHECK(config.find("\"previous\"") != std::string::npos);
+
+  CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: accuracy must be a number, got 'high'");
+}

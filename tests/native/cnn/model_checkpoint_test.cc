@@ -1,0 +1,89 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "cnn/model_checkpoint.h"
+#include "cnn/model_spec.h"
+
+namespace {
+
+using ctp::native::ModelInfo;
+namespace fs = std::filesystem;
+
+ModelInfo Info(const std::string& model, int channels, int size) {
+  ModelInfo info;
+  info.model = ctp::native::ResolveModel(model, 3);
+  info.channels = channels;
+  info.height = info.width = size;
+  info.class_names = {"a", "b", "c"};
+  info.normalization = {std::vector<float>(channels, 0.25f), std::vector<float>(channels, 0.5f)};
+  info.training = {{"epochs", "2"}};
+  info.metrics = {{"train_loss", 0.5}};
+  return info;
+}
+
+}  // namespace
+
+TEST_CASE("model presets: reference_cnn has the torch reference's parameter count") {
+  ModelInfo info = Info("reference_cnn", 1, 28);
+  info.model = ctp::native::ResolveModel("reference_cnn", 10);
+  CHECK(ctp::native::BuildNetwork(info, 0).ParameterCount() == 421642);
+  const auto names = ctp::native::ParameterNames(info.model.specs);
+  REQUIRE(names.size() == 8);
+  CHECK(names[0].name == "layers.0.weight");
+  CHECK(names[2].name == "layers.3.weight");
+  CHECK(names[7].name == "layers.8.bias");
+  CHECK(names[4].rank == 2);
+  for (const std::string& preset : ctp::native::PresetNames())
+    CHECK_NOTHROW(ctp::native::BuildNetwork(Info(preset, 3, 16), 1));
+}
+
+TEST_CASE("model layers: JSON errors name the layer and field") {
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"conv"}])", 2),
+                    "model layer 0 (conv): needs field 'out'");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"relu"},{"type":"pool"}])", 2),
+                    doctest::Contains("model layer 1: unknown type 'pool'"));
+  CHECK_THROWS_WITH(ctp::native::ResolveModel("resnet50", 2),
+                    "model 'resnet50': not a preset (reference_cnn, small_cnn, small_resnet) nor "
+                    "a JSON list of layers");
+}
+
+TEST_CASE("model.json round trip") {
+  const ModelInfo info = Info("small_resnet", 3, 16);
+  const ModelInfo back = ModelInfo::FromJson(info.ToJson(), "model.json");
+  CHECK(back.ToJson() == info.ToJson());
+  CHECK(back.model.specs.size() == info.model.specs.size());
+  auto bad = info.ToJson();
+  bad.erase("input");
+  CHECK_THROWS_WITH(ModelInfo::FromJson(bad, "m/model.json"), doctest::Contains("m/model.json: "));
+}
+
+TEST_CASE("checkpoint: save then load gives the same weights, buffers and outputs") {
+  const fs::path root = fs::temp_directory_path() / "ctp-model-test";
+  fs::remove_all(root);
+  const ModelInfo info = Info("small_resnet", 3, 8);
+  auto network = ctp::native::BuildNetwork(info, 7);
+  ctp::kernels::cnn::Tensor x({2, 3, 8, 8});
+  std::vector<float> values(x.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = float(i % 13) / 13.0f - 0.5f;
+  x.CopyFromHost(values);
+  ctp::kernels::cnn::Tensor labels = ctp::kernels::cnn::Tensor::FromHost({2, 1, 1, 1}, {{0, 2}});
+  network.ForwardBackward(x, labels);  // moves the BN running statistics
+  network.SgdStep({}, 0.1f);
+  const fs::path first = ctp::native::SaveCheckpoint(root, info, network);
+  const fs::path second = ctp::native::SaveCheckpoint(root, info, network);
+  CHECK(first != second);  // same second: "-2" suffix
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    CHECK(entry.path().filename().string()[0] != '.');  // no temporary folder left
+    ++entries;
+  }
+  CHECK(entries == 2);
+  ctp::native::LoadedModel loaded = ctp::native::LoadCheckpoint(first);
+  CHECK(loaded.info.ToJson() == info.ToJson());
+  REQUIRE(loaded.network.buffers().size() == network.buffers().size());
+  for (std::size_t i = 0; i < network.buffers().size(); ++i)
+    CHECK(loaded.network.buffers()[i]->ToHost() == network.buffers()[i]->ToHost());
+  CHECK(loaded.network.Forward(x, false).ToHost() == network.Forward(x, false).ToHost());
+  fs::remove_all(root);
+}
