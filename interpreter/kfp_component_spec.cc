@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "ctp/base/input_file.h"
 #include "ctp/model/diagnostic.h"
 
 namespace ctp::interpreter {
@@ -65,12 +66,12 @@ std::string KeySuggestion(const std::string& key, const nlohmann::json& entries)
 }
 
 nlohmann::json ReadComponentSpec(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path))
-    throw Error(SourceLocation{path, 0},
-                fmt::format("cannot read component spec: {}",
-                            in ? "it is a directory" : std::strerror(errno)));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text = base::ReadInputFile(path);
+  } catch (const base::InputFileError& e) {
+    throw Error(SourceLocation{path, 0}, fmt::format("cannot read component spec: {}", e.what()));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

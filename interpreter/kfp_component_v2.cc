@@ -4,8 +4,11 @@
 // `{"IfPresent": {...}}` placeholders.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
-#include <regex>
+#include <optional>
+#include <string_view>
 
 #include "ctp/model/diagnostic.h"
 #include "kfp_component_spec.h"
@@ -43,6 +46,51 @@ std::string ParameterTypeName(const std::string& type) {
       {"BOOLEAN", "Boolean"}, {"LIST", "JsonArray"},         {"STRUCT", "JsonObject"}};
   auto found = names.find(type);
   return found == names.end() ? type : found->second;
+}
+
+// ".inputs.parameters['name']", ".outputs.artifacts[\"name\"].path", ...: what a KFP v2
+// placeholder names.
+struct NamedPlaceholder {
+  bool input = false;     ///< .inputs (else .outputs)
+  bool artifact = false;  ///< .artifacts (else .parameters)
+  std::string name;
+  std::string field;  ///< ".path", ".uri", ".output_file", ... or empty
+};
+
+// Takes `prefix` off the front of `text` when it is there.
+bool Consume(std::string_view& text, std::string_view prefix) {
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  text.remove_prefix(prefix.size());
+  return true;
+}
+
+std::optional<NamedPlaceholder> ParseNamedPlaceholder(std::string_view text) {
+  NamedPlaceholder named;
+  if (Consume(text, ".inputs.")) {
+    named.input = true;
+  } else if (!Consume(text, ".outputs.")) {
+    return std::nullopt;
+  }
+  if (Consume(text, "artifacts[")) {
+    named.artifact = true;
+  } else if (!Consume(text, "parameters[")) {
+    return std::nullopt;
+  }
+  if (text.empty() || (text[0] != '\'' && text[0] != '"')) return std::nullopt;
+  const std::size_t end = text.find_first_of("'\"", 1);
+  if (end == std::string_view::npos || end == 1 || text.substr(end + 1, 1) != "]")
+    return std::nullopt;
+  named.name = std::string(text.substr(1, end - 1));
+  text.remove_prefix(end + 2);
+  if (!text.empty()) {
+    const bool word = text.size() > 1 && text[0] == '.' &&
+                      std::all_of(text.begin() + 1, text.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                      });
+    if (!word) return std::nullopt;
+    named.field = std::string(text);
+  }
+  return named;
 }
 
 class V2Reader {
@@ -154,15 +202,17 @@ class V2Reader {
         ComponentError(path_, at_, "a placeholder is not valid JSON: " + text);
       return JsonPlaceholder(parsed);
     }
-    static const std::regex placeholder(R"(\{\{\$([^}]*)\}\})");
+    // Each "{{$...}}" (no '}' inside) is a placeholder; the text around it stays as it is.
     json parts = json::array();
-    auto begin = std::sregex_iterator(text.begin(), text.end(), placeholder);
     std::size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      if (static_cast<std::size_t>(it->position()) > last)
-        parts.push_back(text.substr(last, it->position() - last));
-      parts.push_back(Placeholder((*it)[1].str()));
-      last = it->position() + it->length();
+    for (std::size_t at = text.find("{{$"); at != std::string::npos; at = text.find("{{$", at + 1)) {
+      const std::size_t close = text.find('}', at + 3);
+      if (close == std::string::npos) break;
+      if (close + 1 >= text.size() || text[close + 1] != '}') continue;
+      if (at > last) parts.push_back(text.substr(last, at - last));
+      parts.push_back(Placeholder(text.substr(at + 3, close - at - 3)));
+      last = close + 2;
+      at = last - 1;
     }
     if (last < text.size()) parts.push_back(text.substr(last));
     if (parts.size() == 1) return parts[0];
@@ -202,18 +252,16 @@ class V2Reader {
 
   // The text between "{{$" and "}}".
   json Placeholder(const std::string& text) {
-    static const std::regex named(
-        R"(^\.(inputs|outputs)\.(parameters|artifacts)\[['"]([^'"]+)['"]\](\.\w+)?$)");
-    std::smatch m;
     if (text.empty())
       ComponentError(path_, at_,
                      "the placeholder '{{$}}' (the KFP executor input of lightweight "
                      "Python components) is not supported: ctp runs container "
                      "components, which take values and paths");
     if (text == ".pipeline_job_name") return {{"workflow_name", true}};
-    if (std::regex_match(text, m, named)) {
-      const bool input = m[1] == "inputs", artifact = m[2] == "artifacts";
-      const std::string name = m[3], field = m[4];
+    if (std::optional<NamedPlaceholder> m = ParseNamedPlaceholder(text)) {
+      const bool input = m->input, artifact = m->artifact;
+      const std::string& name = m->name;
+      const std::string& field = m->field;
       if (input && !artifact && field.empty()) return {{"input_value", InputKey(name, false)}};
       if (input && artifact && (field == ".path" || field == ".uri"))
         return {{"input_path", InputKey(name, true)}};
@@ -227,7 +275,7 @@ class V2Reader {
                                "$.inputs.parameters['x'], $.inputs.artifacts['x'].path, "
                                "$.outputs.parameters['x'].output_file, "
                                "$.outputs.artifacts['x'].path and $.pipeline_job_name)",
-                               text));
+                               Abbreviated(text)));
   }
 
   std::string InputKey(const std::string& name, bool any_kind) {
@@ -237,8 +285,8 @@ class V2Reader {
       return found->second;
     ComponentError(
         path_, at_,
-        fmt::format("the component has no {} '{}'{}", any_kind ? "input" : "input parameter", name,
-                    KeySuggestion(ComponentKey(name), spec_["inputs"])));
+        fmt::format("the component has no {} '{}'{}", any_kind ? "input" : "input parameter",
+                    Abbreviated(name), KeySuggestion(ComponentKey(name), spec_["inputs"])));
   }
 
   std::string OutputKey(const std::string& name, bool artifact) {
@@ -247,7 +295,7 @@ class V2Reader {
     ComponentError(
         path_, at_,
         fmt::format("the component has no output {} '{}'{}", artifact ? "artifact" : "parameter",
-                    name, KeySuggestion(ComponentKey(name), spec_["outputs"])));
+                    Abbreviated(name), KeySuggestion(ComponentKey(name), spec_["outputs"])));
   }
 
   const YAML::Node& root_;

@@ -6,13 +6,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string_view>
 
 #include "bindings.h"
+#include "ctp/base/input_file.h"
 #include "ctp/model/diagnostic.h"
+#include "located_message.h"
 
 namespace ctp {
 
@@ -66,12 +68,10 @@ int MessageHandler(lua_State* L) {
     if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
   }
   // Messages that carry their own location, e.g. a syntax error in a required module.
-  static const std::regex located("^([^\n]+?):([0-9]+): ([\\s\\S]*)$");
-  std::smatch match;
-  if (std::regex_match(message, match, located)) {
-    file = match[1];
-    line = std::stoi(match[2]);
-    message = match[3];
+  if (std::optional<LocatedMessage> located = SplitLocatedMessage(message)) {
+    file = std::move(located->file);
+    line = located->line;
+    message = std::move(located->text);
   }
   lua_createtable(L, 0, 4);
   lua_pushstring(L, file.c_str());
@@ -92,21 +92,6 @@ std::string StringField(lua_State* L, int index, const char* name) {
   return value;
 }
 
-// The line, at or after `line`, where `word` is assigned (`word =`): where a bad field really is
-// in a declaration that spans several lines.
-int LineOfField(const std::string& text, int line, const std::string& word) {
-  if (word.empty()) return line;
-  std::regex assignment("(^|[^A-Za-z0-9_])" +
-                        std::regex_replace(word, std::regex("[^A-Za-z0-9_]"), "") + "\\s*=[^=]");
-  std::istringstream in(text);
-  std::string current;
-  for (int n = 1; std::getline(in, current); ++n) {
-    if (n < line) continue;
-    if (n > line + 200) break;
-    if (std::regex_search(current, assignment)) return n;
-  }
-  return line;
-}
 
 }  // namespace
 
@@ -265,9 +250,16 @@ const std::string* LuaState::ChunkText(const std::string& chunk_name) const {
 
 int LuaState::LoadFile(const std::string& path, int env_index) {
   env_index = lua_absindex(L_, env_index);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return 0;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ignored;
+  if (!std::filesystem::exists(path, ignored)) return 0;
+  std::string text;
+  try {
+    text = base::ReadInputFile(path);
+  } catch (const base::InputFileError& e) {
+    lua_pushnil(L_);
+    lua_pushstring(L_, (path + ": " + e.what()).c_str());
+    return 2;
+  }
   std::string chunk_name = "@" + path;
   chunks_[chunk_name] = text;
   if (luaL_loadbufferx(L_, text.data(), text.size(), chunk_name.c_str(), "t") != LUA_OK) {
@@ -285,10 +277,8 @@ void LuaState::ThrowSyntaxError(int status, const std::string& chunk_name) {
   // "chunk:line: message near 'x'"; the chunk id may be shortened, so take the line from the end.
   std::string message = lua_tostring(L_, -1);
   lua_settop(L_, 0);
-  static const std::regex located("^[^\n]*?:([0-9]+): ([\\s\\S]*)$");
-  std::smatch match;
-  if (std::regex_match(message, match, located))
-    throw Error(SourceLocation{chunk_name, std::stoi(match[1])}, match[2]);
+  if (std::optional<LocatedMessage> located = SplitLocatedMessage(message, true))
+    throw Error(SourceLocation{chunk_name, located->line}, located->text);
   throw Error(SourceLocation{chunk_name, 0}, message);
 }
 
@@ -315,7 +305,7 @@ void LuaState::ThrowLuaError(int status, const std::string& fallback_file) {
   }
   if (d.location.file.empty()) d.location.file = fallback_file;
   if (const std::string* text = ChunkText("@" + d.location.file))
-    d.location.line = LineOfField(*text, d.location.line, d.highlight);
+    d.location.line = LineOfAssignment(*text, d.location.line, d.highlight);
   lua_settop(L_, 0);
   throw Error(std::move(d));
 }

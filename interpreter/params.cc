@@ -7,9 +7,9 @@
 #include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <stdexcept>
 
+#include "ctp/base/input_file.h"
 #include "ctp/model/diagnostic.h"
 #include "pipeline_reader.h"
 
@@ -56,6 +56,38 @@ std::optional<std::string> CanonicalList(const std::string& text) {
   return list.dump();
 }
 
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+
+// Skips the digits of `text` from `at`; returns how many there were.
+std::size_t SkipDigits(const std::string& text, std::size_t& at) {
+  const std::size_t start = at;
+  while (at < text.size() && Digit(text[at])) ++at;
+  return at - start;
+}
+
+// [+-]?[0-9]+
+bool IsDecimalInteger(const std::string& text) {
+  std::size_t at = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
+  return SkipDigits(text, at) > 0 && at == text.size();
+}
+
+// [+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?
+bool IsDecimalNumber(const std::string& text) {
+  std::size_t at = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
+  std::size_t digits = SkipDigits(text, at);
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    digits += SkipDigits(text, at);
+  }
+  if (digits == 0) return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    ++at;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) ++at;
+    if (SkipDigits(text, at) == 0) return false;
+  }
+  return at == text.size();
+}
+
 const char* Article(ParamType type) { return type == ParamType::kInt ? "an" : "a"; }
 
 }  // namespace
@@ -65,8 +97,7 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
     case ParamType::kString:
       return text;
     case ParamType::kInt: {
-      static const std::regex integer("[+-]?[0-9]+");
-      if (!std::regex_match(text, integer)) return std::nullopt;
+      if (!IsDecimalInteger(text)) return std::nullopt;
       try {
         return std::to_string(std::stoll(text));
       } catch (const std::out_of_range&) {
@@ -74,8 +105,7 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
       }
     }
     case ParamType::kFloat: {
-      static const std::regex number("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
-      if (!std::regex_match(text, number)) return std::nullopt;
+      if (!IsDecimalNumber(text)) return std::nullopt;
       double value = std::strtod(text.c_str(), nullptr);
       if (!std::isfinite(value)) return std::nullopt;
       return interpreter::CanonicalFloat(value);
@@ -101,11 +131,15 @@ void AddParamAssignment(ParamValues& params, const std::string& assignment) {
 }
 
 void AddParamFile(ParamValues& params, const std::string& path) {
+  std::string text;
+  try {
+    text = base::ReadInputFile(path);
+  } catch (const base::InputFileError& e) {
+    throw Error(SourceLocation{path, 0}, std::string("cannot read the parameter file: ") + e.what());
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw Error(SourceLocation{path, 0}, "cannot read the parameter file");
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw Error(SourceLocation{path, e.mark.line + 1}, "not valid YAML: " + e.msg);
   }
@@ -141,7 +175,7 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
   for (const auto& [name, value] : params.values) {
     auto param = std::find_if(pipeline.params.begin(), pipeline.params.end(),
                               [&](const Param& p) { return p.name == name; });
-    std::string from = value.origin.file == "-p" ? fmt::format(" (from -p {}={})", name, value.text)
+    std::string from = value.origin.file == "-p" ? fmt::format(" (from -p {}={})", name, Abbreviated(value.text))
                                                  : std::string();
     SourceLocation at = value.origin.file == "-p" ? SourceLocation{} : value.origin;
     if (param == pipeline.params.end()) {
@@ -157,8 +191,8 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
     if (!canonical) {
       problems.push_back({at,
                           fmt::format("parameter '{}' is {} {}: cannot use '{}'{}", name,
-                                      Article(param->type), ParamTypeName(param->type), value.text,
-                                      from),
+                                      Article(param->type), ParamTypeName(param->type),
+                                      Abbreviated(value.text), from),
                           name});
       continue;
     }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ctp/base/input_file.h"
 #include "ctp/model/dag.h"
 #include "ctp/model/diagnostic.h"
 #include "ctp/step/step_registry.h"
@@ -46,11 +47,12 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
 }
 
 Pipeline LoadPipeline(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(SourceLocation{path, 0}, std::string("cannot read script: ") + std::strerror(errno));
-  if (std::filesystem::is_directory(path))
-    throw Error(SourceLocation{path, 0}, "cannot read script: it is a directory");
-  std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string source;
+  try {
+    source = base::ReadInputFile(path);
+  } catch (const base::InputFileError& e) {
+    throw Error(SourceLocation{path, 0}, std::string("cannot read script: ") + e.what());
+  }
   return LoadPipelineFromString(source, path, options);
 }
 

@@ -84,6 +84,13 @@ std::string ClosestMatch(const std::string& name, const std::vector<std::string>
   return best_distance <= allowed ? best : std::string();
 }
 
+std::string Abbreviated(const std::string& text) {
+  if (text.size() <= 80) return text;
+  std::size_t cut = 60;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return text.substr(0, cut) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
   std::string match = ClosestMatch(name, candidates);
   return match.empty() ? std::string() : " (did you mean '" + match + "'?)";

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "ctp/base/input_file.h"
 #include "ctp/model/diagnostic.h"
 
 namespace ctp::runner {
@@ -51,11 +52,16 @@ void ReadGroup(const YAML::Node& node, const std::string& file, const std::strin
 
 SecretSource::SecretSource(const std::filesystem::path& file) {
   if (file.empty()) return;
+  std::string text;
+  try {
+    text = base::ReadInputFile(file);
+  } catch (const base::InputFileError& e) {
+    throw Error(SourceLocation{file.string(), 0},
+                std::string("cannot read the secrets file: ") + e.what());
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw Error(SourceLocation{file.string(), 0}, "cannot read the secrets file");
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw Error(SourceLocation{file.string(), e.mark.line + 1}, e.msg);
   }

@@ -83,6 +83,7 @@ end
 local loaded = { ctp = ctp }
 env.require = function(name)
   if type(name) ~= "string" then error("require expects a module name, got " .. type(name), 2) end
+  if name:find("\0", 1, true) then error("require: a module name cannot contain a NUL byte", 2) end
   if loaded[name] ~= nil then return loaded[name] end
   local relative = name:gsub("%.", "/")
   local candidates = { resolve(relative .. ".lua"), resolve(relative .. "/init.lua") }

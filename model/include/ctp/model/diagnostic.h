@@ -36,6 +36,10 @@ std::string FormatDiagnostic(const Diagnostic& diagnostic, bool show_source = tr
 /// Formats every diagnostic of an error, one after the other.
 std::string FormatError(const Error& error, bool show_source = true);
 
+/// `text` as a message quotes it: unchanged up to 80 bytes, else its first 60 bytes, "...", and
+/// its length ("1111...111 (100000 bytes)"), so a huge value never floods a message.
+std::string Abbreviated(const std::string& text);
+
 /// The candidate closest to `name` by edit distance, when it is close enough to be a likely typo.
 std::string ClosestMatch(const std::string& name, const std::vector<std::string>& candidates);
 
