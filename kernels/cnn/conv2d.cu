@@ -2,7 +2,6 @@
 // product; the GEMM's channel-major result [Cout, N, Ho·Wo] is permuted to NCHW and back.
 #include "cuda_common.cuh"
 #include "cuda_ops.h"
-#include "gemm.h"
 
 namespace ctp::kernels::cnn::cuda {
 namespace {
@@ -89,10 +88,10 @@ void Conv2dForward(const Conv2dGeometry& geometry, const Tensor& x, const Tensor
                    Tensor& y) {
   const ConvDims d = MakeDims(geometry, x.shape(), weight.shape());
   const std::size_t plane = std::size_t(d.out_h) * d.out_w;
-  DeviceScratch col(std::size_t(d.ColRows()) * d.ColCols()), channel_major(y.size());
+  DeviceBuffer<float> col(std::size_t(d.ColRows()) * d.ColCols()), channel_major(y.size());
   Im2Col(d, x.data(), col.get());
-  detail::GemmCuda(false, false, d.out_channels, int(d.ColCols()), d.ColRows(), 1.0f, weight.data(),
-                   col.get(), 0.0f, channel_major.get());
+  Gemm(false, false, d.out_channels, int(d.ColCols()), d.ColRows(), 1.0f, weight.data(), col.get(),
+       0.0f, channel_major.get());
   SwapLeadingDims(channel_major.get(), d.out_channels, d.batch, plane, y.data());
 }
 
@@ -100,14 +99,14 @@ void Conv2dBackward(const Conv2dGeometry& geometry, const Tensor& x, const Tenso
                     const Tensor& dy, Tensor* dx, Tensor& dweight) {
   const ConvDims d = MakeDims(geometry, x.shape(), weight.shape());
   const std::size_t plane = std::size_t(d.out_h) * d.out_w;
-  DeviceScratch col(std::size_t(d.ColRows()) * d.ColCols()), dy_channel_major(dy.size());
+  DeviceBuffer<float> col(std::size_t(d.ColRows()) * d.ColCols()), dy_channel_major(dy.size());
   SwapLeadingDims(dy.data(), d.batch, d.out_channels, plane, dy_channel_major.get());
   Im2Col(d, x.data(), col.get());
-  detail::GemmCuda(false, true, d.out_channels, d.ColRows(), int(d.ColCols()), 1.0f,
-                   dy_channel_major.get(), col.get(), 0.0f, dweight.data());
+  Gemm(false, true, d.out_channels, d.ColRows(), int(d.ColCols()), 1.0f, dy_channel_major.get(),
+       col.get(), 0.0f, dweight.data());
   if (dx == nullptr) return;
-  detail::GemmCuda(true, false, d.ColRows(), int(d.ColCols()), d.out_channels, 1.0f, weight.data(),
-                   dy_channel_major.get(), 0.0f, col.get());
+  Gemm(true, false, d.ColRows(), int(d.ColCols()), d.out_channels, 1.0f, weight.data(),
+       dy_channel_major.get(), 0.0f, col.get());
   Col2ImKernel<<<BlocksFor(dx->size()), kBlockThreads>>>(d, col.get(), dx->data());
   CTP_CUDA_CHECK_LAUNCH();
 }

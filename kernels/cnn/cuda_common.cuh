@@ -1,5 +1,5 @@
-// Internal, CUDA only: launch sizes, stream-ordered scratch memory and block reductions shared by
-// the CNN's *.cu files.
+// Internal, CUDA only: launch sizes, scratch memory (the shared DeviceBuffer) and block reductions
+// shared by the CNN's *.cu files.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "ctp/kernels/cuda_check.h"
+#include "ctp/kernels/device_buffer.h"
 
 namespace ctp::kernels::cnn::cuda {
 
@@ -19,27 +20,8 @@ inline unsigned BlocksFor(std::size_t count) {
   return unsigned(std::clamp<std::size_t>((count + kBlockThreads - 1) / kBlockThreads, 1, 1 << 16));
 }
 
-/// Makes the current device's default memory pool keep freed memory instead of returning it to
-/// the driver at every synchronisation (the default release threshold is 0, which turns each
-/// scratch allocation after a sync into a fresh physical mapping). Runs once per process.
-void RetainScratchPool();
-
-/// A device buffer from the stream-ordered pool (cudaMallocAsync on the default stream), freed
-/// when it goes out of scope; work queued on the default stream before the free may still use it.
-class DeviceScratch {
- public:
-  explicit DeviceScratch(std::size_t floats) {
-    RetainScratchPool();
-    CTP_CUDA_CHECK(cudaMallocAsync(reinterpret_cast<void**>(&data_), floats * sizeof(float), 0));
-  }
-  ~DeviceScratch() { cudaFreeAsync(data_, 0); }
-  DeviceScratch(const DeviceScratch&) = delete;
-  DeviceScratch& operator=(const DeviceScratch&) = delete;
-  float* get() const { return data_; }
-
- private:
-  float* data_ = nullptr;
-};
+/// Scratch memory of the twins (im2col columns, permuted gradients, partial sums).
+using ::ctp::kernels::cuda::DeviceBuffer;
 
 /// Sum of `value` over the block (blockDim.x a multiple of 32, at most 1024), in a fixed order;
 /// the result is valid in every thread. Every thread of the block must call it.

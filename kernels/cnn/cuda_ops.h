@@ -16,6 +16,11 @@ namespace ctp::kernels::cnn::cuda {
 
 void FillUniform(Tensor& tensor, float low, float high, std::uint64_t seed);
 
+/// detail::GemmCpu's contract on device pointers: cuBLAS computes Cᵀ = op(B)ᵀ · op(A)ᵀ in
+/// column-major, which is C in row-major. Strict FP32 (no TF32 tensor-core math).
+void Gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+          const float* b, float beta, float* c);
+
 void Conv2dForward(const Conv2dGeometry& geometry, const Tensor& x, const Tensor& weight,
                    Tensor& y);
 void Conv2dBackward(const Conv2dGeometry& geometry, const Tensor& x, const Tensor& weight,

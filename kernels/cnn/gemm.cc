@@ -1,6 +1,7 @@
 #include "gemm.h"
 
 #include "ctp/kernels/blas_loader.h"
+#include "cuda_ops.h"
 
 namespace ctp::kernels::cnn::detail {
 
@@ -20,7 +21,7 @@ void GemmCpuStrided(bool trans_a, bool trans_b, int m, int n, int k, float alpha
 void Gemm(Device device, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
           const float* a, const float* b, float beta, float* c) {
 #ifdef CTP_HAVE_CUDA
-  if (device == Device::kCuda) return GemmCuda(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
+  if (device == Device::kCuda) return cuda::Gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
 #endif
   GemmCpu(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
 }

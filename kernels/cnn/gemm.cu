@@ -3,9 +3,9 @@
 // B before A and swap m and n. Strict FP32: the handle keeps CUBLAS_DEFAULT_MATH (no TF32).
 #include "ctp/kernels/cublas_loader.h"
 #include "cuda_common.cuh"
-#include "gemm.h"
+#include "cuda_ops.h"
 
-namespace ctp::kernels::cnn::detail {
+namespace ctp::kernels::cnn::cuda {
 namespace {
 
 cublasHandle_t Handle() {
@@ -20,11 +20,11 @@ cublasHandle_t Handle() {
 
 }  // namespace
 
-void GemmCuda(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
-              const float* b, float beta, float* c) {
+void Gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+          const float* b, float beta, float* c) {
   CTP_CUBLAS_CHECK(Cublas().sgemm(Handle(), trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
                                   trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, n, m, k, &alpha, b,
                                   trans_b ? k : n, a, trans_a ? m : k, &beta, c, n));
 }
 
-}  // namespace ctp::kernels::cnn::detail
+}  // namespace ctp::kernels::cnn::cuda

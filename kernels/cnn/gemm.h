@@ -16,15 +16,8 @@ void GemmCpu(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const
 void GemmCpuStrided(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
                     int lda, const float* b, int ldb, float beta, float* c, int ldc);
 
-/// GemmCpu or GemmCuda, by where the pointers live.
+/// GemmCpu or its CUDA twin cuda::Gemm (cuda_ops.h), by where the pointers live.
 void Gemm(Device device, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
           const float* a, const float* b, float beta, float* c);
-
-#ifdef CTP_HAVE_CUDA
-/// GemmCpu's contract on device pointers: cuBLAS computes Cᵀ = op(B)ᵀ · op(A)ᵀ in column-major,
-/// which is C in row-major. Strict FP32 (no TF32 tensor-core math).
-void GemmCuda(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
-              const float* b, float beta, float* c);
-#endif
 
 }  // namespace ctp::kernels::cnn::detail

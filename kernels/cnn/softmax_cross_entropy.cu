@@ -19,7 +19,7 @@ float SoftmaxCrossEntropy(const Tensor& logits, const Tensor& labels, Tensor& dl
   const int rows = logits.shape().n, classes = int(logits.shape().ItemCount());
   const float *z_all = logits.data(), *label_values = labels.data();
   float* dz_all = dlogits.data();
-  DeviceScratch row_loss(rows);
+  DeviceBuffer<float> row_loss(rows);
   float* losses = row_loss.get();
   ForEachIndex(std::size_t(rows), [=] __device__(std::size_t n) {
     const float* z = z_all + n * classes;
@@ -40,7 +40,7 @@ float SoftmaxCrossEntropy(const Tensor& logits, const Tensor& labels, Tensor& dl
 int CountCorrect(const Tensor& logits, const Tensor& labels) {
   const int rows = logits.shape().n, classes = int(logits.shape().ItemCount());
   const float *z_all = logits.data(), *label_values = labels.data();
-  DeviceScratch hits(rows);
+  DeviceBuffer<float> hits(rows);
   float* hit = hits.get();
   ForEachIndex(std::size_t(rows), [=] __device__(std::size_t n) {
     const float* z = z_all + n * classes;

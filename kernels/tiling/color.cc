@@ -1,7 +1,8 @@
 // CPU references and launchers of the colour conversions (color.h).
 #include "ctp/kernels/tiling/color.h"
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
@@ -12,7 +13,10 @@ void ConvertArgb(const char* op, ConstImageU32 argb, ImageU8 out, Device device)
   detail::CheckView(op, "argb", argb, {1});
   detail::CheckView(op, "output", out, {out.channels == 3 ? 3 : 4});
   detail::CheckSameSize(op, argb, out);
-  if (device == Device::kCuda) CTP_TILING_RUN_CUDA(op, detail::ConvertArgbCuda(argb, out));
+  detail::CheckDevice(op, device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ConvertArgb(argb, out);
+#endif
   for (int y = 0; y < argb.height; ++y) {
     const std::uint32_t* in = argb.Row(y);
     std::uint8_t* dst = out.Row(y);
@@ -31,8 +35,10 @@ void ConvertToChannel(const char* op, ConstImageU8 rgb, detail::ChannelKind kind
   detail::CheckView(op, "rgb", rgb, {3, 4});
   detail::CheckView(op, "output", out, {1});
   detail::CheckSameSize(op, rgb, out);
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA(op, detail::ConvertToChannelCuda(rgb, kind, out));
+  detail::CheckDevice(op, device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ConvertToChannel(rgb, kind, out);
+#endif
   for (int y = 0; y < rgb.height; ++y) {
     const std::uint8_t* in = rgb.Row(y);
     std::uint8_t* dst = out.Row(y);

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 
 namespace ctp::kernels::tiling {
 
@@ -83,8 +84,10 @@ void BoxDownsample(ConstImageU8 in, int factor, ImageU8 out, Device device) {
     detail::Fail("BoxDownsample", std::to_string(in.width) + "x" + std::to_string(in.height) +
                                       " / " + std::to_string(factor) + " is not " +
                                       std::to_string(out.width) + "x" + std::to_string(out.height));
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("BoxDownsample", detail::BoxDownsampleCuda(in, factor, out));
+  detail::CheckDevice("BoxDownsample", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::BoxDownsample(in, factor, out);
+#endif
   switch (in.channels) {  // the channel count known to the compiler: the sums vectorise
     case 1:
       return BoxDownsampleCpu<1>(in, factor, out);

@@ -1,8 +1,8 @@
 // CUDA twin of the box-average downsample: one thread per output value, same integer rounding.
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 __global__ void BoxDownsampleKernel(const std::uint8_t* in, int in_width, int channels, int factor,
@@ -26,7 +26,7 @@ __global__ void BoxDownsampleKernel(const std::uint8_t* in, int in_width, int ch
 
 }  // namespace
 
-void BoxDownsampleCuda(ConstImageU8 in, int factor, ImageU8 out) {
+void BoxDownsample(ConstImageU8 in, int factor, ImageU8 out) {
   const std::size_t n = out.Pixels() * out.channels;
   if (n == 0) return;
   DeviceBuffer<std::uint8_t> source = UploadImage(in);
@@ -37,4 +37,4 @@ void BoxDownsampleCuda(ConstImageU8 in, int factor, ImageU8 out) {
   DownloadImage(result, out);
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

@@ -5,7 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "dispatch.h"
+#include "checks.h"
 
 namespace ctp::kernels::tiling {
 namespace {

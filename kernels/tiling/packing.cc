@@ -4,7 +4,8 @@
 #include <cstring>
 #include <string>
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
@@ -44,9 +45,11 @@ void CheckBatch(const char* op, std::span<const ConstImageU8> patches, int width
 void PackPatchesNhwc(std::span<const ConstImageU8> patches, int width, int height,
                      std::span<std::uint8_t> out, Device device) {
   CheckBatch("PackPatchesNhwc", patches, width, height, out.size());
+  detail::CheckDevice("PackPatchesNhwc", device);
+#ifdef CTP_HAVE_CUDA
   if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("PackPatchesNhwc", detail::PackPatchesCuda(patches, width, height, nullptr,
-                                                                   out.data(), nullptr));
+    return cuda::PackPatches(patches, width, height, nullptr, out.data(), nullptr);
+#endif
   std::uint8_t* dst = out.data();
   for (const ConstImageU8& patch : patches) {
     if (patch.channels == 3) {  // rows are already NHWC: one copy per row
@@ -71,10 +74,11 @@ void PackPatchesNchwFloat(std::span<const ConstImageU8> patches, int width, int 
   CheckBatch("PackPatchesNchwFloat", patches, width, height, out.size());
   for (float s : normalization.stddev)
     if (!(s != 0.f)) detail::Fail("PackPatchesNchwFloat", "stddev must be nonzero");
+  detail::CheckDevice("PackPatchesNchwFloat", device);
+#ifdef CTP_HAVE_CUDA
   if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA(
-        "PackPatchesNchwFloat",
-        detail::PackPatchesCuda(patches, width, height, &normalization, nullptr, out.data()));
+    return cuda::PackPatches(patches, width, height, &normalization, nullptr, out.data());
+#endif
   const detail::ByteNormalizer normalizer = detail::MakeByteNormalizer(normalization);
   const std::size_t plane = static_cast<std::size_t>(width) * height;
   for (std::size_t n = 0; n < patches.size(); ++n) {

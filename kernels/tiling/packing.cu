@@ -2,16 +2,16 @@
 // own channel count), then one thread per output pixel writes NHWC uint8 or NCHW float.
 #include <vector>
 
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 __global__ void PackKernel(const std::uint8_t* staged, const std::size_t* offsets,
                            const int* channels, std::size_t patches, std::size_t plane,
-                           bool to_float, ByteNormalizer normalizer, std::uint8_t* out_u8,
+                           bool to_float, detail::ByteNormalizer normalizer, std::uint8_t* out_u8,
                            float* out_f32) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i >= patches * plane) return;
@@ -27,9 +27,8 @@ __global__ void PackKernel(const std::uint8_t* staged, const std::size_t* offset
 
 }  // namespace
 
-void PackPatchesCuda(std::span<const ConstImageU8> patches, int width, int height,
-                     const ChannelNormalization* normalization, std::uint8_t* out_u8,
-                     float* out_f32) {
+void PackPatches(std::span<const ConstImageU8> patches, int width, int height,
+                 const ChannelNormalization* normalization, std::uint8_t* out_u8, float* out_f32) {
   if (patches.empty()) return;
   const std::size_t plane = static_cast<std::size_t>(width) * height;
   std::vector<std::size_t> offsets(patches.size());
@@ -54,8 +53,8 @@ void PackPatchesCuda(std::span<const ConstImageU8> patches, int width, int heigh
   const std::size_t values = patches.size() * plane * 3;
   DeviceBuffer<std::uint8_t> bytes(to_float ? 0 : values);
   DeviceBuffer<float> floats(to_float ? values : 0);
-  const ByteNormalizer normalizer =
-      to_float ? MakeByteNormalizer(*normalization) : ByteNormalizer{};
+  const detail::ByteNormalizer normalizer =
+      to_float ? detail::MakeByteNormalizer(*normalization) : detail::ByteNormalizer{};
   PackKernel<<<BlocksFor(patches.size() * plane), 256>>>(
       staged.get(), device_offsets.get(), device_channels.get(), patches.size(), plane, to_float,
       normalizer, bytes.get(), floats.get());
@@ -66,4 +65,4 @@ void PackPatchesCuda(std::span<const ConstImageU8> patches, int width, int heigh
     bytes.Download(out_u8, values);
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

@@ -3,7 +3,8 @@
 
 #include <string>
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
@@ -13,8 +14,10 @@ void IntegralImage(ConstImageU8 mask, ImageU32 integral, Device device) {
   detail::CheckView("IntegralImage", "integral", integral, {1});
   if (integral.width != mask.width + 1 || integral.height != mask.height + 1)
     detail::Fail("IntegralImage", "integral must be (mask width + 1) x (mask height + 1)");
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("IntegralImage", detail::IntegralImageCuda(mask, integral));
+  detail::CheckDevice("IntegralImage", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::IntegralImage(mask, integral);
+#endif
   std::uint32_t* first = integral.Row(0);
   for (int x = 0; x <= mask.width; ++x) first[x] = 0;
   for (int y = 0; y < mask.height; ++y) {
@@ -61,9 +64,10 @@ void ScorePatches(ConstImageU32 integral, std::span<const PatchBox> boxes, MaskS
                                      std::to_string(fractions.size()) + " outputs");
   if (!(scale.downsample_x > 0) || !(scale.downsample_y > 0))
     detail::Fail("ScorePatches", "downsample must be positive");
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("ScorePatches",
-                        detail::ScorePatchesCuda(integral, boxes, scale, fractions));
+  detail::CheckDevice("ScorePatches", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ScorePatches(integral, boxes, scale, fractions);
+#endif
   for (std::size_t i = 0; i < boxes.size(); ++i)
     fractions[i] = detail::BoxFraction(integral.data, integral.stride, integral.width - 1,
                                        integral.height - 1, boxes[i], scale);

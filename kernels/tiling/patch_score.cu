@@ -1,10 +1,10 @@
 // CUDA twins of the integral image (block-per-row scan, then thread-per-column sums) and of
 // patch scoring (one thread per box, same BoxFraction as the CPU).
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 constexpr int kScanThreads = 256;
@@ -45,17 +45,17 @@ __global__ void ScoreKernel(const std::uint32_t* integral, std::size_t stride, i
                             float* fractions) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i < n)
-    fractions[i] = BoxFraction(integral, static_cast<std::ptrdiff_t>(stride), mask_width,
-                               mask_height, boxes[i], scale);
+    fractions[i] = detail::BoxFraction(integral, static_cast<std::ptrdiff_t>(stride), mask_width,
+                                       mask_height, boxes[i], scale);
 }
 
 }  // namespace
 
-void IntegralImageCuda(ConstImageU8 mask, ImageU32 integral) {
+void IntegralImage(ConstImageU8 mask, ImageU32 integral) {
   DeviceBuffer<std::uint8_t> in = UploadImage(mask);
   const std::size_t stride = integral.width;
   DeviceBuffer<std::uint32_t> out(integral.Pixels());
-  CTP_CUDA_CHECK(cudaMemset(out.get(), 0, out.size() * sizeof(std::uint32_t)));
+  out.SetZero();
   if (mask.Pixels() > 0) {
     RowScanKernel<<<mask.height, kScanThreads>>>(in.get(), mask.width, out.get(), stride);
     CTP_CUDA_CHECK_LAUNCH();
@@ -66,8 +66,8 @@ void IntegralImageCuda(ConstImageU8 mask, ImageU32 integral) {
   DownloadImage(out, integral);
 }
 
-void ScorePatchesCuda(ConstImageU32 integral, std::span<const PatchBox> boxes, MaskScale scale,
-                      std::span<float> fractions) {
+void ScorePatches(ConstImageU32 integral, std::span<const PatchBox> boxes, MaskScale scale,
+                  std::span<float> fractions) {
   if (boxes.empty()) return;
   DeviceBuffer<std::uint32_t> table = UploadImage(integral);
   DeviceBuffer<PatchBox> device_boxes(boxes.size());
@@ -80,4 +80,4 @@ void ScorePatchesCuda(ConstImageU32 integral, std::span<const PatchBox> boxes, M
   out.Download(fractions.data(), fractions.size());
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

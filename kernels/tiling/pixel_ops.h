@@ -1,5 +1,6 @@
-// Per-pixel math shared by the CPU references and the CUDA twins (host + device), so that both
-// compute the same formula; the launchers around them are what differ.
+// Internal: per-pixel math and the small types shared by the CPU references and the CUDA twins
+// (host + device), so that both compute the same formula; the launchers around them are what
+// differ.
 #pragma once
 
 #include <math.h>
@@ -7,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ctp/kernels/tiling/packing.h"
 #include "ctp/kernels/tiling/patch_score.h"
+#include "ctp/kernels/tiling/reinhard.h"
 
 #if defined(__CUDACC__)
 #define CTP_HD __host__ __device__ inline
@@ -36,6 +39,9 @@ CTP_HD void ArgbToStraightRgba(std::uint32_t p, std::uint8_t* rgba) {
   }
   rgba[3] = static_cast<std::uint8_t>(a);
 }
+
+/// Which single channel of an RGB pixel ConvertToChannel computes.
+enum class ChannelKind { kGray, kSaturation };
 
 /// ITU-R 601 luma, integer, as PIL's convert("L").
 CTP_HD std::uint8_t Gray601(const std::uint8_t* px) {
@@ -78,6 +84,11 @@ CTP_HD float BoxFraction(const std::uint32_t* integral, std::ptrdiff_t stride, i
   return static_cast<float>(static_cast<double>(count) /
                             (static_cast<double>(x1 - x0) * static_cast<double>(y1 - y0)));
 }
+
+/// A ring's edge in mask pixel coordinates.
+struct Edge {
+  double ax, ay, bx, by;  ///< From a to b.
+};
 
 /// Crossing test of the edge a-b against the ray from (px, py) towards +x (PNPOLY rule).
 CTP_HD bool EdgeCrossesRay(double ax, double ay, double bx, double by, double px, double py) {
@@ -127,6 +138,12 @@ struct ReinhardMap {
   float shift[3];  ///< target.mean - scale * source.mean.
 };
 
+/// Reinhard's affine map from source to target statistics (reinhard.cc).
+ReinhardMap MakeReinhardMap(const LabStats& source, const LabStats& target);
+
+/// Mean and population standard deviation from per-channel sums (reinhard.cc).
+LabStats StatsFromSums(const double* sum, const double* sum_squares, double count);
+
 /// Normalises one RGB pixel (reads 3 values, writes 3 values).
 CTP_HD void ReinhardPixel(const std::uint8_t* in, const ReinhardMap& map, std::uint8_t* out) {
   float lab[3], rgb[3];
@@ -148,5 +165,8 @@ struct ByteNormalizer {
   /// The normalised value of byte v in channel c.
   CTP_HD float Apply(std::uint8_t v, int c) const { return v * scale[c] + shift[c]; }
 };
+
+/// The float normaliser of a ChannelNormalization (packing.cc).
+ByteNormalizer MakeByteNormalizer(const ChannelNormalization& normalization);
 
 }  // namespace ctp::kernels::tiling::detail

@@ -5,7 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
@@ -77,8 +78,10 @@ void RasterizePolygon(const Polygon& polygon, const RasterTransform& transform, 
       transform.scale_x == 0 || transform.scale_y == 0)
     detail::Fail("RasterizePolygon", "transform must be finite with nonzero scales");
   const std::vector<detail::Edge> edges = MaskEdges(polygon, transform);
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("RasterizePolygon", detail::RasterizeEdgesCuda(edges, value, mask));
+  detail::CheckDevice("RasterizePolygon", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::RasterizeEdges(edges, value, mask);
+#endif
   RasterizeEdgesCpu(edges, value, mask);
 }
 

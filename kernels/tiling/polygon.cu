@@ -1,17 +1,17 @@
 // CUDA twin of polygon rasterisation: one thread per pixel counts even-odd crossings of its
 // centre's +x ray (PNPOLY), with the edges staged through shared memory in tiles.
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 constexpr int kEdgeTile = 256;
 
-__global__ void RasterizeKernel(const Edge* edges, int edge_count, std::uint8_t value, int width,
-                                int height, std::uint8_t* mask) {
-  __shared__ Edge tile[kEdgeTile];
+__global__ void RasterizeKernel(const detail::Edge* edges, int edge_count, std::uint8_t value,
+                                int width, int height, std::uint8_t* mask) {
+  __shared__ detail::Edge tile[kEdgeTile];
   const int x = blockIdx.x * blockDim.x + threadIdx.x;
   const int y = blockIdx.y * blockDim.y + threadIdx.y;
   const int lane = threadIdx.y * blockDim.x + threadIdx.x;
@@ -23,17 +23,18 @@ __global__ void RasterizeKernel(const Edge* edges, int edge_count, std::uint8_t 
     for (int k = lane; k < count; k += blockDim.x * blockDim.y) tile[k] = edges[base + k];
     __syncthreads();
     for (int k = 0; k < count; ++k)
-      if (EdgeCrossesRay(tile[k].ax, tile[k].ay, tile[k].bx, tile[k].by, px, py)) inside = !inside;
+      if (detail::EdgeCrossesRay(tile[k].ax, tile[k].ay, tile[k].bx, tile[k].by, px, py))
+        inside = !inside;
   }
   if (x < width && y < height && inside) mask[static_cast<std::size_t>(y) * width + x] = value;
 }
 
 }  // namespace
 
-void RasterizeEdgesCuda(std::span<const Edge> edges, std::uint8_t value, ImageU8 mask) {
+void RasterizeEdges(std::span<const detail::Edge> edges, std::uint8_t value, ImageU8 mask) {
   if (mask.Pixels() == 0 || edges.empty()) return;
   DeviceBuffer<std::uint8_t> out = UploadImage(ConstImageU8(mask));  // pixels outside are kept
-  DeviceBuffer<Edge> device_edges(edges.size());
+  DeviceBuffer<detail::Edge> device_edges(edges.size());
   device_edges.Upload(edges.data(), edges.size());
   const dim3 block(16, 16);
   const dim3 grid((mask.width + 15) / 16, (mask.height + 15) / 16);
@@ -43,4 +44,4 @@ void RasterizeEdgesCuda(std::span<const Edge> edges, std::uint8_t value, ImageU8
   DownloadImage(out, mask);
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

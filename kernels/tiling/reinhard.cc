@@ -3,13 +3,13 @@
 
 #include <cmath>
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
 namespace detail {
 
-/// Per-channel affine map in l-alpha-beta from source to target statistics.
 ReinhardMap MakeReinhardMap(const LabStats& source, const LabStats& target) {
   ReinhardMap map{};
   for (int c = 0; c < 3; ++c) {
@@ -19,7 +19,6 @@ ReinhardMap MakeReinhardMap(const LabStats& source, const LabStats& target) {
   return map;
 }
 
-/// Mean and population standard deviation from per-channel sums and sums of squares.
 LabStats StatsFromSums(const double* sum, const double* sum_squares, double count) {
   LabStats stats;
   if (count == 0) return stats;
@@ -36,8 +35,10 @@ LabStats StatsFromSums(const double* sum, const double* sum_squares, double coun
 
 LabStats ComputeLabStats(ConstImageU8 rgb, Device device) {
   detail::CheckView("ComputeLabStats", "rgb", rgb, {3, 4});
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("ComputeLabStats", detail::ComputeLabStatsCuda(rgb));
+  detail::CheckDevice("ComputeLabStats", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ComputeLabStats(rgb);
+#endif
   double sum[3] = {0, 0, 0}, sum_squares[3] = {0, 0, 0};
   for (int y = 0; y < rgb.height; ++y) {
     const std::uint8_t* px = rgb.Row(y);
@@ -58,8 +59,10 @@ void ApplyReinhard(ConstImageU8 src, const LabStats& source, const LabStats& tar
   detail::CheckView("ApplyReinhard", "src", src, {3, 4});
   detail::CheckView("ApplyReinhard", "dst", dst, {src.channels});
   detail::CheckSameSize("ApplyReinhard", src, dst);
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("ApplyReinhard", detail::ApplyReinhardCuda(src, source, target, dst));
+  detail::CheckDevice("ApplyReinhard", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ApplyReinhard(src, source, target, dst);
+#endif
   const detail::ReinhardMap map = detail::MakeReinhardMap(source, target);
   for (int y = 0; y < src.height; ++y) {
     const std::uint8_t* in = src.Row(y);

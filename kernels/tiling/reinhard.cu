@@ -1,10 +1,10 @@
 // CUDA twins of Reinhard statistics (per-thread double sums, block reduction, global atomics)
 // and of the per-pixel mapping (same ReinhardPixel as the CPU).
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 constexpr int kStatsThreads = 256;
@@ -18,7 +18,7 @@ __global__ void LabSumsKernel(const std::uint8_t* rgb, std::size_t n, int channe
        i += step) {
     const std::uint8_t* px = rgb + i * channels;
     float lab[3];
-    PixelToLab(px, lab);
+    detail::PixelToLab(px, lab);
     for (int c = 0; c < 3; ++c) {
       local[c] += lab[c];
       local[3 + c] += static_cast<double>(lab[c]) * lab[c];
@@ -35,39 +35,38 @@ __global__ void LabSumsKernel(const std::uint8_t* rgb, std::size_t n, int channe
 }
 
 __global__ void ReinhardKernel(const std::uint8_t* src, std::size_t n, int channels,
-                               ReinhardMap map, std::uint8_t* dst) {
+                               detail::ReinhardMap map, std::uint8_t* dst) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (i >= n) return;
-  ReinhardPixel(src + i * channels, map, dst + i * channels);
+  detail::ReinhardPixel(src + i * channels, map, dst + i * channels);
   if (channels == 4) dst[i * 4 + 3] = src[i * 4 + 3];
 }
 
 }  // namespace
 
-LabStats ComputeLabStatsCuda(ConstImageU8 rgb) {
+LabStats ComputeLabStats(ConstImageU8 rgb) {
   const std::size_t n = rgb.Pixels();
   if (n == 0) return LabStats{};
   DeviceBuffer<std::uint8_t> in = UploadImage(rgb);
   DeviceBuffer<double> sums(6);
-  CTP_CUDA_CHECK(cudaMemset(sums.get(), 0, 6 * sizeof(double)));
+  sums.SetZero();
   const unsigned blocks = BlocksFor(n, kStatsThreads * 16);
   LabSumsKernel<<<blocks, kStatsThreads>>>(in.get(), n, rgb.channels, sums.get());
   CTP_CUDA_CHECK_LAUNCH();
   double host[6];
   sums.Download(host, 6);
-  return StatsFromSums(host, host + 3, static_cast<double>(n));
+  return detail::StatsFromSums(host, host + 3, static_cast<double>(n));
 }
 
-void ApplyReinhardCuda(ConstImageU8 src, const LabStats& source, const LabStats& target,
-                       ImageU8 dst) {
+void ApplyReinhard(ConstImageU8 src, const LabStats& source, const LabStats& target, ImageU8 dst) {
   const std::size_t n = src.Pixels();
   if (n == 0) return;
   DeviceBuffer<std::uint8_t> in = UploadImage(src);
   DeviceBuffer<std::uint8_t> out(n * src.channels);
-  ReinhardKernel<<<BlocksFor(n), 256>>>(in.get(), n, src.channels, MakeReinhardMap(source, target),
-                                        out.get());
+  ReinhardKernel<<<BlocksFor(n), 256>>>(in.get(), n, src.channels,
+                                        detail::MakeReinhardMap(source, target), out.get());
   CTP_CUDA_CHECK_LAUNCH();
   DownloadImage(out, dst);
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

@@ -1,15 +1,18 @@
 // CPU references and launchers of histogram, Otsu and thresholding (threshold.h).
 #include "ctp/kernels/tiling/threshold.h"
 
-#include "dispatch.h"
+#include "checks.h"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
 namespace ctp::kernels::tiling {
 
 Histogram256 ComputeHistogram(ConstImageU8 channel, Device device) {
   detail::CheckView("ComputeHistogram", "channel", channel, {1});
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("ComputeHistogram", detail::ComputeHistogramCuda(channel));
+  detail::CheckDevice("ComputeHistogram", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ComputeHistogram(channel);
+#endif
   Histogram256 histogram{};
   for (int y = 0; y < channel.height; ++y) {
     const std::uint8_t* row = channel.Row(y);
@@ -53,9 +56,10 @@ void ThresholdMask(ConstImageU8 channel, int threshold, Polarity polarity, Image
   detail::CheckView("ThresholdMask", "channel", channel, {1});
   detail::CheckView("ThresholdMask", "mask", mask, {1});
   detail::CheckSameSize("ThresholdMask", channel, mask);
-  if (device == Device::kCuda)
-    CTP_TILING_RUN_CUDA("ThresholdMask",
-                        detail::ThresholdMaskCuda(channel, threshold, polarity, mask));
+  detail::CheckDevice("ThresholdMask", device);
+#ifdef CTP_HAVE_CUDA
+  if (device == Device::kCuda) return cuda::ThresholdMask(channel, threshold, polarity, mask);
+#endif
   const bool above = polarity == Polarity::kAbove;
   for (int y = 0; y < channel.height; ++y) {
     const std::uint8_t* in = channel.Row(y);

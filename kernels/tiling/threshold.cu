@@ -1,11 +1,11 @@
 // CUDA twins of histogram (per-block shared-memory bins, then global atomics) and thresholding.
 #include <algorithm>
 
-#include "cuda_buffer.h"
-#include "dispatch.h"
+#include "cuda_common.cuh"
+#include "cuda_ops.h"
 #include "pixel_ops.h"
 
-namespace ctp::kernels::tiling::detail {
+namespace ctp::kernels::tiling::cuda {
 namespace {
 
 __global__ void HistogramKernel(const std::uint8_t* values, std::size_t n,
@@ -25,18 +25,18 @@ __global__ void HistogramKernel(const std::uint8_t* values, std::size_t n,
 __global__ void ThresholdKernel(const std::uint8_t* values, std::size_t n, int threshold,
                                 bool above, std::uint8_t* mask) {
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
-  if (i < n) mask[i] = IsTissue(values[i], threshold, above);
+  if (i < n) mask[i] = detail::IsTissue(values[i], threshold, above);
 }
 
 }  // namespace
 
-Histogram256 ComputeHistogramCuda(ConstImageU8 channel) {
+Histogram256 ComputeHistogram(ConstImageU8 channel) {
   Histogram256 histogram{};
   const std::size_t n = channel.Pixels();
   if (n == 0) return histogram;
   DeviceBuffer<std::uint8_t> in = UploadImage(channel);
   DeviceBuffer<unsigned long long> bins(256);
-  CTP_CUDA_CHECK(cudaMemset(bins.get(), 0, 256 * sizeof(unsigned long long)));
+  bins.SetZero();
   // Each block owns up to 64 values per thread: few global atomics, enough blocks to fill the GPU.
   const unsigned blocks = std::min(BlocksFor(n, 256 * 64), 1024u);
   HistogramKernel<<<blocks, 256>>>(in.get(), n, bins.get());
@@ -47,7 +47,7 @@ Histogram256 ComputeHistogramCuda(ConstImageU8 channel) {
   return histogram;
 }
 
-void ThresholdMaskCuda(ConstImageU8 channel, int threshold, Polarity polarity, ImageU8 mask) {
+void ThresholdMask(ConstImageU8 channel, int threshold, Polarity polarity, ImageU8 mask) {
   const std::size_t n = channel.Pixels();
   if (n == 0) return;
   DeviceBuffer<std::uint8_t> in = UploadImage(channel);
@@ -58,4 +58,4 @@ void ThresholdMaskCuda(ConstImageU8 channel, int threshold, Polarity polarity, I
   DownloadImage(out, mask);
 }
 
-}  // namespace ctp::kernels::tiling::detail
+}  // namespace ctp::kernels::tiling::cuda

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "checks.h"
 #include "ctp/kernels/tiling/color.h"
-#include "dispatch.h"
 
 namespace ctp::kernels::tiling {
 namespace {
