@@ -4,22 +4,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <stdexcept>
 
 #include "ctp/model/diagnostic.h"
+#include "ctp/step/native_args.h"
 #include "pipeline_reader.h"
 
 namespace ctp {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string Trim(const std::string& s) {
   std::size_t begin = s.find_first_not_of(" \t");
@@ -64,28 +57,15 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
   switch (type) {
     case ParamType::kString:
       return text;
-    case ParamType::kInt: {
-      static const std::regex integer("[+-]?[0-9]+");
-      if (!std::regex_match(text, integer)) return std::nullopt;
-      try {
-        return std::to_string(std::stoll(text));
-      } catch (const std::out_of_range&) {
-        return std::nullopt;
-      }
-    }
-    case ParamType::kFloat: {
-      static const std::regex number("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
-      if (!std::regex_match(text, number)) return std::nullopt;
-      double value = std::strtod(text.c_str(), nullptr);
-      if (!std::isfinite(value)) return std::nullopt;
-      return interpreter::CanonicalFloat(value);
-    }
-    case ParamType::kBool: {
-      std::string lower = Lower(text);
-      if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return "true";
-      if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return "false";
+    case ParamType::kInt:
+      if (auto value = ParseIntText(text)) return std::to_string(*value);
       return std::nullopt;
-    }
+    case ParamType::kFloat:
+      if (auto value = ParseFloatText(text)) return interpreter::CanonicalFloat(*value);
+      return std::nullopt;
+    case ParamType::kBool:
+      if (auto value = ParseBoolText(text)) return *value ? "true" : "false";
+      return std::nullopt;
     case ParamType::kList:
       return CanonicalList(text);
   }
@@ -95,8 +75,7 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
 void AddParamAssignment(ParamValues& params, const std::string& assignment) {
   std::size_t equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
-    throw std::invalid_argument(
-        fmt::format("-p expects name=value, got '{}'", assignment));
+    throw std::invalid_argument(fmt::format("-p expects name=value, got '{}'", assignment));
   params.values[assignment.substr(0, equals)] = {assignment.substr(equals + 1), {"-p", 0}, false};
 }
 
@@ -146,8 +125,8 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
     SourceLocation at = value.origin.file == "-p" ? SourceLocation{} : value.origin;
     if (param == pipeline.params.end()) {
       problems.push_back({at,
-                          fmt::format("pipeline '{}' has no parameter '{}'{}{}", pipeline.name, name,
-                                      DidYouMean(name, names), from),
+                          fmt::format("pipeline '{}' has no parameter '{}'{}{}", pipeline.name,
+                                      name, DidYouMean(name, names), from),
                           name});
       continue;
     }
@@ -155,11 +134,11 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
     if (!value.is_list || param->type == ParamType::kList)
       canonical = CanonicalParamValue(param->type, value.text);
     if (!canonical) {
-      problems.push_back({at,
-                          fmt::format("parameter '{}' is {} {}: cannot use '{}'{}", name,
-                                      Article(param->type), ParamTypeName(param->type), value.text,
-                                      from),
-                          name});
+      problems.push_back(
+          {at,
+           fmt::format("parameter '{}' is {} {}: cannot use '{}'{}", name, Article(param->type),
+                       ParamTypeName(param->type), value.text, from),
+           name});
       continue;
     }
     param->default_value = *canonical;

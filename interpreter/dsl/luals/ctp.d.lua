@@ -199,7 +199,8 @@ function Volume:mount(path, options) end
 ---@field pipeline ctp.Pipeline the pipeline used as a step
 ---@field params? { [string]: ctp.Value } its parameters (those without defaults are required)
 
----The fields of a native step (`ctp.steps.NAME`): the step's own arguments (`ctp step NAME --help`).
+---The fields of a native step registered by an embedding program (`ctp.steps.NAME`): the step's
+---own arguments (`ctp step NAME --help`). The built-in steps have typed fields (ctp.steps.NAME.Args).
 ---@class ctp.NativeStepFields: ctp.StepFields
 ---@field [string] ctp.Value
 
@@ -223,15 +224,8 @@ function Volume:mount(path, options) end
 ---@field kind "container"|"lua"|"native"|"pipeline"
 ---@field outputs { [string]: ctp.Ref }
 
----The native steps of the registry (C++ steps run by name).
----@class ctp.Steps
----@field echo fun(fields: ctp.NativeStepFields): ctp.Step logs a message
----@field tile fun(fields: ctp.NativeStepFields): ctp.Step whole-slide images → patches (docs/tiling.md)
----@field train fun(fields: ctp.NativeStepFields): ctp.Step trains the CNN (docs/cnn.md)
----@field evaluate fun(fields: ctp.NativeStepFields): ctp.Step evaluates a checkpoint
----@field predict fun(fields: ctp.NativeStepFields): ctp.Step predicts with a checkpoint
----@field deploy fun(fields: ctp.NativeStepFields): ctp.Step promotes a better checkpoint
----@field [string] fun(fields: ctp.NativeStepFields): ctp.Step
+-- BEGIN native steps (generated from the step registry: luals_annotations_test.cc)
+-- END native steps
 
 ---When a scheduled pipeline runs (`ctp emit --kind cron|all`).
 ---@class ctp.Schedule

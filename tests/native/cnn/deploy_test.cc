@@ -22,7 +22,7 @@ std::map<std::string, std::string> Deploy(const ctp::testing::TempDir& dir, cons
                   {"metric", "accuracy"},
                   {"min_improvement", "0"}};
   context.output_dir = dir.path / "out";
-  registry.Find("deploy")->run(context);
+  ctp::RunNativeStep(*registry.Find("deploy"), context);
   std::map<std::string, std::string> outputs;
   for (const char* name : {"promoted", "reason", "deployed"})
     outputs[name] = ctp::testing::ReadText((context.output_dir / name).string());
