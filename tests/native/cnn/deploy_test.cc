@@ -50,5 +50,5 @@ TEST_CASE("deploy promotes the first model, then only better ones, and says why"
   std::string config = ctp::testing::ReadText((dir.path / "model-deploy-config.json").string());
   CHECK(config.find("\"previous\"") != std::string::npos);
 
-  CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: accuracy must be a number, got 'high'");
+  CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: argument --value: expected a number, got 'high'");
 }

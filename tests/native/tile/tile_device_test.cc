@@ -25,7 +25,8 @@ std::map<std::string, std::string> DeviceArgs(const std::string& device) {
 TEST_CASE("tile: --device is checked, and the one used is logged and in the summary") {
   ScratchRoot data("device");
   CHECK(RunTile(data.root, {{"device", "tpu"}}).error ==
-        "tile: argument --device: expected one of auto, cpu, cuda, got 'tpu'");
+        "tile: argument --device: expected one of auto, cpu, cuda, got 'tpu' (did you mean "
+        "'cpu'?)");
   if (!kernels::CudaAvailable())
     CHECK(RunTile(data.root, {{"device", "cuda"}}).error ==
           std::string("argument --device: cuda: ") + kernels::CudaDeviceSummary());
