@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ctp/model/diagnostic.h"
 #include "ctp/interpreter/params.h"
+#include "ctp/model/diagnostic.h"
 #include "ctp/step/step_registry.h"
 #include "kfp_component_spec.h"
 #include "lua_json.h"
@@ -49,6 +49,22 @@ int StepNames(lua_State* L) {
   return 1;
 }
 
+// native_arg_problem(step, arg, text) -> nothing when `text` is a value of the native step's
+// argument, else what it must be ("an integer") and a hint (" (did you mean 'cpu'?)" or "").
+int NativeArgProblem(lua_State* L) {
+  const NativeStep* step = StateOf(L).registry().Find(luaL_checkstring(L, 1));
+  const std::string name = luaL_checkstring(L, 2);
+  const std::string text = luaL_checkstring(L, 3);
+  if (!step) return 0;
+  for (const NativeArg& arg : step->args) {
+    if (arg.name != name || IsArgValue(arg, text)) continue;
+    lua_pushstring(L, ArgExpectation(arg).c_str());
+    lua_pushstring(L, ArgValueHint(arg, text).c_str());
+    return 2;
+  }
+  return 0;
+}
+
 int StepSchema(lua_State* L) {
   const NativeStep* step = StateOf(L).registry().Find(luaL_checkstring(L, 1));
   if (!step) return 0;
@@ -61,7 +77,7 @@ int StepSchema(lua_State* L) {
     lua_createtable(L, 0, 3);
     lua_pushstring(L, arg.name.c_str());
     lua_setfield(L, -2, "name");
-    lua_pushstring(L, arg.type.c_str());
+    lua_pushstring(L, ArgTypeName(arg.type));
     lua_setfield(L, -2, "type");
     lua_pushboolean(L, arg.required);
     lua_setfield(L, -2, "required");
@@ -235,6 +251,7 @@ void PushNativeBindings(lua_State* L) {
       {"did_you_mean", DidYouMean},
       {"step_names", StepNames},
       {"step_schema", StepSchema},
+      {"native_arg_problem", NativeArgProblem},
       {"function_source", FunctionSource},
       {"limit_exceeded", LimitExceeded},
       {"load_file", LoadFile},

@@ -4,22 +4,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "ctp/base/input_file.h"
 #include "ctp/model/diagnostic.h"
+#include "ctp/step/native_args.h"
 #include "pipeline_reader.h"
 
 namespace ctp {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string Trim(const std::string& s) {
   std::size_t begin = s.find_first_not_of(" \t");
@@ -56,38 +50,6 @@ std::optional<std::string> CanonicalList(const std::string& text) {
   return list.dump();
 }
 
-bool Digit(char c) { return c >= '0' && c <= '9'; }
-
-// Skips the digits of `text` from `at`; returns how many there were.
-std::size_t SkipDigits(const std::string& text, std::size_t& at) {
-  const std::size_t start = at;
-  while (at < text.size() && Digit(text[at])) ++at;
-  return at - start;
-}
-
-// [+-]?[0-9]+
-bool IsDecimalInteger(const std::string& text) {
-  std::size_t at = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
-  return SkipDigits(text, at) > 0 && at == text.size();
-}
-
-// [+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?
-bool IsDecimalNumber(const std::string& text) {
-  std::size_t at = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
-  std::size_t digits = SkipDigits(text, at);
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    digits += SkipDigits(text, at);
-  }
-  if (digits == 0) return false;
-  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
-    ++at;
-    if (at < text.size() && (text[at] == '+' || text[at] == '-')) ++at;
-    if (SkipDigits(text, at) == 0) return false;
-  }
-  return at == text.size();
-}
-
 const char* Article(ParamType type) { return type == ParamType::kInt ? "an" : "a"; }
 
 }  // namespace
@@ -96,26 +58,15 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
   switch (type) {
     case ParamType::kString:
       return text;
-    case ParamType::kInt: {
-      if (!IsDecimalInteger(text)) return std::nullopt;
-      try {
-        return std::to_string(std::stoll(text));
-      } catch (const std::out_of_range&) {
-        return std::nullopt;
-      }
-    }
-    case ParamType::kFloat: {
-      if (!IsDecimalNumber(text)) return std::nullopt;
-      double value = std::strtod(text.c_str(), nullptr);
-      if (!std::isfinite(value)) return std::nullopt;
-      return interpreter::CanonicalFloat(value);
-    }
-    case ParamType::kBool: {
-      std::string lower = Lower(text);
-      if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return "true";
-      if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return "false";
+    case ParamType::kInt:
+      if (auto value = ParseIntText(text)) return std::to_string(*value);
       return std::nullopt;
-    }
+    case ParamType::kFloat:
+      if (auto value = ParseFloatText(text)) return interpreter::CanonicalFloat(*value);
+      return std::nullopt;
+    case ParamType::kBool:
+      if (auto value = ParseBoolText(text)) return *value ? "true" : "false";
+      return std::nullopt;
     case ParamType::kList:
       return CanonicalList(text);
   }
@@ -125,8 +76,7 @@ std::optional<std::string> CanonicalParamValue(ParamType type, const std::string
 void AddParamAssignment(ParamValues& params, const std::string& assignment) {
   std::size_t equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
-    throw std::invalid_argument(
-        fmt::format("-p expects name=value, got '{}'", assignment));
+    throw std::invalid_argument(fmt::format("-p expects name=value, got '{}'", assignment));
   params.values[assignment.substr(0, equals)] = {assignment.substr(equals + 1), {"-p", 0}, false};
 }
 
@@ -180,8 +130,8 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
     SourceLocation at = value.origin.file == "-p" ? SourceLocation{} : value.origin;
     if (param == pipeline.params.end()) {
       problems.push_back({at,
-                          fmt::format("pipeline '{}' has no parameter '{}'{}{}", pipeline.name, name,
-                                      DidYouMean(name, names), from),
+                          fmt::format("pipeline '{}' has no parameter '{}'{}{}", pipeline.name,
+                                      name, DidYouMean(name, names), from),
                           name});
       continue;
     }

@@ -8,13 +8,12 @@ NativeStep MakeEchoStep() {
   step.name = "echo";
   step.version = "1";
   step.description = "Writes its message to the log and to the output 'message'.";
-  step.args = {{"message", "string", true, std::nullopt, "the text to echo"},
-                {"times", "int", false, "1", "how many lines to log"}};
+  step.args = {{"message", ArgType::kString, true, std::nullopt, "the text to echo"},
+               {"times", ArgType::kInt, false, "1", "how many lines to log"}};
   step.outputs = {{"message", ValueKind::kParameter, "the message, unchanged"}};
   step.run = [](StepContext& context) {
-    const std::string& message = context.Arg("message");
-    int times = context.args.count("times") ? std::stoi(context.args.at("times")) : 1;
-    for (int i = 0; i < times; ++i)
+    const std::string& message = context.String("message");
+    for (long long i = 0; i < context.Int("times"); ++i)
       if (context.log) *context.log << message << "\n";
     context.WriteOutput("message", message);
   };

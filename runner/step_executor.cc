@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "ctp/base/atomic_file.h"
-#include "ctp/step/lua_step.h"
 #include "ctp/runner/process_launcher.h"
+#include "ctp/step/lua_step.h"
 #include "task_watchdog.h"
 
 namespace ctp::runner {
@@ -137,9 +137,6 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   std::ofstream log(LogFile(task), std::ios::app);
   StepContext context;
   context.args = task.inputs;
-  for (const NativeArg& arg : native->args)
-    if (!context.args.count(arg.name) && arg.default_value)
-      context.args[arg.name] = *arg.default_value;
   context.output_dir = StagingOutputs(task);
   context.log = &log;
   const std::string name = task.name;
@@ -155,7 +152,7 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
   };
   context.cancelled = watchdog.flag();
   try {
-    native->run(context);
+    RunNativeStep(*native, context);
   } catch (const std::exception& e) {
     if (!watchdog.must_stop()) throw;
     log.close();

@@ -20,12 +20,6 @@ bool IsNativeStepName(const std::string& name) {
 
 }  // namespace
 
-const std::string& StepContext::Arg(const std::string& name) const {
-  auto found = args.find(name);
-  if (found == args.end()) throw std::invalid_argument("missing argument '" + name + "'");
-  return found->second;
-}
-
 std::filesystem::path StepContext::OutputPath(const std::string& name) const {
   auto found = output_paths.find(name);
   return found != output_paths.end() ? found->second : output_dir / name;
@@ -35,12 +29,18 @@ void StepContext::WriteOutput(const std::string& name, const std::string& value)
   base::WriteFileAtomically(OutputPath(name), value);
 }
 
+void RunNativeStep(const NativeStep& step, StepContext& context) {
+  context.values = ArgValues::Resolve(step.name, step.args, context.args);
+  step.run(context);
+}
+
 void StepRegistry::Register(NativeStep step) {
   if (!IsNativeStepName(step.name))
     throw std::invalid_argument(
         fmt::format("native step name '{}' must be lowercase letters, digits and '_'", step.name));
   if (steps_.count(step.name))
     throw std::invalid_argument(fmt::format("native step '{}' is already registered", step.name));
+  for (const NativeArg& arg : step.args) CheckArgDeclaration(step.name, arg);
   std::string name = step.name;
   steps_.emplace(std::move(name), std::move(step));
 }

@@ -396,11 +396,24 @@ function ctp.sub_pipeline(fields)
   return make_step("pipeline", where, f, nil, "ctp.sub_pipeline", schema)
 end
 
--- Native steps: ctp.steps.NAME { ... } with arguments checked against the registry's schema.
-local native_arg_checkers = {
-  string = value_checker, int = value_checker, float = value_checker, bool = value_checker,
-  list = value_checker, path = value_checker,
-}
+-- Native steps: ctp.steps.NAME { ... } with arguments checked against the registry's schema. A
+-- literal must be a value of the argument's type (the C++ parser decides; empty text of an
+-- optional argument means "not given"); references are checked when the step runs.
+local function native_arg_checker(step, arg)
+  return function(v, where, path)
+    local t = value_checker(v, where, path)
+    local text = values.literal_text(t)
+    if text and (text ~= "" or arg.required) then
+      local expected, hint = native.native_arg_problem(step, arg.name, text)
+      if expected then
+        local shown = (type(v) == "number" or type(v) == "boolean") and text or ("'" .. text .. "'")
+        check.fail(where, path:match("^[%w_]+"), "ctp.steps.%s: argument '%s' must be %s, got %s%s",
+                   step, arg.name, expected, shown, hint)
+      end
+    end
+    return t
+  end
+end
 
 ctp.steps = setmetatable({}, {
   __index = function(_, name)
@@ -413,7 +426,7 @@ ctp.steps = setmetatable({}, {
       local where = check.caller()
       local extra, required = {}, { "name" }
       for _, arg in ipairs(schema.args) do
-        extra[arg.name] = native_arg_checkers[arg.type] or value_checker
+        extra[arg.name] = native_arg_checker(name, arg)
         if arg.required then required[#required + 1] = arg.name end
       end
       local step_schema = with_common(extra)

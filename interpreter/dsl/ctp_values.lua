@@ -44,6 +44,14 @@ local function concat(a, b)
   return setmetatable({ parts = parts }, Template)
 end
 
+--- The text of a template made only of literal parts, or nil when it holds a reference.
+function M.literal_text(template)
+  for _, part in ipairs(template.parts) do
+    if type(part) ~= "string" then return nil end
+  end
+  return table.concat(template.parts)
+end
+
 --- Any value → a template table `{ parts = {...} }` (what the C++ reader reads).
 function M.template(value, where, field)
   return setmetatable({ parts = parts_of(value, where, field) }, Template)

@@ -6,32 +6,19 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ctp/base/atomic_file.h"
 #include "cnn/deploy_config.h"
+#include "ctp/base/atomic_file.h"
 #include "native_steps.h"
 
 namespace ctp::native {
 namespace {
 
-double ParseMetric(const std::string& text, const std::string& name) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size())
-    throw std::invalid_argument(fmt::format("deploy: {} must be a number, got '{}'", name, text));
-  return value;
-}
-
 void Run(StepContext& context) {
-  const std::filesystem::path config_path = context.Arg("config");
-  const std::string metric = context.Arg("metric");
-  const double candidate = ParseMetric(context.Arg("value"), metric);
-  const std::string checkpoint = context.Arg("checkpoint");
-  const double min_gain = ParseMetric(context.Arg("min_improvement"), "min_improvement");
+  const std::filesystem::path config_path = context.Path("config");
+  const std::string& metric = context.String("metric");
+  const double candidate = context.Float("value");
+  const std::string checkpoint = context.Path("checkpoint").string();
+  const double min_gain = context.Float("min_improvement");
 
   nlohmann::json config = ReadDeployConfig(config_path);
   std::string reason;
@@ -73,11 +60,12 @@ NativeStep MakeDeployStep() {
   step.description =
       "Promotes a checkpoint in model-deploy-config.json when it beats the deployed one.";
   step.args = {
-      {"config", "path", true, std::nullopt, "the deploy config (model-deploy-config.json)"},
-      {"checkpoint", "path", true, std::nullopt, "the candidate checkpoint folder"},
-      {"value", "float", true, std::nullopt, "the candidate's metric value"},
-      {"metric", "string", false, "accuracy", "the metric compared (higher is better)"},
-      {"min_improvement", "float", false, "0", "promote only above deployed + this"}};
+      {"config", ArgType::kPath, true, std::nullopt,
+       "the deploy config (model-deploy-config.json)"},
+      {"checkpoint", ArgType::kPath, true, std::nullopt, "the candidate checkpoint folder"},
+      {"value", ArgType::kFloat, true, std::nullopt, "the candidate's metric value"},
+      {"metric", ArgType::kString, false, "accuracy", "the metric compared (higher is better)"},
+      {"min_improvement", ArgType::kFloat, false, "0", "promote only above deployed + this"}};
   step.outputs = {{"promoted", ValueKind::kParameter, "true when the candidate was promoted"},
                   {"reason", ValueKind::kParameter, "why it was or was not promoted"},
                   {"deployed", ValueKind::kParameter, "the checkpoint deployed now"}};

@@ -3,21 +3,21 @@
 // `accuracy` parameter.
 #include <fmt/format.h>
 
-#include "ctp/base/atomic_file.h"
 #include "cnn/evaluate_metrics.h"
 #include "cnn/model_step_support.h"
+#include "ctp/base/atomic_file.h"
 #include "native_steps.h"
 
 namespace ctp::native {
 namespace {
 
 void Run(StepContext& context) {
-  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"), DeviceFromArgs(context));
-  const Dataset set = LoadDataset(DatasetSourceFromArgs(context, "", "t10k"));
+  LoadedModel model = LoadCheckpoint(context.Path("checkpoint"), DeviceFromArgs(context));
+  const Dataset set = LoadDataset(DatasetSourceFromArgs(context, ""));
   CheckDatasetFitsModel(set, model.info, "evaluation data");
   for (int label : set.labels)
     if (label < 0) throw std::runtime_error("evaluation data has unlabelled items");
-  const int batch_size = int(ArgInt(context, "batch_size", 256));
+  const int batch_size = int(context.Int("batch_size"));
   if (batch_size < 1) throw std::invalid_argument("batch_size must be >= 1");
   const std::vector<int> predicted =
       ArgMaxRows(PredictProbabilities(model.network, model.info, set, batch_size),
@@ -36,9 +36,10 @@ void Run(StepContext& context) {
     context.metric("accuracy", report.accuracy, -1);
     context.metric("macro_f1", report.macro_f1, -1);
   }
-  base::WriteFileAtomically(context.OutputPath("mlpipeline_metrics"), KfpMetrics(report).dump(2) + "\n");
+  base::WriteFileAtomically(context.OutputPath("mlpipeline_metrics"),
+                            KfpMetrics(report).dump(2) + "\n");
   base::WriteFileAtomically(context.OutputPath("mlpipeline_ui_metadata"),
-                      KfpUiMetadata(report).dump(2) + "\n");
+                            KfpUiMetadata(report).dump(2) + "\n");
   context.WriteOutput("accuracy", fmt::format("{:.6f}", report.accuracy));
 }
 
@@ -49,10 +50,11 @@ NativeStep MakeEvaluateStep() {
   step.name = "evaluate";
   step.version = "1";
   step.description = "Scores a checkpoint on labelled data: accuracy, per-class P/R/F1, confusion.";
-  step.args = {{"checkpoint", "path", true, std::nullopt, "checkpoint folder (train's output)"}};
+  step.args = {
+      {"checkpoint", ArgType::kPath, true, std::nullopt, "checkpoint folder (train's output)"}};
   for (NativeArg& arg : DatasetArgs("", "t10k", true)) step.args.push_back(std::move(arg));
-  step.args.push_back({"batch_size", "int", false, "256", "images per forward pass"});
-  step.args.push_back(DeviceArg());
+  step.args.push_back({"batch_size", ArgType::kInt, false, "256", "images per forward pass"});
+  step.args.push_back(DeviceArg(kModelDeviceDoc));
   step.outputs = {{"accuracy", ValueKind::kParameter, "fraction of items classified correctly"},
                   {"mlpipeline_metrics", ValueKind::kMetrics,
                    "KFP v1 metrics JSON (accuracy, macro_f1, per-class precision/recall/f1)"},

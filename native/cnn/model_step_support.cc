@@ -10,83 +10,26 @@ namespace {
 
 using kernels::cnn::Tensor;
 
-[[noreturn]] void BadArg(const std::string& name, const std::string& text, const char* expected) {
-  throw std::invalid_argument("argument '" + name + "': expected " + expected + ", got '" + text +
-                              "'");
-}
-
 }  // namespace
-
-NativeArg DeviceArg() {
-  return {"device", "string", false, "auto",
-          "auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are "
-          "deterministic for a seed"};
-}
-
-kernels::Device DeviceFromArgs(const StepContext& context) {
-  const std::string text = ArgOr(context, "device", "auto");
-  if (text != "auto" && text != "cpu" && text != "cuda")
-    BadArg("device", text, "auto, cpu or cuda");
-  if (text == "cuda" && !kernels::CudaAvailable())
-    throw std::invalid_argument(std::string("argument 'device': cuda: ") +
-                                kernels::CudaDeviceSummary());
-  return kernels::DeviceForChoice(text);
-}
-
-std::string ArgOr(const StepContext& context, const std::string& name,
-                  const std::string& fallback) {
-  auto found = context.args.find(name);
-  return found == context.args.end() || found->second.empty() ? fallback : found->second;
-}
-
-long long ArgInt(const StepContext& context, const std::string& name, long long fallback) {
-  const std::string text = ArgOr(context, name, std::to_string(fallback));
-  std::size_t used = 0;
-  try {
-    long long value = std::stoll(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
-  BadArg(name, text, "an integer");
-}
-
-double ArgFloat(const StepContext& context, const std::string& name, double fallback) {
-  const std::string text = ArgOr(context, name, std::to_string(fallback));
-  std::size_t used = 0;
-  try {
-    double value = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
-  }
-  BadArg(name, text, "a number");
-}
-
-bool ArgBool(const StepContext& context, const std::string& name, bool fallback) {
-  const std::string text = ArgOr(context, name, fallback ? "true" : "false");
-  if (text == "true" || text == "1") return true;
-  if (text == "false" || text == "0") return false;
-  BadArg(name, text, "true or false");
-}
 
 std::vector<NativeArg> DatasetArgs(const std::string& prefix, const std::string& default_split,
                                    bool required) {
-  return {
-      {prefix + "data", "path", required, std::nullopt,
-       "IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder "
-       "(one sub-folder per class)"},
-      {prefix + "split", "string", false, default_split,
-       "which split of a folder: IDX file prefix or sub-folder"},
-      {prefix + "labels", "path", false, std::nullopt, "IDX labels file for an IDX images file"},
-      {prefix + "limit", "int", false, "0", "use only the first N items (0 = all)"}};
+  return {{prefix + "data", ArgType::kPath, required, std::nullopt,
+           "IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder "
+           "(one sub-folder per class)"},
+          {prefix + "split", ArgType::kString, false, default_split,
+           "which split of a folder: IDX file prefix or sub-folder"},
+          {prefix + "labels", ArgType::kPath, false, std::nullopt,
+           "IDX labels file for an IDX images file"},
+          {prefix + "limit", ArgType::kInt, false, "0", "use only the first N items (0 = all)"}};
 }
 
-DatasetSource DatasetSourceFromArgs(const StepContext& context, const std::string& prefix,
-                                    const std::string& default_split) {
+DatasetSource DatasetSourceFromArgs(const StepContext& context, const std::string& prefix) {
   DatasetSource source;
-  source.data = context.Arg(prefix + "data");
-  source.split = ArgOr(context, prefix + "split", default_split);
-  source.labels = ArgOr(context, prefix + "labels", "");
-  const long long limit = ArgInt(context, prefix + "limit", 0);
+  source.data = context.Path(prefix + "data");
+  source.split = context.String(prefix + "split");
+  source.labels = context.Path(prefix + "labels");
+  const long long limit = context.Int(prefix + "limit");
   if (limit < 0) throw std::invalid_argument("argument '" + prefix + "limit' must be >= 0");
   source.limit = std::size_t(limit);
   return source;

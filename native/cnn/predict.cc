@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "ctp/base/atomic_file.h"
 #include "cnn/model_step_support.h"
-#include "native_steps.h"
 #include "cnn/predict_slides.h"
+#include "ctp/base/atomic_file.h"
+#include "native_steps.h"
 
 namespace ctp::native {
 namespace {
@@ -47,7 +47,7 @@ std::string Json(const std::vector<std::string>& items, const ModelInfo& info,
 /// The index of the class the heatmap shows: `heatmap_class`, else "positive", else the last.
 std::size_t HeatmapClass(const StepContext& context, const ModelInfo& info) {
   const std::vector<std::string>& names = info.class_names;
-  std::string wanted = ArgOr(context, "heatmap_class", "");
+  std::string wanted = context.String("heatmap_class");
   if (wanted.empty())
     wanted = std::count(names.begin(), names.end(), "positive") ? "positive" : names.back();
   const auto found = std::find(names.begin(), names.end(), wanted);
@@ -67,19 +67,17 @@ std::string SlidesFailed(const std::vector<SlidePrediction>& results, std::size_
 }
 
 void Run(StepContext& context) {
-  LoadedModel model = LoadCheckpoint(context.Arg("checkpoint"), DeviceFromArgs(context));
-  const std::string format = ArgOr(context, "format", "csv");
-  if (format != "csv" && format != "json")
-    throw std::invalid_argument("format '" + format + "': expected csv or json");
-  const DatasetSource source = DatasetSourceFromArgs(context, "", "test");
-  const int batch_size = int(ArgInt(context, "batch_size", 256));
+  LoadedModel model = LoadCheckpoint(context.Path("checkpoint"), DeviceFromArgs(context));
+  const std::string& format = context.Choice("format");
+  const DatasetSource source = DatasetSourceFromArgs(context, "");
+  const int batch_size = int(context.Int("batch_size"));
   const fs::path heatmaps = context.OutputPath("heatmaps");
   std::vector<std::string> items;
   std::vector<float> p;
   std::vector<SlidePrediction> slides;
   std::size_t failed = 0;
   std::string heatmap_class;
-  if (const std::string slide = ArgOr(context, "slide", ""); slide.empty()) {
+  if (const std::filesystem::path slide = context.Path("slide"); slide.empty()) {
     const Dataset set = LoadDataset(source);
     CheckDatasetFitsModel(set, model.info, "prediction data");
     p = PredictProbabilities(model.network, model.info, set, batch_size);
@@ -97,10 +95,11 @@ void Run(StepContext& context) {
     if (failed == slides.size()) throw std::runtime_error(SlidesFailed(slides, failed));
   }
   fs::create_directories(heatmaps);
-  base::WriteFileAtomically(context.OutputPath("predictions"),
-                      format == "csv" ? Csv(items, model.info, p) : Json(items, model.info, p));
+  base::WriteFileAtomically(context.OutputPath("predictions"), format == "csv"
+                                                                   ? Csv(items, model.info, p)
+                                                                   : Json(items, model.info, p));
   base::WriteFileAtomically(context.OutputPath("summary"),
-                      PredictionSummary(model.info, p, slides, heatmap_class).dump(1) + "\n");
+                            PredictionSummary(model.info, p, slides, heatmap_class).dump(1) + "\n");
   if (context.log) *context.log << fmt::format("predict: {} items\n", items.size());
   context.WriteOutput("count", std::to_string(items.size()));
   context.WriteOutput("slides", std::to_string(slides.size() - failed));
@@ -114,17 +113,19 @@ NativeStep MakePredictStep() {
   step.name = "predict";
   step.version = "2";
   step.description = "Writes class probabilities of a checkpoint for every item of a data set.";
-  step.args = {{"checkpoint", "path", true, std::nullopt, "checkpoint folder (train's output)"}};
+  step.args = {
+      {"checkpoint", ArgType::kPath, true, std::nullopt, "checkpoint folder (train's output)"}};
   for (NativeArg& arg : DatasetArgs("", "test", true)) step.args.push_back(std::move(arg));
-  step.args.push_back({"format", "string", false, "csv", "csv | json"});
-  step.args.push_back({"batch_size", "int", false, "256", "images per forward pass"});
-  step.args.push_back({"slide", "path", false, std::nullopt,
+  step.args.push_back(
+      {"format", ArgType::kChoice, false, "csv", "predictions file format", {"csv", "json"}});
+  step.args.push_back({"batch_size", ArgType::kInt, false, "256", "images per forward pass"});
+  step.args.push_back({"slide", ArgType::kPath, false, std::nullopt,
                        "a slide whose .ctpshard is data, or a folder of slides whose shards "
                        "(<stem>.ctpshard) are in the folder data: also write heatmaps"});
-  step.args.push_back({"heatmap_class", "string", false, std::nullopt,
+  step.args.push_back({"heatmap_class", ArgType::kString, false, std::nullopt,
                        "class whose probability the heatmap shows (default positive, else the "
                        "last class)"});
-  step.args.push_back(DeviceArg());
+  step.args.push_back(DeviceArg(kModelDeviceDoc));
   step.outputs = {
       {"predictions", ValueKind::kArtifact,
        "CSV item,predicted,p_<class>... (or JSON) with one row per item"},

@@ -6,9 +6,9 @@
 
 #include "cnn/deploy_config.h"
 #include "cnn/model_step_support.h"
-#include "native_steps.h"
-#include "formats/tensorboard_events.h"
 #include "cnn/train_loop.h"
+#include "formats/tensorboard_events.h"
+#include "native_steps.h"
 
 namespace ctp::native {
 namespace {
@@ -22,61 +22,68 @@ std::vector<NativeArg> TrainArgs() {
     args.push_back(std::move(arg));
   }
   std::vector<NativeArg> more = {
-      {"model", "string", false, "reference_cnn",
+      {"model", ArgType::kString, false, "reference_cnn",
        "preset (reference_cnn, small_cnn, small_resnet) or a JSON list of layers"},
-      {"class_names", "string", false, std::nullopt,
+      {"class_names", ArgType::kString, false, std::nullopt,
        "comma-separated class names (default: folder names, or 0..K-1)"},
-      {"warm_start", "path", false, std::nullopt,
+      {"warm_start", ArgType::kPath, false, std::nullopt,
        "checkpoint folder to start from (its model, classes and normalisation are kept)"},
-      {"deployed_config", "path", false, std::nullopt,
+      {"deployed_config", ArgType::kPath, false, std::nullopt,
        "model-deploy-config.json: without warm_start, start from its deployed checkpoint if any"},
-      {"checkpoint_root", "path", false, "model-checkpoint",
+      {"checkpoint_root", ArgType::kPath, false, "model-checkpoint",
        "folder that receives the new <YYYYMMDD-HHMMSS>/ checkpoint"},
-      {"epochs", "int", false, "5", "passes over the training set"},
-      {"batch_size", "int", false, "128", "images per step (the last batch may be smaller)"},
-      {"optimizer", "string", false, "sgd", "sgd | adam | adamw"},
-      {"learning_rate", "float", false, "0.05", "base learning rate"},
-      {"momentum", "float", false, "0.9", "SGD momentum"},
-      {"nesterov", "bool", false, "false", "SGD Nesterov momentum"},
-      {"weight_decay", "float", false, "0", "L2 weight decay (decoupled for adamw)"},
-      {"schedule", "string", false, "constant", "constant | step | cosine"},
-      {"step_epochs", "int", false, "1", "step schedule: decay every N epochs"},
-      {"gamma", "float", false, "0.1", "step schedule: decay factor"},
-      {"min_learning_rate", "float", false, "0", "cosine schedule: final learning rate"},
-      {"horizontal_flip", "bool", false, "false", "augment: random left-right flips"},
-      {"vertical_flip", "bool", false, "false", "augment: random up-down flips"},
-      {"rotate90", "bool", false, "false", "augment: random multiples of 90 degrees"},
-      {"crop_padding", "int", false, "0", "augment: random crops after padding by N pixels"},
-      {"seed", "int", false, "0", "initialisation, shuffling and augmentation seed"},
-      DeviceArg()};
+      {"epochs", ArgType::kInt, false, "5", "passes over the training set"},
+      {"batch_size", ArgType::kInt, false, "128",
+       "images per step (the last batch may be smaller)"},
+      {"optimizer", ArgType::kChoice, false, "sgd", "the optimizer", {"sgd", "adam", "adamw"}},
+      {"learning_rate", ArgType::kFloat, false, "0.05", "base learning rate"},
+      {"momentum", ArgType::kFloat, false, "0.9", "SGD momentum"},
+      {"nesterov", ArgType::kBool, false, "false", "SGD Nesterov momentum"},
+      {"weight_decay", ArgType::kFloat, false, "0", "L2 weight decay (decoupled for adamw)"},
+      {"schedule",
+       ArgType::kChoice,
+       false,
+       "constant",
+       "the learning-rate schedule",
+       {"constant", "step", "cosine"}},
+      {"step_epochs", ArgType::kInt, false, "1", "step schedule: decay every N epochs"},
+      {"gamma", ArgType::kFloat, false, "0.1", "step schedule: decay factor"},
+      {"min_learning_rate", ArgType::kFloat, false, "0", "cosine schedule: final learning rate"},
+      {"horizontal_flip", ArgType::kBool, false, "false", "augment: random left-right flips"},
+      {"vertical_flip", ArgType::kBool, false, "false", "augment: random up-down flips"},
+      {"rotate90", ArgType::kBool, false, "false", "augment: random multiples of 90 degrees"},
+      {"crop_padding", ArgType::kInt, false, "0",
+       "augment: random crops after padding by N pixels"},
+      {"seed", ArgType::kInt, false, "0", "initialisation, shuffling and augmentation seed"},
+      DeviceArg(kModelDeviceDoc)};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
 
 TrainOptions OptionsFromArgs(const StepContext& c) {
   TrainOptions o;
-  o.epochs = int(ArgInt(c, "epochs", 5));
-  o.batch_size = int(ArgInt(c, "batch_size", 128));
+  o.epochs = int(c.Int("epochs"));
+  o.batch_size = int(c.Int("batch_size"));
   if (o.epochs < 0 || o.batch_size < 1)
     throw std::invalid_argument("epochs must be >= 0 and batch_size >= 1");
-  o.optimizer = ArgOr(c, "optimizer", "sgd");
-  o.learning_rate = float(ArgFloat(c, "learning_rate", 0.05));
-  o.sgd.momentum = float(ArgFloat(c, "momentum", 0.9));
-  o.sgd.nesterov = ArgBool(c, "nesterov", false);
-  o.sgd.weight_decay = o.adam.weight_decay = float(ArgFloat(c, "weight_decay", 0));
-  o.schedule = ArgOr(c, "schedule", "constant");
-  o.step_epochs = int(ArgInt(c, "step_epochs", 1));
-  o.gamma = float(ArgFloat(c, "gamma", 0.1));
-  o.min_learning_rate = float(ArgFloat(c, "min_learning_rate", 0));
-  o.augment = {ArgBool(c, "horizontal_flip", false), ArgBool(c, "vertical_flip", false),
-               ArgBool(c, "rotate90", false), int(ArgInt(c, "crop_padding", 0))};
-  o.seed = std::uint64_t(ArgInt(c, "seed", 0));
+  o.optimizer = c.Choice("optimizer");
+  o.learning_rate = float(c.Float("learning_rate"));
+  o.sgd.momentum = float(c.Float("momentum"));
+  o.sgd.nesterov = c.Bool("nesterov");
+  o.sgd.weight_decay = o.adam.weight_decay = float(c.Float("weight_decay"));
+  o.schedule = c.Choice("schedule");
+  o.step_epochs = int(c.Int("step_epochs"));
+  o.gamma = float(c.Float("gamma"));
+  o.min_learning_rate = float(c.Float("min_learning_rate"));
+  o.augment = {c.Bool("horizontal_flip"), c.Bool("vertical_flip"), c.Bool("rotate90"),
+               int(c.Int("crop_padding"))};
+  o.seed = std::uint64_t(c.Int("seed"));
   return o;
 }
 
 std::vector<std::string> ClassNames(const StepContext& c, const Dataset& set) {
   std::vector<std::string> names;
-  const std::string text = ArgOr(c, "class_names", "");
+  const std::string& text = c.String("class_names");
   if (!text.empty()) {
     std::stringstream stream(text);
     for (std::string name; std::getline(stream, name, ',');) names.push_back(name);
@@ -93,7 +100,7 @@ std::vector<std::string> ClassNames(const StepContext& c, const Dataset& set) {
 
 Json TrainingJson(const StepContext& c, const Dataset& set) {
   Json training = Json::object();
-  for (const auto& [name, value] : c.args)
+  for (const auto& [name, value] : c.values.texts())
     if (!value.empty()) training[name] = value;
   training["train_items"] = set.size();
   return training;
@@ -102,19 +109,20 @@ Json TrainingJson(const StepContext& c, const Dataset& set) {
 /// The checkpoint to warm-start from: `warm_start`, else the deployed one of `deployed_config`
 /// (none when nothing is deployed yet); "" for a cold start.
 std::string WarmStartCheckpoint(const StepContext& context) {
-  const std::string warm = ArgOr(context, "warm_start", "");
-  const std::string config = ArgOr(context, "deployed_config", "");
+  const std::string warm = context.Path("warm_start").string();
+  const std::filesystem::path config = context.Path("deployed_config");
   if (!warm.empty() || config.empty()) return warm;
   const std::optional<std::filesystem::path> deployed = DeployedCheckpoint(config);
   if (context.log)
     *context.log << (deployed ? fmt::format("train: warm start from the deployed {}\n",
                                             deployed->string())
-                              : fmt::format("train: nothing deployed in {}: cold start\n", config));
+                              : fmt::format("train: nothing deployed in {}: cold start\n",
+                                            config.string()));
   return deployed ? deployed->string() : "";
 }
 
 void Run(StepContext& context) {
-  const Dataset set = LoadDataset(DatasetSourceFromArgs(context, "", "train"));
+  const Dataset set = LoadDataset(DatasetSourceFromArgs(context, ""));
   const TrainOptions options = OptionsFromArgs(context);
   const kernels::Device device = DeviceFromArgs(context);
   ModelInfo info;
@@ -126,8 +134,7 @@ void Run(StepContext& context) {
       return std::move(loaded.network);
     }
     info.class_names = ClassNames(context, set);
-    info.model =
-        ResolveModel(ArgOr(context, "model", "reference_cnn"), int(info.class_names.size()));
+    info.model = ResolveModel(context.String("model"), int(info.class_names.size()));
     info.channels = set.channels;
     info.height = set.height;
     info.width = set.width;
@@ -144,8 +151,8 @@ void Run(StepContext& context) {
         info.class_names.size(), device == kernels::Device::kCuda ? "GPU" : "CPU");
 
   Dataset held_out;
-  if (!ArgOr(context, "eval_data", "").empty()) {
-    held_out = LoadDataset(DatasetSourceFromArgs(context, "eval_", "t10k"));
+  if (context.Has("eval_data")) {
+    held_out = LoadDataset(DatasetSourceFromArgs(context, "eval_"));
     CheckDatasetFitsModel(held_out, info, "eval data");
   }
   double eval_accuracy = -1;
@@ -175,7 +182,7 @@ void Run(StepContext& context) {
                   {"epochs", options.epochs}};
   if (eval_accuracy >= 0) info.metrics["eval_accuracy"] = eval_accuracy;
   const std::filesystem::path folder =
-      SaveCheckpoint(ArgOr(context, "checkpoint_root", "model-checkpoint"), info, network);
+      SaveCheckpoint(context.Path("checkpoint_root"), info, network);
   if (context.log) *context.log << "train: wrote " << folder.string() << "\n";
   context.WriteOutput("checkpoint", folder.string());
   context.WriteOutput("loss", fmt::format("{:.6f}", result.loss));

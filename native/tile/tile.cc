@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "ctp/base/atomic_file.h"
 #include "ctp/base/cpu_cores.h"
+#include "device_arg.h"
 #include "native_steps.h"
 #include "slide/slide_files.h"
 #include "tile/tile_checkpoint.h"
@@ -24,125 +24,105 @@ namespace tiling = kernels::tiling;
 
 std::vector<NativeArg> TileArgs() {
   return {
-      {"data", "path", true, std::nullopt,
+      {"data", ArgType::kPath, true, std::nullopt,
        "data root holding slide/<split>/*.svs|ndpi|tiff|... and region-annotation/"},
-      {"splits", "list", false, "train,test", "sub-folders of slide/ to tile"},
-      {"patch_size", "int", false, "256", "patch side in pixels of --level"},
-      {"stride", "int", false, "0", "grid step in pixels of --level (0 = patch_size)"},
-      {"level", "int", false, "0", "slide level the patches are read at"},
-      {"min_tissue", "float", false, "0.5", "keep patches whose tissue fraction is >= this"},
-      {"sampling", "string", false, "grid", "grid | random (samples_per_region per region)"},
-      {"samples_per_region", "int", false, "16", "random sampling: patches per annotated region"},
-      {"seed", "int", false, "0", "random sampling: seed (with the slide name)"},
-      {"keep_unlabelled", "bool", false, "false", "also keep patches outside every region"},
-      {"format", "string", false, "png", "patch images: png | jpeg"},
-      {"jpeg_quality", "int", false, "90", "JPEG quality 1..100"},
-      {"png_compression", "int", false, "1", "PNG zlib level 0..9 (row filter: Up)"},
-      {"images", "bool", false, "true",
+      {"splits", ArgType::kList, false, "train,test", "sub-folders of slide/ to tile"},
+      {"patch_size", ArgType::kInt, false, "256", "patch side in pixels of --level"},
+      {"stride", ArgType::kInt, false, "0", "grid step in pixels of --level (0 = patch_size)"},
+      {"level", ArgType::kInt, false, "0", "slide level the patches are read at"},
+      {"min_tissue", ArgType::kFloat, false, "0.5",
+       "keep patches whose tissue fraction is >= this"},
+      {"sampling",
+       ArgType::kChoice,
+       false,
+       "grid",
+       "grid, or random (samples_per_region per region)",
+       {"grid", "random"}},
+      {"samples_per_region", ArgType::kInt, false, "16",
+       "random sampling: patches per annotated region"},
+      {"seed", ArgType::kInt, false, "0", "random sampling: seed (with the slide name)"},
+      {"keep_unlabelled", ArgType::kBool, false, "false", "also keep patches outside every region"},
+      {"format", ArgType::kChoice, false, "png", "patch images", {"png", "jpeg"}},
+      {"jpeg_quality", ArgType::kInt, false, "90", "JPEG quality 1..100"},
+      {"png_compression", ArgType::kInt, false, "1", "PNG zlib level 0..9 (row filter: Up)"},
+      {"images", ArgType::kBool, false, "true",
        "write per-patch image and ground-truth files (false: shard + metadata only)"},
-      {"decoder", "string", false, "auto",
+      {"decoder",
+       ArgType::kChoice,
+       false,
+       "auto",
        "patch pixels: auto (JPEG tiles of Aperio/generic TIFF decoded directly, else OpenSlide) | "
-       "openslide"},
-      {"mask_method", "string", false, "otsu",
-       "brightfield tissue channel: otsu (gray) | saturation"},
-      {"background", "string", false, "auto",
-       "auto | brightfield | fluorescence | brightfield-only (auto, but fail fluorescence slides)"},
-      {"mask_min_side", "int", false, "1024", "tissue mask image: longer side >= this"},
-      {"min_hole_pixels", "int", false, "64", "mask cleanup: fill smaller holes (0 = off)"},
-      {"min_speck_pixels", "int", false, "64", "mask cleanup: drop smaller specks (0 = off)"},
-      {"normalize", "string", false, "none", "none | reinhard (needs reinhard_target)"},
-      {"reinhard_target", "list", false, "",
+       "openslide",
+       {"auto", "openslide"}},
+      {"mask_method",
+       ArgType::kChoice,
+       false,
+       "otsu",
+       "brightfield tissue channel: otsu (gray) | saturation",
+       {"otsu", "saturation"}},
+      {"background",
+       ArgType::kChoice,
+       false,
+       "auto",
+       "auto | brightfield | fluorescence | brightfield-only (auto, but fail fluorescence slides)",
+       {"auto", "brightfield", "fluorescence", "brightfield-only"}},
+      {"mask_min_side", ArgType::kInt, false, "1024", "tissue mask image: longer side >= this"},
+      {"min_hole_pixels", ArgType::kInt, false, "64", "mask cleanup: fill smaller holes (0 = off)"},
+      {"min_speck_pixels", ArgType::kInt, false, "64",
+       "mask cleanup: drop smaller specks (0 = off)"},
+      {"normalize",
+       ArgType::kChoice,
+       false,
+       "none",
+       "none | reinhard (needs reinhard_target)",
+       {"none", "reinhard"}},
+      {"reinhard_target", ArgType::kList, false, "",
        "Reinhard target: l_mean,a_mean,b_mean,l_std,a_std,b_std (l-alpha-beta)"},
-      {"threads", "int", false, "0", "worker threads, one OpenSlide handle each (0 = all cores)"},
-      {"fail_on_error", "bool", false, "true",
+      {"threads", ArgType::kInt, false, "0",
+       "worker threads, one OpenSlide handle each (0 = all cores)"},
+      {"fail_on_error", ArgType::kBool, false, "true",
        "fail the step after tiling the others when a slide failed (false: warn only)"},
-      {"device", "string", false, "auto",
-       "where the pixel kernels run: auto (CUDA when a GPU is visible) | cpu | cuda"},
+      DeviceArg("where the pixel kernels run: auto (CUDA when a GPU is visible) | cpu | cuda"),
   };
 }
-
-// Argument values with the declared defaults filled in and typed parsing.
-class Args {
- public:
-  explicit Args(const StepContext& context) : context_(context) {}
-  std::string Text(const std::string& name) const {
-    if (auto it = context_.args.find(name); it != context_.args.end()) return it->second;
-    for (const NativeArg& arg : TileArgs())
-      if (arg.name == name && arg.default_value) return *arg.default_value;
-    return context_.Arg(name);  // throws naming the missing argument
-  }
-  long long Int(const std::string& name) const { return Parse<long long>(name); }
-  double Float(const std::string& name) const { return Parse<double>(name); }
-  bool Bool(const std::string& name) const {
-    std::string text = Text(name);
-    if (text == "true" || text == "1" || text == "yes") return true;
-    if (text == "false" || text == "0" || text == "no") return false;
-    throw std::invalid_argument(
-        fmt::format("tile: --{} must be true or false, got '{}'", name, text));
-  }
-  std::vector<std::string> List(const std::string& name) const {
-    std::string text = Text(name);
-    std::vector<std::string> items;
-    if (!text.empty() && text.front() == '[') {
-      for (const auto& item : nlohmann::json::parse(text))
-        items.push_back(item.is_string() ? item.get<std::string>() : item.dump());
-      return items;
-    }
-    std::stringstream stream(text);
-    for (std::string item; std::getline(stream, item, ',');)
-      if (!item.empty()) items.push_back(item);
-    return items;
-  }
-  std::string Choice(const std::string& name, const std::vector<std::string>& allowed) const {
-    std::string text = Text(name);
-    if (std::find(allowed.begin(), allowed.end(), text) == allowed.end())
-      throw std::invalid_argument(fmt::format("tile: --{} must be one of {}, got '{}'", name,
-                                              fmt::join(allowed, " | "), text));
-    return text;
-  }
-
- private:
-  template <typename T>
-  T Parse(const std::string& name) const {
-    std::string text = Text(name);
-    std::istringstream stream(text);
-    T value{};
-    if (!(stream >> value) || !stream.eof())
-      throw std::invalid_argument(fmt::format("tile: --{} must be a number, got '{}'", name, text));
-    return value;
-  }
-  const StepContext& context_;
-};
 
 void Require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument("tile: " + message);
 }
 
-TileOptions ParseOptions(const StepContext& context) {
-  Args a(context);
+/// The six numbers of --reinhard_target.
+tiling::LabStats ReinhardTarget(const std::vector<std::string>& items) {
+  Require(items.size() == 6, "--normalize reinhard needs --reinhard_target with 6 numbers");
+  tiling::LabStats target;
+  for (int i = 0; i < 6; ++i) {
+    const std::optional<double> value = ParseFloatText(items[i]);
+    Require(value.has_value(), fmt::format("--reinhard_target: '{}' is not a number", items[i]));
+    (i < 3 ? target.mean[i] : target.stddev[i - 3]) = static_cast<float>(*value);
+  }
+  return target;
+}
+
+TileOptions ParseOptions(const StepContext& a) {
   TileOptions o;
-  o.data_root = a.Text("data");
+  o.data_root = a.Path("data");
   o.splits = a.List("splits");
   o.patch_size = static_cast<int>(a.Int("patch_size"));
   o.stride = static_cast<int>(a.Int("stride"));
   if (o.stride == 0) o.stride = o.patch_size;
   o.level = static_cast<int>(a.Int("level"));
   o.min_tissue = a.Float("min_tissue");
-  o.sampling =
-      a.Choice("sampling", {"grid", "random"}) == "grid" ? Sampling::kGrid : Sampling::kRandom;
+  o.sampling = a.Choice("sampling") == "grid" ? Sampling::kGrid : Sampling::kRandom;
   o.samples_per_region = static_cast<int>(a.Int("samples_per_region"));
   o.seed = static_cast<std::uint64_t>(a.Int("seed"));
   o.keep_unlabelled = a.Bool("keep_unlabelled");
-  o.jpeg = a.Choice("format", {"png", "jpeg"}) == "jpeg";
+  o.jpeg = a.Choice("format") == "jpeg";
   o.jpeg_quality = static_cast<int>(a.Int("jpeg_quality"));
   o.png_compression = static_cast<int>(a.Int("png_compression"));
   o.images = a.Bool("images");
-  o.direct_decode = a.Choice("decoder", {"auto", "openslide"}) == "auto";
-  o.mask.method = a.Choice("mask_method", {"otsu", "saturation"}) == "otsu"
-                      ? tiling::MaskMethod::kOtsuGray
-                      : tiling::MaskMethod::kSaturation;
-  std::string background =
-      a.Choice("background", {"auto", "brightfield", "fluorescence", "brightfield-only"});
+  o.direct_decode = a.Choice("decoder") == "auto";
+  o.mask.method = a.Choice("mask_method") == "otsu" ? tiling::MaskMethod::kOtsuGray
+                                                    : tiling::MaskMethod::kSaturation;
+  const std::string& background = a.Choice("background");
   o.mask.background = background == "brightfield"    ? tiling::Background::kBrightfield
                       : background == "fluorescence" ? tiling::Background::kFluorescence
                                                      : tiling::Background::kAuto;
@@ -150,23 +130,11 @@ TileOptions ParseOptions(const StepContext& context) {
   o.mask_min_side = static_cast<int>(a.Int("mask_min_side"));
   o.mask.min_hole_pixels = static_cast<int>(a.Int("min_hole_pixels"));
   o.mask.min_speck_pixels = static_cast<int>(a.Int("min_speck_pixels"));
-  if (a.Choice("normalize", {"none", "reinhard"}) == "reinhard") {
-    std::vector<std::string> values = a.List("reinhard_target");
-    Require(values.size() == 6, "--normalize reinhard needs --reinhard_target with 6 numbers");
-    tiling::LabStats target;
-    for (int i = 0; i < 3; ++i) {
-      target.mean[i] = std::stof(values[i]);
-      target.stddev[i] = std::stof(values[i + 3]);
-    }
-    o.reinhard = target;
-  }
-  long long threads = a.Int("threads");
+  if (a.Choice("normalize") == "reinhard") o.reinhard = ReinhardTarget(a.List("reinhard_target"));
+  const long long threads = a.Int("threads");
   o.threads = threads > 0 ? static_cast<int>(threads) : base::UsableCpuCores();
   o.fail_on_error = a.Bool("fail_on_error");
-  const std::string device = a.Choice("device", {"auto", "cpu", "cuda"});
-  Require(device != "cuda" || kernels::CudaAvailable(),
-          fmt::format("--device cuda: {}", kernels::CudaDeviceSummary()));
-  o.device = kernels::DeviceForChoice(device);
+  o.device = DeviceFromArgs(a);
   Require(o.patch_size > 0 && o.stride > 0, "--patch_size and --stride must be positive");
   Require(o.level >= 0, "--level must be >= 0");
   Require(o.min_tissue >= 0 && o.min_tissue <= 1, "--min_tissue must be in [0, 1]");

@@ -79,8 +79,9 @@ TEST_CASE("ctp step and ctp exec run one step and write its outputs") {
 
   CommandResult unknown = RunCtp("step echo --mesage hi");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err.rfind("ctp step: step echo has no argument 'mesage' (did you mean 'message'?)",
-                          0) == 0);
+  CHECK(unknown.err ==
+        "ctp step echo: unknown argument --mesage (did you mean 'message'?); see ctp step echo "
+        "--help\n");
 
   const std::string doubled = (dir.path / "n").string();
   CommandResult exec = RunCtp(
@@ -94,6 +95,51 @@ TEST_CASE("ctp step and ctp exec run one step and write its outputs") {
       RunCtp("exec --name count --source 'return function(inputs) return inputs.a.b end'");
   CHECK(failing.exit_code == 1);
   CHECK(failing.err == "<count>:1: error: attempt to index a nil value (field 'a')\n");
+}
+
+TEST_CASE("ctp step checks every argument before the step runs: exit code 2, exact messages") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"step echo --message hi --times two",
+       "ctp step echo: argument --times: expected an integer, got 'two'\n"},
+      {"step echo --times 2", "ctp step echo: argument --message is required\n"},
+      {"step echo --message", "ctp step echo: argument --message needs a value\n"},
+      {"step echo hi", "ctp step echo: expected --ARG VALUE, got 'hi'\n"},
+      {"step tile --data . --images yes",
+       "ctp step tile: argument --images: expected true or false, got 'yes'\n"},
+      {"step tile --data . --min-tissue half",
+       "ctp step tile: argument --min_tissue: expected a number, got 'half'\n"},
+      {"step train --data . --device gpu",
+       "ctp step train: argument --device: expected one of auto, cpu, cuda, got 'gpu' (did you "
+       "mean 'cpu'?)\n"},
+  };
+  for (const auto& [command, message] : cases) {
+    CAPTURE(command);
+    CommandResult result = RunCtp(command);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out == "");
+    CHECK(result.err == message);
+  }
+}
+
+TEST_CASE("ctp step NAME --help lists the arguments (type, default or required, doc) and outputs") {
+  CommandResult help = RunCtp("step tile --help");
+  CHECK(help.exit_code == 0);
+  CheckGolden(help.out, SourcePath("tests/cli/step_tile_help.txt"));
+  CommandResult echo = RunCtp("step echo --help");
+  CHECK(echo.exit_code == 0);
+  CHECK(echo.out ==
+        "Writes its message to the log and to the output 'message'.\n"
+        "Usage: ctp step echo [--ARG VALUE ...] [--output-dir DIR] [--output NAME=PATH ...]\n"
+        "\n"
+        "Arguments:\n"
+        "  --message string (required)\n"
+        "      the text to echo\n"
+        "  --times int (default 1)\n"
+        "      how many lines to log\n"
+        "\n"
+        "Outputs:\n"
+        "  message (parameter)\n"
+        "      the message, unchanged\n");
 }
 
 TEST_CASE("ctp report names the run it cannot find") {

@@ -9,10 +9,10 @@ int main() {
   ctp::NativeStep greet;
   greet.name = "greet";
   greet.version = "1";
-  greet.args = {{"who", "string", true, std::nullopt, "whom to greet"}};
+  greet.args = {{"who", ctp::ArgType::kString, true, std::nullopt, "whom to greet"}};
   greet.outputs = {{"greeting", ctp::ValueKind::kParameter, "the greeting"}};
   greet.run = [](ctp::StepContext& context) {
-    context.WriteOutput("greeting", "hello " + context.Arg("who"));
+    context.WriteOutput("greeting", "hello " + context.String("who"));
   };
   registry.Register(greet);
 

@@ -176,13 +176,29 @@ TEST_CASE("parameter values from -p and files replace defaults, typed") {
   LoadOptions options;
   AddParamAssignment(options.params, "epochs=12");
   AddParamAssignment(options.params, "lr=1e-3");
-  AddParamAssignment(options.params, "debug=yes");
+  AddParamAssignment(options.params, "debug=true");
   AddParamAssignment(options.params, "shards=x, y ,3");
   Pipeline p = LoadFeatures(options);
   CHECK(p.FindParam("epochs")->default_value == "12");
   CHECK(p.FindParam("lr")->default_value == "0.001");
   CHECK(p.FindParam("debug")->default_value == "true");
   CHECK(p.FindParam("shards")->default_value == "[\"x\",\"y\",3]");
+}
+
+TEST_CASE("a bool parameter takes exactly true or false, as native-step arguments do") {
+  for (const char* text : {"yes", "no", "on", "1", "0", "True"}) {
+    CAPTURE(text);
+    LoadOptions options;
+    AddParamAssignment(options.params, std::string("debug=") + text);
+    std::string message;
+    try {
+      LoadFeatures(options);
+    } catch (const Error& e) {
+      message = e.diagnostics().front().message;
+    }
+    CHECK(message == std::string("parameter 'debug' is a bool: cannot use '") + text +
+                         "' (from -p debug=" + text + ")");
+  }
 }
 
 TEST_CASE("a Lua step that captures an upvalue is recorded (emit refuses it)") {

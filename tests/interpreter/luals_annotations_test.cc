@@ -3,12 +3,16 @@
 // what the annotations lack.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <lua.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
 
+#include "ctp/interpreter/luals_native_steps.h"
+#include "ctp/native/builtin_steps.h"
 #include "test_paths.h"
 
 namespace ctp {
@@ -92,4 +96,54 @@ TEST_CASE("the check notices a missing function, field or record field") {
         "ctp.sub_pipeline: field 'image_pull_policy' is missing from ctp.SubPipelineFields\n");
   CHECK(Problems(Without(annotations, "---@field max_backoff")) ==
         "no class in ctp.d.lua has the fields { backoff, factor, limit, max_backoff, policy }\n");
+}
+
+TEST_CASE("ctp.d.lua types the native steps' arguments exactly as the registry declares them") {
+  // With CTP_UPDATE_GOLDEN=1 the block is rewritten from the registry instead.
+  ctp::StepRegistry registry;
+  ctp::RegisterBuiltinSteps(registry);
+  const std::string expected = ctp::LuaLsNativeStepAnnotations(registry);
+  std::string annotations = Annotations();
+  const std::size_t begin = annotations.find(ctp::kLuaLsNativeStepsBegin);
+  const std::size_t end = annotations.find(ctp::kLuaLsNativeStepsEnd);
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const std::size_t size = end + std::strlen(ctp::kLuaLsNativeStepsEnd) + 1 - begin;
+  const char* update = std::getenv("CTP_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    std::ofstream(ctp::testing::SourcePath("interpreter/dsl/luals/ctp.d.lua"), std::ios::binary)
+        << annotations.replace(begin, size, expected);
+    return;
+  }
+  CHECK_MESSAGE(annotations.substr(begin, size) == expected,
+                "the native steps in ctp.d.lua differ from the registry; expected:\n"
+                    << expected);
+}
+
+TEST_CASE("the generated annotations: one typed field per argument, optional ones with '?'") {
+  ctp::StepRegistry registry;
+  registry.Register(
+      {"demo", "1", "does a demo", {
+           {"data", ctp::ArgType::kPath, true, std::nullopt, "input folder"},
+           {"epochs", ctp::ArgType::kInt, false, "5", "passes"},
+           {"rate", ctp::ArgType::kFloat, false, std::nullopt, "a rate"},
+           {"images", ctp::ArgType::kBool, false, "true", "write images"},
+           {"device", ctp::ArgType::kChoice, false, "auto", "where", {"auto", "cpu"}},
+       }, {}, nullptr});
+  CHECK(ctp::LuaLsNativeStepAnnotations(registry) ==
+        std::string(ctp::kLuaLsNativeStepsBegin) + "\n"
+        "\n"
+        "---The fields of `ctp.steps.demo`: its arguments (`ctp step demo --help`).\n"
+        "---@class ctp.steps.demo.Args: ctp.StepFields\n"
+        "---@field data string|ctp.Ref|ctp.String input folder\n"
+        "---@field epochs? integer|ctp.Ref|ctp.String passes (default 5)\n"
+        "---@field rate? number|ctp.Ref|ctp.String a rate\n"
+        "---@field images? boolean|ctp.Ref|ctp.String write images (default true)\n"
+        "---@field device? \"auto\"|\"cpu\"|ctp.Ref|ctp.String where (default auto)\n"
+        "\n"
+        "---The native steps of the registry (C++ steps run by name).\n"
+        "---@class ctp.Steps\n"
+        "---@field demo fun(fields: ctp.steps.demo.Args): ctp.Step does a demo\n"
+        "---@field [string] fun(fields: ctp.NativeStepFields): ctp.Step\n"
+        "-- END native steps\n");
 }

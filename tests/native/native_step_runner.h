@@ -26,8 +26,6 @@ inline Recorded RunStep(const std::string& name, std::map<std::string, std::stri
   ctp::RegisterBuiltinSteps(registry);
   const ctp::NativeStep* step = registry.Find(name);
   REQUIRE(step != nullptr);
-  for (const ctp::NativeArg& arg : step->args)
-    if (!args.count(arg.name) && arg.default_value) args[arg.name] = *arg.default_value;
   Recorded recorded;
   ctp::StepContext context;
   context.args = std::move(args);
@@ -36,7 +34,7 @@ inline Recorded RunStep(const std::string& name, std::map<std::string, std::stri
   context.metric = [&](const std::string& metric, double value, int) {
     recorded.metrics[metric].push_back(value);
   };
-  step->run(context);
+  ctp::RunNativeStep(*step, context);
   return recorded;
 }
 

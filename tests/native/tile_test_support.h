@@ -75,7 +75,7 @@ inline TileRun RunTile(const fs::path& root, std::map<std::string, std::string> 
   TileRun run;
   context.progress = [&run](const StepProgress& p) { run.progress.push_back(p); };
   try {
-    step->run(context);
+    RunNativeStep(*step, context);
   } catch (const std::exception& e) {
     run.error = e.what();
   }

@@ -199,7 +199,8 @@ function Volume:mount(path, options) end
 ---@field pipeline ctp.Pipeline the pipeline used as a step
 ---@field params? { [string]: ctp.Value } its parameters (those without defaults are required)
 
----The fields of a native step (`ctp.steps.NAME`): the step's own arguments (`ctp step NAME --help`).
+---The fields of a native step registered by an embedding program (`ctp.steps.NAME`): the step's
+---own arguments (`ctp step NAME --help`). The built-in steps have typed fields (ctp.steps.NAME.Args).
 ---@class ctp.NativeStepFields: ctp.StepFields
 ---@field [string] ctp.Value
 
@@ -223,15 +224,115 @@ function Volume:mount(path, options) end
 ---@field kind "container"|"lua"|"native"|"pipeline"
 ---@field outputs { [string]: ctp.Ref }
 
+-- BEGIN native steps (generated from the step registry: luals_annotations_test.cc)
+
+---The fields of `ctp.steps.deploy`: its arguments (`ctp step deploy --help`).
+---@class ctp.steps.deploy.Args: ctp.StepFields
+---@field config string|ctp.Ref|ctp.String the deploy config (model-deploy-config.json)
+---@field checkpoint string|ctp.Ref|ctp.String the candidate checkpoint folder
+---@field value number|ctp.Ref|ctp.String the candidate's metric value
+---@field metric? string|ctp.Ref|ctp.String the metric compared (higher is better) (default accuracy)
+---@field min_improvement? number|ctp.Ref|ctp.String promote only above deployed + this (default 0)
+
+---The fields of `ctp.steps.echo`: its arguments (`ctp step echo --help`).
+---@class ctp.steps.echo.Args: ctp.StepFields
+---@field message string|ctp.Ref|ctp.String the text to echo
+---@field times? integer|ctp.Ref|ctp.String how many lines to log (default 1)
+
+---The fields of `ctp.steps.evaluate`: its arguments (`ctp step evaluate --help`).
+---@class ctp.steps.evaluate.Args: ctp.StepFields
+---@field checkpoint string|ctp.Ref|ctp.String checkpoint folder (train's output)
+---@field data string|ctp.Ref|ctp.String IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder (one sub-folder per class)
+---@field split? string|ctp.Ref|ctp.String which split of a folder: IDX file prefix or sub-folder (default t10k)
+---@field labels? string|ctp.Ref|ctp.String IDX labels file for an IDX images file
+---@field limit? integer|ctp.Ref|ctp.String use only the first N items (0 = all) (default 0)
+---@field batch_size? integer|ctp.Ref|ctp.String images per forward pass (default 256)
+---@field device? "auto"|"cpu"|"cuda"|ctp.Ref|ctp.String auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are deterministic for a seed (default auto)
+
+---The fields of `ctp.steps.predict`: its arguments (`ctp step predict --help`).
+---@class ctp.steps.predict.Args: ctp.StepFields
+---@field checkpoint string|ctp.Ref|ctp.String checkpoint folder (train's output)
+---@field data string|ctp.Ref|ctp.String IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder (one sub-folder per class)
+---@field split? string|ctp.Ref|ctp.String which split of a folder: IDX file prefix or sub-folder (default test)
+---@field labels? string|ctp.Ref|ctp.String IDX labels file for an IDX images file
+---@field limit? integer|ctp.Ref|ctp.String use only the first N items (0 = all) (default 0)
+---@field format? "csv"|"json"|ctp.Ref|ctp.String predictions file format (default csv)
+---@field batch_size? integer|ctp.Ref|ctp.String images per forward pass (default 256)
+---@field slide? string|ctp.Ref|ctp.String a slide whose .ctpshard is data, or a folder of slides whose shards (<stem>.ctpshard) are in the folder data: also write heatmaps
+---@field heatmap_class? string|ctp.Ref|ctp.String class whose probability the heatmap shows (default positive, else the last class)
+---@field device? "auto"|"cpu"|"cuda"|ctp.Ref|ctp.String auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are deterministic for a seed (default auto)
+
+---The fields of `ctp.steps.tile`: its arguments (`ctp step tile --help`).
+---@class ctp.steps.tile.Args: ctp.StepFields
+---@field data string|ctp.Ref|ctp.String data root holding slide/<split>/*.svs|ndpi|tiff|... and region-annotation/
+---@field splits? string|ctp.Ref|ctp.String sub-folders of slide/ to tile (default train,test)
+---@field patch_size? integer|ctp.Ref|ctp.String patch side in pixels of --level (default 256)
+---@field stride? integer|ctp.Ref|ctp.String grid step in pixels of --level (0 = patch_size) (default 0)
+---@field level? integer|ctp.Ref|ctp.String slide level the patches are read at (default 0)
+---@field min_tissue? number|ctp.Ref|ctp.String keep patches whose tissue fraction is >= this (default 0.5)
+---@field sampling? "grid"|"random"|ctp.Ref|ctp.String grid, or random (samples_per_region per region) (default grid)
+---@field samples_per_region? integer|ctp.Ref|ctp.String random sampling: patches per annotated region (default 16)
+---@field seed? integer|ctp.Ref|ctp.String random sampling: seed (with the slide name) (default 0)
+---@field keep_unlabelled? boolean|ctp.Ref|ctp.String also keep patches outside every region (default false)
+---@field format? "png"|"jpeg"|ctp.Ref|ctp.String patch images (default png)
+---@field jpeg_quality? integer|ctp.Ref|ctp.String JPEG quality 1..100 (default 90)
+---@field png_compression? integer|ctp.Ref|ctp.String PNG zlib level 0..9 (row filter: Up) (default 1)
+---@field images? boolean|ctp.Ref|ctp.String write per-patch image and ground-truth files (false: shard + metadata only) (default true)
+---@field decoder? "auto"|"openslide"|ctp.Ref|ctp.String patch pixels: auto (JPEG tiles of Aperio/generic TIFF decoded directly, else OpenSlide) | openslide (default auto)
+---@field mask_method? "otsu"|"saturation"|ctp.Ref|ctp.String brightfield tissue channel: otsu (gray) | saturation (default otsu)
+---@field background? "auto"|"brightfield"|"fluorescence"|"brightfield-only"|ctp.Ref|ctp.String auto | brightfield | fluorescence | brightfield-only (auto, but fail fluorescence slides) (default auto)
+---@field mask_min_side? integer|ctp.Ref|ctp.String tissue mask image: longer side >= this (default 1024)
+---@field min_hole_pixels? integer|ctp.Ref|ctp.String mask cleanup: fill smaller holes (0 = off) (default 64)
+---@field min_speck_pixels? integer|ctp.Ref|ctp.String mask cleanup: drop smaller specks (0 = off) (default 64)
+---@field normalize? "none"|"reinhard"|ctp.Ref|ctp.String none | reinhard (needs reinhard_target) (default none)
+---@field reinhard_target? string|ctp.Ref|ctp.String Reinhard target: l_mean,a_mean,b_mean,l_std,a_std,b_std (l-alpha-beta)
+---@field threads? integer|ctp.Ref|ctp.String worker threads, one OpenSlide handle each (0 = all cores) (default 0)
+---@field fail_on_error? boolean|ctp.Ref|ctp.String fail the step after tiling the others when a slide failed (false: warn only) (default true)
+---@field device? "auto"|"cpu"|"cuda"|ctp.Ref|ctp.String where the pixel kernels run: auto (CUDA when a GPU is visible) | cpu | cuda (default auto)
+
+---The fields of `ctp.steps.train`: its arguments (`ctp step train --help`).
+---@class ctp.steps.train.Args: ctp.StepFields
+---@field data string|ctp.Ref|ctp.String IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder (one sub-folder per class)
+---@field split? string|ctp.Ref|ctp.String which split of a folder: IDX file prefix or sub-folder (default train)
+---@field labels? string|ctp.Ref|ctp.String IDX labels file for an IDX images file
+---@field limit? integer|ctp.Ref|ctp.String use only the first N items (0 = all) (default 0)
+---@field eval_data? string|ctp.Ref|ctp.String held-out set scored after each epoch (metric eval_accuracy): IDX images file, folder with <split>-images-idx3-ubyte[.gz], or image folder (one sub-folder per class)
+---@field eval_split? string|ctp.Ref|ctp.String held-out set scored after each epoch (metric eval_accuracy): which split of a folder: IDX file prefix or sub-folder (default t10k)
+---@field eval_labels? string|ctp.Ref|ctp.String held-out set scored after each epoch (metric eval_accuracy): IDX labels file for an IDX images file
+---@field eval_limit? integer|ctp.Ref|ctp.String held-out set scored after each epoch (metric eval_accuracy): use only the first N items (0 = all) (default 0)
+---@field model? string|ctp.Ref|ctp.String preset (reference_cnn, small_cnn, small_resnet) or a JSON list of layers (default reference_cnn)
+---@field class_names? string|ctp.Ref|ctp.String comma-separated class names (default: folder names, or 0..K-1)
+---@field warm_start? string|ctp.Ref|ctp.String checkpoint folder to start from (its model, classes and normalisation are kept)
+---@field deployed_config? string|ctp.Ref|ctp.String model-deploy-config.json: without warm_start, start from its deployed checkpoint if any
+---@field checkpoint_root? string|ctp.Ref|ctp.String folder that receives the new <YYYYMMDD-HHMMSS>/ checkpoint (default model-checkpoint)
+---@field epochs? integer|ctp.Ref|ctp.String passes over the training set (default 5)
+---@field batch_size? integer|ctp.Ref|ctp.String images per step (the last batch may be smaller) (default 128)
+---@field optimizer? "sgd"|"adam"|"adamw"|ctp.Ref|ctp.String the optimizer (default sgd)
+---@field learning_rate? number|ctp.Ref|ctp.String base learning rate (default 0.05)
+---@field momentum? number|ctp.Ref|ctp.String SGD momentum (default 0.9)
+---@field nesterov? boolean|ctp.Ref|ctp.String SGD Nesterov momentum (default false)
+---@field weight_decay? number|ctp.Ref|ctp.String L2 weight decay (decoupled for adamw) (default 0)
+---@field schedule? "constant"|"step"|"cosine"|ctp.Ref|ctp.String the learning-rate schedule (default constant)
+---@field step_epochs? integer|ctp.Ref|ctp.String step schedule: decay every N epochs (default 1)
+---@field gamma? number|ctp.Ref|ctp.String step schedule: decay factor (default 0.1)
+---@field min_learning_rate? number|ctp.Ref|ctp.String cosine schedule: final learning rate (default 0)
+---@field horizontal_flip? boolean|ctp.Ref|ctp.String augment: random left-right flips (default false)
+---@field vertical_flip? boolean|ctp.Ref|ctp.String augment: random up-down flips (default false)
+---@field rotate90? boolean|ctp.Ref|ctp.String augment: random multiples of 90 degrees (default false)
+---@field crop_padding? integer|ctp.Ref|ctp.String augment: random crops after padding by N pixels (default 0)
+---@field seed? integer|ctp.Ref|ctp.String initialisation, shuffling and augmentation seed (default 0)
+---@field device? "auto"|"cpu"|"cuda"|ctp.Ref|ctp.String auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are deterministic for a seed (default auto)
+
 ---The native steps of the registry (C++ steps run by name).
 ---@class ctp.Steps
----@field echo fun(fields: ctp.NativeStepFields): ctp.Step logs a message
----@field tile fun(fields: ctp.NativeStepFields): ctp.Step whole-slide images → patches (docs/tiling.md)
----@field train fun(fields: ctp.NativeStepFields): ctp.Step trains the CNN (docs/cnn.md)
----@field evaluate fun(fields: ctp.NativeStepFields): ctp.Step evaluates a checkpoint
----@field predict fun(fields: ctp.NativeStepFields): ctp.Step predicts with a checkpoint
----@field deploy fun(fields: ctp.NativeStepFields): ctp.Step promotes a better checkpoint
+---@field deploy fun(fields: ctp.steps.deploy.Args): ctp.Step Promotes a checkpoint in model-deploy-config.json when it beats the deployed one.
+---@field echo fun(fields: ctp.steps.echo.Args): ctp.Step Writes its message to the log and to the output 'message'.
+---@field evaluate fun(fields: ctp.steps.evaluate.Args): ctp.Step Scores a checkpoint on labelled data: accuracy, per-class P/R/F1, confusion.
+---@field predict fun(fields: ctp.steps.predict.Args): ctp.Step Writes class probabilities of a checkpoint for every item of a data set.
+---@field tile fun(fields: ctp.steps.tile.Args): ctp.Step Tiles new or changed slides under --data into tissue-filtered, labelled patches (slide-patch/<split>/{image,ground-truth,shard}, preprocess-metadata/), incrementally (preprocess-checkpoint.json).
+---@field train fun(fields: ctp.steps.train.Args): ctp.Step Trains a CNN on IDX or image-folder data and writes a checkpoint folder.
 ---@field [string] fun(fields: ctp.NativeStepFields): ctp.Step
+-- END native steps
 
 ---When a scheduled pipeline runs (`ctp emit --kind cron|all`).
 ---@class ctp.Schedule

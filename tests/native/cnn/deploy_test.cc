@@ -22,7 +22,7 @@ std::map<std::string, std::string> Deploy(const ctp::testing::TempDir& dir, cons
                   {"metric", "accuracy"},
                   {"min_improvement", "0"}};
   context.output_dir = dir.path / "out";
-  registry.Find("deploy")->run(context);
+  ctp::RunNativeStep(*registry.Find("deploy"), context);
   std::map<std::string, std::string> outputs;
   for (const char* name : {"promoted", "reason", "deployed"})
     outputs[name] = ctp::testing::ReadText((context.output_dir / name).string());
@@ -50,5 +50,5 @@ TEST_CASE("deploy promotes the first model, then only better ones, and says why"
   std::string config = ctp::testing::ReadText((dir.path / "model-deploy-config.json").string());
   CHECK(config.find("\"previous\"") != std::string::npos);
 
-  CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: accuracy must be a number, got 'high'");
+  CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: argument --value: expected a number, got 'high'");
 }

@@ -178,7 +178,8 @@ TEST_CASE("train and evaluate: the device argument") {
   std::map<std::string, std::string> args = ws.TrainArgs("1");
   args["device"] = "tpu";
   CHECK_THROWS_WITH_AS(RunStep("train", args, ws.root / "bad"),
-                       "argument 'device': expected auto, cpu or cuda, got 'tpu'",
+                       "train: argument --device: expected one of auto, cpu, cuda, got 'tpu' "
+                       "(did you mean 'cpu'?)",
                        std::invalid_argument);
   args["device"] = "auto";  // the GPU when there is one, else the CPU: both train
   RunStep("train", args, ws.root / "auto");
@@ -191,7 +192,7 @@ TEST_CASE("train and evaluate: the device argument") {
     args["device"] = "cuda";
     CHECK_THROWS_WITH_AS(
         RunStep("train", args, ws.root / "cuda"),
-        (std::string("argument 'device': cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
+        (std::string("argument --device: cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
         std::invalid_argument);
     CHECK_THROWS_WITH_AS(
         RunStep("evaluate",
@@ -200,7 +201,7 @@ TEST_CASE("train and evaluate: the device argument") {
                  {"split", "test"},
                  {"device", "cuda"}},
                 ws.root / "eval"),
-        (std::string("argument 'device': cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
+        (std::string("argument --device: cuda: ") + ctp::kernels::CudaDeviceSummary()).c_str(),
         std::invalid_argument);
   }
 }

@@ -25,10 +25,11 @@ std::map<std::string, std::string> DeviceArgs(const std::string& device) {
 TEST_CASE("tile: --device is checked, and the one used is logged and in the summary") {
   ScratchRoot data("device");
   CHECK(RunTile(data.root, {{"device", "tpu"}}).error ==
-        "tile: --device must be one of auto | cpu | cuda, got 'tpu'");
+        "tile: argument --device: expected one of auto, cpu, cuda, got 'tpu' (did you mean "
+        "'cpu'?)");
   if (!kernels::CudaAvailable())
     CHECK(RunTile(data.root, {{"device", "cuda"}}).error ==
-          std::string("tile: --device cuda: ") + kernels::CudaDeviceSummary());
+          std::string("argument --device: cuda: ") + kernels::CudaDeviceSummary());
   TileRun cpu = RunTile(data.root, {{"device", "cpu"}});
   CHECK(cpu.error == "");
   CHECK(cpu.summary["device"] == "cpu");

@@ -98,9 +98,13 @@ TEST_CASE("tile: GeoJSON shapes and malformed GeoJSON messages") {
 TEST_CASE("tile: bad arguments are named") {
   ScratchRoot data("arguments");
   CHECK(RunTile(data.root, {{"sampling", "diagonal"}}).error ==
-        "tile: --sampling must be one of grid | random, got 'diagonal'");
+        "tile: argument --sampling: expected one of grid, random, got 'diagonal'");
   CHECK(RunTile(data.root, {{"patch_size", "big"}}).error ==
-        "tile: --patch_size must be a number, got 'big'");
+        "tile: argument --patch_size: expected an integer, got 'big'");
+  CHECK(RunTile(data.root, {{"images", "yes"}}).error ==
+        "tile: argument --images: expected true or false, got 'yes'");
+  CHECK(RunTile(data.root, {{"normalize", "reinhard"}, {"reinhard_target", "1,2,3,4,5,x"}}).error ==
+        "tile: --reinhard_target: 'x' is not a number");
   CHECK(RunTile(data.root, {{"normalize", "reinhard"}}).error ==
         "tile: --normalize reinhard needs --reinhard_target with 6 numbers");
   CHECK(RunTile(data.root / "nowhere", {}).error ==

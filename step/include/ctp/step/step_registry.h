@@ -13,17 +13,9 @@
 #include <vector>
 
 #include "ctp/model/pipeline.h"
+#include "ctp/step/native_args.h"
 
 namespace ctp {
-
-/// One argument of a native step.
-struct NativeArg {
-  std::string name;
-  std::string type = "string";  ///< string | int | float | bool | list | path
-  bool required = false;
-  std::optional<std::string> default_value;  ///< canonical text
-  std::string doc;
-};
 
 /// One output of a native step.
 struct NativeOutput {
@@ -43,17 +35,32 @@ struct StepProgress {
 
 /// What a running native step sees.
 struct StepContext {
-  std::map<std::string, std::string> args;  ///< argument values (artifacts: local paths)
-  std::filesystem::path output_dir;         ///< outputs go to output_dir / NAME, unless
+  std::map<std::string, std::string> args;  ///< argument values as given (artifacts: local paths)
+  ArgValues values;  ///< `args` checked and typed, defaults filled in (set by RunNativeStep)
+  std::filesystem::path output_dir;  ///< outputs go to output_dir / NAME, unless
   std::map<std::string, std::filesystem::path> output_paths;  ///< ... a path is given here
-  std::ostream* log = nullptr;                      ///< the step's log
-  std::function<void(const StepProgress&)> progress;  ///< report progress (may be empty)
+  std::ostream* log = nullptr;                                ///< the step's log
+  std::function<void(const StepProgress&)> progress;          ///< report progress (may be empty)
   /// Record a metric (name, value, step index such as the epoch; -1 = none).
   std::function<void(const std::string&, double, int)> metric;
   const std::atomic<bool>* cancelled = nullptr;  ///< set when the run is stopping
 
-  /// The argument's value; throws std::invalid_argument naming it when it is missing.
-  const std::string& Arg(const std::string& name) const;
+  /// A string argument's value ("" when absent and without default).
+  const std::string& String(const std::string& name) const { return values.String(name); }
+  /// A path argument's value (empty when absent and without default).
+  std::filesystem::path Path(const std::string& name) const { return values.Path(name); }
+  /// A choice argument's value (one of its allowed values).
+  const std::string& Choice(const std::string& name) const { return values.Choice(name); }
+  /// An int argument's value.
+  long long Int(const std::string& name) const { return values.Int(name); }
+  /// A float argument's value.
+  double Float(const std::string& name) const { return values.Float(name); }
+  /// A bool argument's value.
+  bool Bool(const std::string& name) const { return values.Bool(name); }
+  /// A list argument's items.
+  const std::vector<std::string>& List(const std::string& name) const { return values.List(name); }
+  /// Whether the argument has a value (given or its default).
+  bool Has(const std::string& name) const { return values.Has(name); }
   /// Where output `name` goes: its entry in output_paths, or output_dir / name.
   std::filesystem::path OutputPath(const std::string& name) const;
   /// Writes a parameter output's value (atomically).
@@ -70,10 +77,16 @@ struct NativeStep {
   std::function<void(StepContext&)> run;  ///< throws std::exception on failure
 };
 
+/// Runs `step`: checks and types context.args against its arguments, filling in defaults (the one
+/// place they are filled in), into context.values, then calls step.run. Throws ArgError for a bad
+/// argument, else what the step throws.
+void RunNativeStep(const NativeStep& step, StepContext& context);
+
 /// Native steps by name.
 class StepRegistry {
  public:
-  /// Adds a step; throws std::invalid_argument if the name is taken or invalid.
+  /// Adds a step; throws std::invalid_argument if the name is taken or invalid, or an argument is
+  /// declared badly (CheckArgDeclaration).
   void Register(NativeStep step);
   /// The step with this name, or nullptr.
   const NativeStep* Find(const std::string& name) const;

@@ -1,0 +1,3 @@
+local ctp = require "ctp"
+local train = ctp.steps.train { name = "train", data = "/data/mnist", epochs = "two" }
+return ctp.pipeline { name = "p", steps = { train } }
