@@ -19,25 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// The steps the runner recorded, with their times.
-std::vector<report::StepRecord> StepsOf(const std::vector<ctp::StepRecord>& records) {
-  std::vector<report::StepRecord> steps;
-  for (const ctp::StepRecord& record : records) {
-    report::StepRecord step;
-    step.name = record.step;
-    step.status = report::ParseStatus(record.status);
-    if (record.started_at > 0) {
-      step.start = record.started_at;
-      if (record.status != "running") step.end = record.started_at + record.duration;
-    }
-    step.attempts = record.attempts;
-    step.cache_hit = record.cache_hit || record.status == "cached";
-    if (record.attempts > 0) step.exit_code = record.exit_code;
-    steps.push_back(std::move(step));
-  }
-  return steps;
-}
-
 /// Curves (metrics logged with an index) and single values, in the store's order.
 void AddMetrics(const std::vector<MetricRecord>& metrics, report::RunReport& out) {
   for (const MetricRecord& metric : metrics) {
@@ -85,11 +66,11 @@ StoredRun ReadRunFromStore(const fs::path& workdir, const std::string& run_id) {
   out.run_id = run->id;
   out.pipeline = run->pipeline;
   out.script = run->script;
-  out.status = report::ParseStatus(run->status);
+  out.status = run->status;
   if (run->started_at > 0) out.start = run->started_at;
   if (run->ended_at > 0) out.end = run->ended_at;
   for (const auto& [name, value] : run->params) out.params.emplace_back(name, value);
-  out.steps = StepsOf(store.Steps(run->id));
+  out.steps = store.Steps(run->id);
   AddMetrics(store.Metrics(run->id), out);
   AddGraph(*run, out);
   stored.run_dir = workdir / "runs" / run->id;

@@ -52,8 +52,8 @@ std::string ListRuns(const RunStore& store) {
   std::string out = fmt::format("{:<36} {:<16} {:<12} {:<20} {}\n", "RUN", "PIPELINE", "STATUS",
                                 "STARTED", "DURATION");
   for (const RunRecord& run : store.Runs())
-    out += fmt::format("{:<36} {:<16} {:<12} {:<20} {}\n", run.id, run.pipeline, run.status,
-                       Time(run.started_at), RunDuration(run));
+    out += fmt::format("{:<36} {:<16} {:<12} {:<20} {}\n", run.id, run.pipeline,
+                       StatusName(run.status), Time(run.started_at), RunDuration(run));
   return out;
 }
 
@@ -68,15 +68,15 @@ std::string ShowRun(const RunStore& store, const std::string& id) {
   const RunRecord run = RequireRun(store, id);
   std::string out =
       fmt::format("run {} of pipeline '{}' ({}): {}\nstarted {}, took {}\n", run.id, run.pipeline,
-                  run.script, run.status, Time(run.started_at), RunDuration(run));
+                  run.script, StatusName(run.status), Time(run.started_at), RunDuration(run));
   out += "params:\n";
   for (const auto& [name, value] : run.params) out += fmt::format("  {} = {}\n", name, value);
   out += fmt::format("steps:\n  {:<28} {:<11} {:>8} {:>10}  {:<5}  {}\n", "STEP", "STATUS",
                      "ATTEMPTS", "DURATION", "CACHE", "NOTE");
   for (const StepRecord& step : store.Steps(run.id))
-    out += fmt::format("  {:<28} {:<11} {:>8} {:>10}  {:<5}  {}\n", step.step, step.status,
-                       step.attempts, Duration(step.duration), step.cache_hit ? "hit" : "-",
-                       step.message);
+    out += fmt::format("  {:<28} {:<11} {:>8} {:>10}  {:<5}  {}\n", step.step,
+                       StatusName(step.status), step.attempts, Duration(step.duration),
+                       step.cache_hit ? "hit" : "-", step.message);
   std::string outputs;
   for (const StepRecord& step : store.Steps(run.id))
     for (const auto& [name, value] : step.outputs)
@@ -106,7 +106,7 @@ std::string CompareRuns(const RunStore& store, const std::string& a, const std::
     out += fmt::format("{:<32} {:<{}} {:<{}}{}\n", label, x, width, y, width, x == y ? "" : "  *");
   };
   row("pipeline", first.pipeline, second.pipeline);
-  row("status", first.status, second.status);
+  row("status", std::string(StatusName(first.status)), std::string(StatusName(second.status)));
   row("duration", RunDuration(first), RunDuration(second));
   std::set<std::string> params;
   for (const auto& [name, value] : first.params) params.insert(name);

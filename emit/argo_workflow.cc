@@ -95,7 +95,7 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   const emit::StepLookup steps;
   ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}};
   if (pipeline.on_exit)
-    for (const Ref& ref : emit::ContainerRefs(*pipeline.on_exit))
+    for (const Ref& ref : ContainerRefs(*pipeline.on_exit))
       if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});
 
   YamlValue spec;

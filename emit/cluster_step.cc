@@ -12,11 +12,6 @@
 namespace ctp::emit {
 namespace {
 
-void AppendRefs(const Template& value, std::vector<Ref>& refs) {
-  for (const Template::Part& part : value.parts)
-    if (part.ref) refs.push_back(*part.ref);
-}
-
 // Argo allows [-a-zA-Z0-9_] in parameter names; anything else becomes '-'.
 std::string SafeName(std::string name) {
   for (char& c : name)
@@ -62,15 +57,6 @@ void CollectVolumes(const Pipeline& pipeline, std::vector<const Volume*>& volume
 }
 
 }  // namespace
-
-std::vector<Ref> ContainerRefs(const Step& step) {
-  std::vector<Ref> refs;
-  for (const Template& t : step.command) AppendRefs(t, refs);
-  for (const Template& t : step.args) AppendRefs(t, refs);
-  for (const EnvVar& e : step.env) AppendRefs(e.value, refs);
-  for (const Input& i : step.inputs) AppendRefs(i.value, refs);
-  return refs;
-}
 
 std::vector<StepInput> CollectStepInputs(const Step& step) {
   std::vector<StepInput> inputs;

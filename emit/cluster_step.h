@@ -8,6 +8,7 @@
 
 #include "ctp/emit/emit.h"
 #include "ctp/model/pipeline.h"
+#include "ctp/model/step_refs.h"
 #include "step_lookup.h"
 
 namespace ctp::emit {
@@ -51,9 +52,6 @@ const Pipeline& SubPipelineOf(const Step& step);
 
 /// The step's retry, or the pipeline's default retry.
 std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
-
-/// Every reference of a step's command, args, env values and inputs (not `when`, not the loop).
-std::vector<Ref> ContainerRefs(const Step& step);
 
 /// The volumes of `root` and of its sub-pipelines, each name once (a workflow has one set of
 /// volumes). Throws ctp::Error when two pipelines declare one name differently.

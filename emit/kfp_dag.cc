@@ -6,6 +6,7 @@
 
 #include "ctp/model/dag.h"
 #include "ctp/model/diagnostic.h"
+#include "ctp/model/step_refs.h"
 #include "kfp.h"
 #include "yaml_writer.h"
 

@@ -167,7 +167,7 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
   task["taskInfo"]["name"] = group;
 
   std::vector<Ref> exposed;
-  for (const Ref& ref : emit::ContainerRefs(*pipeline.on_exit))
+  for (const Ref& ref : ContainerRefs(*pipeline.on_exit))
     if (ref.kind == Ref::Kind::kStepOutput &&
         std::find(exposed.begin(), exposed.end(), ref) == exposed.end())
       exposed.push_back(ref);

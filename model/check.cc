@@ -8,6 +8,7 @@
 #include "ctp/model/dag.h"
 #include "ctp/model/diagnostic.h"
 #include "ctp/model/names.h"
+#include "ctp/model/step_refs.h"
 
 namespace ctp {
 namespace {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "ctp/model/diagnostic.h"
+#include "ctp/model/step_refs.h"
 
 namespace ctp {
 namespace {
@@ -19,17 +20,6 @@ namespace {
 // topological order and ties keep the declaration order.
 using WaitGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 using Vertex = boost::graph_traits<WaitGraph>::vertex_descriptor;
-
-void CollectRefs(const Template& t, std::vector<Ref>& refs) {
-  for (const Template::Part& part : t.parts)
-    if (part.ref) refs.push_back(*part.ref);
-}
-
-void CollectRefs(const Condition& c, std::vector<Ref>& refs) {
-  CollectRefs(c.lhs, refs);
-  CollectRefs(c.rhs, refs);
-  for (const Condition& operand : c.operands) CollectRefs(operand, refs);
-}
 
 // Finds one cycle: on the first back edge u -> v, the DFS path from v to u closes it.
 struct CycleFinder : boost::default_dfs_visitor {
@@ -56,17 +46,6 @@ struct Dag::Impl {
   std::vector<std::vector<std::size_t>> downstream;  // steps waiting for step i, ascending
   std::vector<std::string> order;
 };
-
-std::vector<Ref> StepRefs(const Step& step) {
-  std::vector<Ref> refs;
-  for (const Template& t : step.command) CollectRefs(t, refs);
-  for (const Template& t : step.args) CollectRefs(t, refs);
-  for (const EnvVar& e : step.env) CollectRefs(e.value, refs);
-  for (const Input& i : step.inputs) CollectRefs(i.value, refs);
-  if (step.when) CollectRefs(*step.when, refs);
-  if (step.loop && step.loop->items_ref) refs.push_back(*step.loop->items_ref);
-  return refs;
-}
 
 std::vector<std::string> DataDependencies(const Step& step) {
   std::vector<std::string> names;

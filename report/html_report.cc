@@ -121,17 +121,18 @@ std::string StepsTable(const RunReport& report) {
     html += fmt::format(
         "<tr data-step=\"{}\"><td><code>{}</code>{}</td><td>{}</td><td class=\"number\">{}</td>"
         "<td>{}</td><td class=\"number\">{}</td><td>{}</td><td class=\"number\">{}</td></tr>\n",
-        EscapeHtml(step.name), EscapeHtml(step.name),
-        step.name == report.exit_handler ? " <em>(exit handler)</em>" : "", Badge(step.status),
+        EscapeHtml(step.step), EscapeHtml(step.step),
+        step.step == report.exit_handler ? " <em>(exit handler)</em>" : "", Badge(step.status),
         step.attempts, step.cache_hit ? "hit" : "",
-        step.exit_code ? std::to_string(*step.exit_code) : "", FormatTime(step.start),
-        FormatDuration(step.start, step.end));
-    if (!step.log_tail.empty())
+        step.attempts > 0 ? std::to_string(step.exit_code) : "", FormatTime(step.Start()),
+        FormatDuration(step.Start(), step.End()));
+    const auto log_tail = report.log_tails.find(step.step);
+    if (log_tail != report.log_tails.end() && !log_tail->second.empty())
       html += fmt::format(
           "<tr class=\"log-row\"><td colspan=\"7\"><details{}><summary>log of {}</summary>"
           "<pre class=\"log\">{}</pre></details></td></tr>\n",
-          step.status == RunStatus::kFailed ? " open" : "", EscapeHtml(step.name),
-          EscapeHtml(step.log_tail));
+          step.status == RunStatus::kFailed ? " open" : "", EscapeHtml(step.step),
+          EscapeHtml(log_tail->second));
   }
   return html + "</tbody></table>\n";
 }

@@ -37,20 +37,6 @@ bool SplitConfusionRow(const std::string& row, const std::vector<std::string>& l
 
 }  // namespace
 
-void AddKfpMetrics(const nlohmann::json& document, const std::string& step, RunReport& report) {
-  if (!document.is_object() || !document.contains("metrics") || !document["metrics"].is_array())
-    throw std::runtime_error("expected an object with a \"metrics\" array");
-  std::size_t i = 0;
-  for (const nlohmann::json& metric : document["metrics"]) {
-    if (!metric.is_object() || !metric.contains("name") || !metric["name"].is_string() ||
-        !metric.contains("numberValue") || !metric["numberValue"].is_number())
-      throw std::runtime_error(
-          fmt::format("metrics[{}]: expected {{\"name\": string, \"numberValue\": number}}", i));
-    AddScalar(report, step, metric["name"].get<std::string>(), metric["numberValue"].get<double>());
-    ++i;
-  }
-}
-
 std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
                                                 const std::string& step) {
   if (!document.is_object() || !document.contains("outputs") || !document["outputs"].is_array())

@@ -1,5 +1,6 @@
-// Reading what steps leave in their folders: KFP v1 metrics and UI metadata documents, and the
-// "metric: NAME=VALUE (step N)" lines that `ctp step` prints into a step's log.
+// Reading what steps leave in their folders: KFP v1 UI metadata documents, and the
+// "metric: NAME=VALUE (step N)" lines that `ctp step` prints into a step's log. (KFP metrics
+// files are read by ctp/model/kfp_metrics.h.)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,10 +11,6 @@
 #include "ctp/report/run_report.h"
 
 namespace ctp::report {
-
-/// Adds the metrics of an mlpipeline-metrics.json document ({"metrics": [{"name", "numberValue"}]})
-/// to `report` as scalars of `step`. Throws std::runtime_error saying what is malformed.
-void AddKfpMetrics(const nlohmann::json& document, const std::string& step, RunReport& report);
 
 /// The confusion matrix in an mlpipeline-ui-metadata.json document (an output of type
 /// "confusion_matrix", inline CSV "target,predicted,count" with "labels"), if it has one.

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ctp/model/kfp_metrics.h"
 #include "kfp_files.h"
 #include "png_size.h"
 
@@ -84,7 +85,8 @@ void LoadStepOutputs(const fs::path& outputs, const std::string& step, RunReport
   for (const fs::path& file : files) {
     const std::string name = file.filename().string();
     if (IsKfpFile(file, "mlpipeline-metrics")) {
-      InFile(file, [&] { AddKfpMetrics(ReadJson(file), step, report); });
+      for (const KfpMetric& metric : ReadKfpMetrics(file))
+        AddScalar(report, step, metric.name, metric.value);
     } else if (IsKfpFile(file, "mlpipeline-ui-metadata")) {
       InFile(file, [&] {
         if (auto matrix = ReadKfpConfusion(ReadJson(file), step)) report.confusion = *matrix;
@@ -156,8 +158,7 @@ void LoadTaskFolder(const fs::path& dir, const std::string& task, RunReport& rep
   if (fs::is_regular_file(log_file)) {
     const std::string log = ReadBytes(log_file);
     AddLoggedMetrics(log, task, report);
-    for (StepRecord& record : report.steps)
-      if (record.name == task) record.log_tail = Tail(log);
+    report.log_tails[task] = Tail(log);
   }
   if (fs::is_directory(dir / "outputs")) LoadStepOutputs(dir / "outputs", task, report);
 }

@@ -29,7 +29,7 @@ void AddPipelineShape(const Pipeline& pipeline, RunReport& report) {
   std::map<std::string, std::vector<StepRecord>> by_step;
   std::vector<StepRecord> others;
   for (StepRecord& record : report.steps) {
-    const std::string step = StepOf(record.name);
+    const std::string step = StepOf(record.step);
     if (pipeline.FindStep(step))
       by_step[step].push_back(std::move(record));
     else
@@ -40,7 +40,7 @@ void AddPipelineShape(const Pipeline& pipeline, RunReport& report) {
     std::vector<StepRecord>& records = by_step[name];
     if (records.empty()) {
       StepRecord pending;
-      pending.name = name;
+      pending.step = name;
       ordered.push_back(std::move(pending));
     }
     for (StepRecord& record : records) ordered.push_back(std::move(record));

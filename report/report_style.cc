@@ -5,7 +5,7 @@ namespace ctp::report {
 std::string_view ReportStylesheet() {
   return R"css(
 :root { --succeeded: #2e9d5b; --failed: #d64545; --running: #2f7fd8; --pending: #b0b7c3;
-        --skipped: #c9a227; --cancelled: #8a6fb8; --ink: #1d232b; --muted: #5d6875; }
+        --skipped: #c9a227; --omitted: #c9a227; --interrupted: #8a6fb8; --ink: #1d232b; --muted: #5d6875; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 24px 32px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI",
        Roboto, "DejaVu Sans", sans-serif; color: var(--ink); background: #f6f7f9; }
@@ -27,7 +27,8 @@ pre.log { background: #15191e; color: #e4e8ee; padding: 8px 10px; border-radius:
 .badge { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff; font-size: 12px; }
 .badge.status-succeeded { background: var(--succeeded); } .badge.status-failed { background: var(--failed); }
 .badge.status-running { background: var(--running); } .badge.status-pending { background: var(--pending); }
-.badge.status-skipped { background: var(--skipped); } .badge.status-cancelled { background: var(--cancelled); }
+.badge.status-skipped { background: var(--skipped); } .badge.status-omitted { background: var(--omitted); }
+.badge.status-interrupted { background: var(--interrupted); }
 .note { color: var(--muted); font-style: italic; }
 svg text { font-family: inherit; }
 svg.dag, svg.timeline { max-width: 100%; height: auto; }
@@ -44,7 +45,8 @@ svg.dag marker path { fill: #7a8594; }
 .status-running rect, rect.status-running { fill: var(--running); }
 .status-pending rect, rect.status-pending { fill: var(--pending); }
 .status-skipped rect, rect.status-skipped { fill: var(--skipped); }
-.status-cancelled rect, rect.status-cancelled { fill: var(--cancelled); }
+.status-omitted rect, rect.status-omitted { fill: var(--omitted); }
+.status-interrupted rect, rect.status-interrupted { fill: var(--interrupted); }
 rect.bar.cache-hit { fill-opacity: 0.45; stroke: #38414d; stroke-dasharray: 3 2; }
 svg .grid { stroke: #e3e6ea; } svg .axis { stroke: #56606c; }
 svg .tick, svg .lane-label, svg .not-run, svg .axis-label { font-size: 11px; fill: #4a5561; }

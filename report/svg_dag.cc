@@ -2,6 +2,7 @@
 // edges as cubic Bézier paths with an arrowhead.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "dag_layout.h"
@@ -34,7 +35,7 @@ std::string NodeSubtitle(const StepRecord* step, bool exit_handler) {
   if (!step) return text + "not recorded";
   text += std::string(StatusName(step->status));
   if (step->cache_hit) text += " · cached";
-  const std::string duration = FormatDuration(step->start, step->end);
+  const std::string duration = FormatDuration(step->Start(), step->End());
   if (duration != "—") text += " · " + duration;
   if (step->attempts > 1) text += fmt::format(" · {} tries", step->attempts);
   return text;
@@ -85,16 +86,28 @@ int Severity(RunStatus status) {
       return 5;
     case RunStatus::kRunning:
       return 4;
-    case RunStatus::kCancelled:
+    case RunStatus::kInterrupted:
       return 3;
     case RunStatus::kPending:
       return 2;
     case RunStatus::kSucceeded:
       return 1;
     case RunStatus::kSkipped:
+    case RunStatus::kOmitted:
       return 0;
   }
   return 0;
+}
+
+/// Widens the span of `step` (its first start to its last end) to cover `task`'s.
+void WidenSpan(StepRecord& step, const StepRecord& task) {
+  const std::optional<Timestamp> end = step.End(), task_end = task.End();
+  if (task.Start() && (!step.Start() || task.started_at < step.started_at))
+    step.started_at = task.started_at;
+  const std::optional<Timestamp> last = !end        ? task_end
+                                        : !task_end ? end
+                                                    : std::max(*end, *task_end);
+  if (last) step.duration = *last - step.started_at;
 }
 
 /// One record per step: loop iterations (`s[0]`, `s[1]`, ...) fold into `s` with the worst
@@ -103,20 +116,19 @@ std::vector<StepRecord> FoldIterations(const std::vector<StepRecord>& tasks) {
   std::vector<StepRecord> steps;
   std::map<std::string, std::size_t> index;
   for (const StepRecord& task : tasks) {
-    const std::string name = StepOfTask(task.name);
-    const bool iteration = name != task.name;
+    const std::string name = StepOfTask(task.step);
+    const bool iteration = name != task.step;
     const auto found = index.find(name);
     if (found == index.end()) {
       index[name] = steps.size();
       steps.push_back(task);
-      steps.back().name = name;
+      steps.back().step = name;
       continue;
     }
     StepRecord& step = steps[found->second];
     if (!iteration) continue;  // the loop's own record, after its iterations: keep theirs
+    WidenSpan(step, task);
     if (Severity(task.status) > Severity(step.status)) step.status = task.status;
-    if (task.start && (!step.start || *task.start < *step.start)) step.start = task.start;
-    if (task.end && (!step.end || *task.end > *step.end)) step.end = task.end;
     step.attempts += task.attempts;
     step.cache_hit = step.cache_hit && task.cache_hit;
   }
@@ -130,8 +142,8 @@ std::string RenderDagSvg(const RunReport& report) {
   std::vector<std::string> names;
   std::map<std::string, const StepRecord*> steps;
   for (const StepRecord& step : records) {
-    names.push_back(step.name);
-    steps[step.name] = &step;
+    names.push_back(step.step);
+    steps[step.step] = &step;
   }
   const DagLayout layout = LayOutDag(names, report.edges, report.exit_handler);
   std::map<std::string, const LayoutNode*> nodes;

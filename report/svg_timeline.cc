@@ -24,8 +24,8 @@ std::pair<double, double> TimeSpan(const RunReport& report) {
   widen(report.start);
   widen(report.end);
   for (const StepRecord& step : report.steps) {
-    widen(step.start);
-    widen(step.end);
+    widen(step.Start());
+    widen(step.End());
   }
   return {first, last};
 }
@@ -35,7 +35,7 @@ std::pair<double, double> TimeSpan(const RunReport& report) {
 std::string RenderTimelineSvg(const RunReport& report) {
   const auto [first, last] = TimeSpan(report);
   const bool any = std::any_of(report.steps.begin(), report.steps.end(),
-                               [](const StepRecord& s) { return s.start.has_value(); });
+                               [](const StepRecord& s) { return s.Start().has_value(); });
   if (!any) return "";
   const double span = std::max(last - first, 1e-3);
   const std::vector<double> ticks = NiceTicks(0, span, 8);
@@ -60,18 +60,18 @@ std::string RenderTimelineSvg(const RunReport& report) {
     svg += fmt::format(
         "<g class=\"lane\" data-step=\"{}\"><text class=\"lane-label\" x=\"{}\" "
         "y=\"{}\" text-anchor=\"end\">{}</text>",
-        EscapeHtml(step.name), FormatCoordinate(kLabelWidth - 8), FormatCoordinate(y + 17),
-        EscapeHtml(step.name));
-    if (step.start) {
-      const double begin = *step.start - first;
-      const double end = (step.end ? *step.end : last) - first;
+        EscapeHtml(step.step), FormatCoordinate(kLabelWidth - 8), FormatCoordinate(y + 17),
+        EscapeHtml(step.step));
+    if (const std::optional<Timestamp> start = step.Start()) {
+      const double begin = *start - first;
+      const double end = step.End().value_or(last) - first;
       svg += fmt::format(
           "<rect class=\"bar status-{}{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\">"
           "<title>{}: {} ({}{})</title></rect>",
           StatusName(step.status), step.cache_hit ? " cache-hit" : "", FormatCoordinate(x(begin)),
           FormatCoordinate(y + 4), FormatCoordinate(std::max(2.0, x(end) - x(begin))),
-          FormatCoordinate(kRowHeight - 8), EscapeHtml(step.name), StatusName(step.status),
-          FormatDuration(step.start, step.end), step.cache_hit ? ", cache hit" : "");
+          FormatCoordinate(kRowHeight - 8), EscapeHtml(step.step), StatusName(step.status),
+          FormatDuration(start, step.End()), step.cache_hit ? ", cache hit" : "");
     } else {
       svg += fmt::format("<text class=\"not-run\" x=\"{}\" y=\"{}\">{}</text>",
                          FormatCoordinate(kLabelWidth + 4), FormatCoordinate(y + 17),

@@ -109,20 +109,20 @@ void ProgressView::Tick() {
   out_ << std::flush;
 }
 
-void ProgressView::Summary(const std::string& run_id, const std::string& status,
+void ProgressView::Summary(const std::string& run_id, RunStatus status,
                            const std::vector<StepRecord>& steps) {
   std::lock_guard lock(mutex_);
   ClearLive();
   out_ << "\n" << SummaryTable(steps);
-  out_ << fmt::format("run {} {}\n", run_id, status) << std::flush;
+  out_ << fmt::format("run {} {}\n", run_id, StatusName(status)) << std::flush;
 }
 
 std::string SummaryTable(const std::vector<StepRecord>& steps) {
   std::string table = fmt::format("{:<28} {:<11} {:>8} {:>10}  {}\n", "STEP", "STATUS", "ATTEMPTS",
                                   "DURATION", "CACHE");
   for (const StepRecord& step : steps)
-    table += fmt::format("{:<28} {:<11} {:>8} {:>10}  {}\n", step.step, step.status, step.attempts,
-                         Seconds(step.duration), step.cache_hit ? "hit" : "-");
+    table += fmt::format("{:<28} {:<11} {:>8} {:>10}  {}\n", step.step, StatusName(step.status),
+                         step.attempts, Seconds(step.duration), step.cache_hit ? "hit" : "-");
   return table;
 }
 

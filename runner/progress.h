@@ -35,8 +35,7 @@ class ProgressView {
   /// Redraws the live view and streams new log lines (call every ~100 ms).
   void Tick();
   /// Clears the live view and prints the summary table.
-  void Summary(const std::string& run_id, const std::string& status,
-               const std::vector<StepRecord>& steps);
+  void Summary(const std::string& run_id, RunStatus status, const std::vector<StepRecord>& steps);
 
  private:
   struct Running {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -64,6 +63,9 @@ class Statement {
     runner::Sqlite().bind_int(statement_, index, value);
     return *this;
   }
+  Statement& Bind(int index, RunStatus status) {
+    return Bind(index, std::string(StatusName(status)));
+  }
   /// Steps once; true while there is a row.
   bool Step() {
     const int code = runner::Sqlite().step(statement_);
@@ -98,13 +100,34 @@ std::map<std::string, std::string> FromJson(const std::string& text) {
   return values;
 }
 
-RunRecord ReadRun(const Statement& row) {
-  return {row.Text(0), row.Text(1),   row.Text(2),  FromJson(row.Text(3)),
-          row.Text(4), row.Double(5), row.Double(6)};
+/// The status stored as `word` in the record `what` (`run 'r1'`). Throws std::runtime_error
+/// naming the database, the record and the word when it is no status.
+RunStatus StoredStatus(const std::string& word, const std::filesystem::path& database,
+                       const std::string& what) {
+  try {
+    return ParseStatus(word);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(
+        fmt::format("run store '{}': {}: {}", database.string(), what, e.what()));
+  }
 }
 
-StepRecord ReadStep(const Statement& row) {
-  return {row.Text(0), row.Text(1),   row.Text(2),     row.Int(3),
+RunRecord ReadRun(const Statement& row, const std::filesystem::path& database) {
+  const std::string id = row.Text(0);
+  return {id,
+          row.Text(1),
+          row.Text(2),
+          FromJson(row.Text(3)),
+          StoredStatus(row.Text(4), database, fmt::format("run '{}'", id)),
+          row.Double(5),
+          row.Double(6)};
+}
+
+StepRecord ReadStep(const Statement& row, const std::filesystem::path& database) {
+  const std::string run_id = row.Text(0), step = row.Text(1);
+  const RunStatus status =
+      StoredStatus(row.Text(2), database, fmt::format("step '{}' of run '{}'", step, run_id));
+  return {run_id,      step,          status,          row.Int(3),
           row.Int(4),  row.Double(5), row.Int(6) != 0, FromJson(row.Text(7)),
           row.Text(8), row.Text(9),   row.Double(11)};
 }
@@ -203,15 +226,16 @@ void RunStore::SaveCacheEntry(const std::string& fingerprint, const CacheEntry& 
 
 void RunStore::MarkRunningAsInterrupted() {
   std::lock_guard lock(mutex_);
-  Statement(db_, "UPDATE runs SET status = 'interrupted' WHERE status = 'running'").Step();
-  Statement(db_, "UPDATE steps SET status = 'interrupted' WHERE status = 'running'").Step();
+  for (const char* sql : {"UPDATE runs SET status = ?1 WHERE status = ?2",
+                          "UPDATE steps SET status = ?1 WHERE status = ?2"})
+    Statement(db_, sql).Bind(1, RunStatus::kInterrupted).Bind(2, RunStatus::kRunning).Step();
 }
 
 std::vector<RunRecord> RunStore::Runs() const {
   std::lock_guard lock(mutex_);
   Statement select(db_, "SELECT * FROM runs ORDER BY started_at DESC, id DESC");
   std::vector<RunRecord> runs;
-  while (select.Step()) runs.push_back(ReadRun(select));
+  while (select.Step()) runs.push_back(ReadRun(select, path_));
   return runs;
 }
 
@@ -222,7 +246,7 @@ std::optional<RunRecord> RunStore::FindRun(const std::string& id) const {
                             : "SELECT * FROM runs WHERE id = ?");
   if (id != "latest") select.Bind(1, id);
   if (!select.Step()) return std::nullopt;
-  return ReadRun(select);
+  return ReadRun(select, path_);
 }
 
 std::vector<StepRecord> RunStore::Steps(const std::string& run_id) const {
@@ -230,7 +254,7 @@ std::vector<StepRecord> RunStore::Steps(const std::string& run_id) const {
   Statement select(db_, "SELECT * FROM steps WHERE run_id = ? ORDER BY seq");
   select.Bind(1, run_id);
   std::vector<StepRecord> steps;
-  while (select.Step()) steps.push_back(ReadStep(select));
+  while (select.Step()) steps.push_back(ReadStep(select, path_));
   return steps;
 }
 
@@ -240,11 +264,11 @@ std::optional<StepRecord> RunStore::LatestSucceededStep(const std::string& pipel
   std::lock_guard lock(mutex_);
   Statement select(db_,
                    "SELECT steps.* FROM steps JOIN runs ON runs.id = steps.run_id "
-                   "WHERE runs.pipeline = ? AND steps.step = ? AND steps.status = 'succeeded' "
+                   "WHERE runs.pipeline = ? AND steps.step = ? AND steps.status = ? "
                    "AND runs.id != ? ORDER BY runs.started_at DESC LIMIT 1");
-  select.Bind(1, pipeline).Bind(2, step).Bind(3, except_run);
+  select.Bind(1, pipeline).Bind(2, step).Bind(3, RunStatus::kSucceeded).Bind(4, except_run);
   if (!select.Step()) return std::nullopt;
-  return ReadStep(select);
+  return ReadStep(select, path_);
 }
 
 std::vector<MetricRecord> RunStore::Metrics(const std::string& run_id) const {
@@ -264,21 +288,6 @@ std::optional<CacheEntry> RunStore::FindCacheEntry(const std::string& fingerprin
   select.Bind(1, fingerprint);
   if (!select.Step()) return std::nullopt;
   return CacheEntry{select.Text(0), select.Text(1), FromJson(select.Text(2))};
-}
-
-std::vector<std::pair<std::string, double>> ReadKfpMetrics(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(fmt::format("cannot read metrics file '{}'", path.string()));
-  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
-  if (!json.is_object() || !json.contains("metrics") || !json["metrics"].is_array())
-    throw std::runtime_error(fmt::format(
-        "metrics file '{}' is not KFP metrics JSON ({{\"metrics\": [...]}})", path.string()));
-  std::vector<std::pair<std::string, double>> metrics;
-  for (const auto& entry : json["metrics"])
-    if (entry.is_object() && entry.contains("name") && entry["name"].is_string() &&
-        entry.contains("numberValue") && entry["numberValue"].is_number())
-      metrics.emplace_back(entry["name"].get<std::string>(), entry["numberValue"].get<double>());
-  return metrics;
 }
 
 }  // namespace ctp

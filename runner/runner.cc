@@ -55,7 +55,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   std::ostream& out = options.out ? *options.out : std::cout;
   if (options.dry_run) {
     out << DescribePlan(pipeline, options);
-    return {"", "succeeded", {}};
+    return {"", RunStatus::kSucceeded, {}};
   }
   std::unique_ptr<ProcessLauncher> posix;
   if (!options.launcher) posix = MakePosixProcessLauncher();
@@ -87,11 +87,16 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
     setup.resumed = ResumedSteps(store, options.resume, pipeline);
     run = *store.FindRun(options.resume);
     run.params = setup.params;
-    run.status = "running";
+    run.status = RunStatus::kRunning;
     run.ended_at = 0;
   } else {
-    run = {
-        NewRunId(pipeline.name), pipeline.name, options.script, setup.params, "running", Now(), 0};
+    run = {NewRunId(pipeline.name),
+           pipeline.name,
+           options.script,
+           setup.params,
+           RunStatus::kRunning,
+           Now(),
+           0};
   }
   setup.run_id = run.id;
   std::filesystem::create_directories(workspace.RunDir(run.id));

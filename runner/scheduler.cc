@@ -25,12 +25,17 @@ double SecondsSinceEpoch() {
 struct StepState {
   enum class Phase { kWaiting, kActive, kDone };
   Phase phase = Phase::kWaiting;
-  std::string status;  // succeeded | failed | skipped | omitted
+  RunStatus status = RunStatus::kPending;  // then succeeded, failed, skipped or omitted
   int tasks = 0, finished = 0, running = 0;
   bool failed = false;
   std::vector<std::map<std::string, std::string>> iteration_outputs;
   StepRecord record;
 };
+
+/// Whether a step that ended with `status` blocks the steps waiting for it (and fails the run).
+bool DidNotSucceed(RunStatus status) {
+  return status == RunStatus::kFailed || status == RunStatus::kOmitted;
+}
 
 /// A task waiting to run (again): at `not_before` after a failed attempt.
 struct Pending {
@@ -65,23 +70,24 @@ class Scheduler {
       deadline_ = Clock::now() + std::chrono::seconds(*pipeline_.timeout_seconds);
   }
 
-  std::string Run() {
+  RunStatus Run() {
     Drive();
     const bool interrupted = Stopped();
-    std::string status = "succeeded";
+    RunStatus status = RunStatus::kSucceeded;
     for (const auto& [name, state] : states_)
-      if (state.status == "failed" || state.status == "omitted") status = "failed";
-    if (interrupted) return "interrupted";
+      if (DidNotSucceed(state.status)) status = RunStatus::kFailed;
+    if (interrupted) return RunStatus::kInterrupted;
     if (pipeline_.on_exit) {
       cancelled_ = false;
       deadline_ = Clock::time_point::max();
-      workflow_status_ = status == "succeeded" ? "Succeeded" : "Failed";
+      workflow_status_ = status == RunStatus::kSucceeded ? "Succeeded" : "Failed";
       states_[pipeline_.on_exit->name];
       StartStep(*pipeline_.on_exit);
       Drive();
-      if (states_[pipeline_.on_exit->name].status == "failed") status = "failed";
+      if (states_[pipeline_.on_exit->name].status == RunStatus::kFailed)
+        status = RunStatus::kFailed;
     }
-    return Stopped() ? "interrupted" : status;
+    return Stopped() ? RunStatus::kInterrupted : status;
   }
 
  private:
@@ -118,15 +124,18 @@ class Scheduler {
       std::string blocked_by;
       for (const std::string& upstream : upstream_[name]) {
         const StepState& dependency = states_[upstream];
-        if (dependency.status == "failed" || dependency.status == "omitted") blocked_by = upstream;
+        if (DidNotSucceed(dependency.status)) blocked_by = upstream;
       }
       const Step& step = StepNamed(name);
       if (cancelled_) {
-        Settle(step, "omitted", Stopped() ? "the run was stopped" : "the pipeline timed out");
+        Settle(step, RunStatus::kOmitted,
+               Stopped() ? "the run was stopped" : "the pipeline timed out");
       } else if (!blocked_by.empty()) {
-        Settle(step, "omitted", fmt::format("upstream step '{}' did not succeed", blocked_by));
+        Settle(step, RunStatus::kOmitted,
+               fmt::format("upstream step '{}' did not succeed", blocked_by));
       } else if (std::string skipped = SkippedDataDependency(step); !skipped.empty()) {
-        Settle(step, "skipped", fmt::format("it reads outputs of skipped step '{}'", skipped));
+        Settle(step, RunStatus::kSkipped,
+               fmt::format("it reads outputs of skipped step '{}'", skipped));
       } else if (!setup_.selected.count(name)) {
         Reuse(step);
       } else {
@@ -144,7 +153,7 @@ class Scheduler {
 
   std::string SkippedDataDependency(const Step& step) {
     for (const std::string& upstream : DataDependencies(step))
-      if (states_[upstream].status == "skipped") return upstream;
+      if (states_[upstream].status == RunStatus::kSkipped) return upstream;
     return {};
   }
 
@@ -168,12 +177,12 @@ class Scheduler {
     std::optional<StepRecord> earlier =
         setup_.store->LatestSucceededStep(pipeline_.name, step.name, setup_.run_id);
     if (!earlier) {
-      Settle(step, "skipped", "not selected");
+      Settle(step, RunStatus::kSkipped, "not selected");
       return;
     }
     outputs_[step.name] = earlier->outputs;
     StepState& state = states_[step.name];
-    state.status = "succeeded";
+    state.status = RunStatus::kSucceeded;
     state.record = *earlier;
     state.record.run_id = setup_.run_id;
     state.record.message = "outputs of run " + earlier->run_id;
@@ -182,12 +191,12 @@ class Scheduler {
     MarkDone(step.name);
   }
 
-  void Settle(const Step& step, const std::string& status, const std::string& message) {
+  void Settle(const Step& step, RunStatus status, const std::string& message) {
     StepState& state = states_[step.name];
     state.status = status;
     state.record = {setup_.run_id, step.name, status, 0, 0, 0, false, {}, {}, message};
     setup_.store->SaveStep(state.record);
-    setup_.progress->Settled(step.name, status, message);
+    setup_.progress->Settled(step.name, std::string(StatusName(status)), message);
     MarkDone(step.name);
   }
 
@@ -199,7 +208,7 @@ class Scheduler {
       if (step.when) {
         ValueScope scope = MakeScope(inputs, nullptr);
         if (!EvaluateCondition(*step.when, scope)) {
-          Settle(step, "skipped", "its condition is false");
+          Settle(step, RunStatus::kSkipped, "its condition is false");
           return;
         }
       }
@@ -222,7 +231,7 @@ class Scheduler {
       for (auto& task : tasks)
         if (!Resume(*task)) pending_.push_back({task, Clock::now()});
     } catch (const std::exception& e) {
-      Settle(step, "failed", e.what());
+      Settle(step, RunStatus::kFailed, e.what());
     }
   }
 
@@ -231,7 +240,7 @@ class Scheduler {
     auto found = setup_.resumed.find(task.name);
     if (found == setup_.resumed.end()) return false;
     const StepRecord& record = found->second;
-    if (record.status != "succeeded" || record.fingerprint != task.fingerprint ||
+    if (record.status != RunStatus::kSucceeded || record.fingerprint != task.fingerprint ||
         (!task.step->outputs.empty() && !fs::is_directory(task.dir / "outputs")))
       return false;
     TaskOutcome outcome;
@@ -268,7 +277,7 @@ class Scheduler {
       ++states_[step.name].running;
       ++task->attempts;
       StepRecord running{
-          setup_.run_id,     task->name, "running",          task->attempts, 0, 0, false, {},
+          setup_.run_id,     task->name, RunStatus::kRunning, task->attempts, 0, 0, false, {},
           task->fingerprint, {},         SecondsSinceEpoch()};
       setup_.store->SaveStep(running);
       setup_.progress->Started(task->name, task->dir / "log.txt");
@@ -312,11 +321,16 @@ class Scheduler {
 
   void Record(const Task& task, const TaskOutcome& outcome) {
     const Step& step = *task.step;
-    StepRecord record{
-        setup_.run_id,     task.name,         outcome.succeeded ? "succeeded" : "failed",
-        task.attempts,     outcome.exit_code, outcome.duration,
-        outcome.cache_hit, outcome.outputs,   task.fingerprint,
-        outcome.message};
+    StepRecord record{setup_.run_id,
+                      task.name,
+                      outcome.succeeded ? RunStatus::kSucceeded : RunStatus::kFailed,
+                      task.attempts,
+                      outcome.exit_code,
+                      outcome.duration,
+                      outcome.cache_hit,
+                      outcome.outputs,
+                      task.fingerprint,
+                      outcome.message};
     setup_.store->SaveStep(record);
     if (outcome.succeeded && task.cacheable && !outcome.cache_hit)
       setup_.store->SaveCacheEntry(task.fingerprint, {setup_.run_id, task.name, outcome.outputs});
@@ -332,7 +346,7 @@ class Scheduler {
   // All tasks of a step are done: its status, and for loops the outputs as JSON lists.
   void FinishStep(const Step& step) {
     StepState& state = states_[step.name];
-    state.status = state.failed ? "failed" : "succeeded";
+    state.status = state.failed ? RunStatus::kFailed : RunStatus::kSucceeded;
     if (!step.loop) {
       outputs_[step.name] = state.record.outputs;
       MarkDone(step.name);
@@ -387,7 +401,7 @@ class Scheduler {
 
 }  // namespace
 
-std::string Schedule(const RunSetup& setup) {
+RunStatus Schedule(const RunSetup& setup) {
   Scheduler scheduler(setup);
   return scheduler.Run();
 }

@@ -40,6 +40,6 @@ struct RunSetup {
 
 /// Runs every step (and the exit handler) and returns the run's status: succeeded, failed or
 /// interrupted.
-std::string Schedule(const RunSetup& setup);
+RunStatus Schedule(const RunSetup& setup);
 
 }  // namespace ctp::runner

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ctp/base/atomic_file.h"
+#include "ctp/model/kfp_metrics.h"
 #include "ctp/runner/process_launcher.h"
 #include "ctp/step/lua_step.h"
 #include "task_watchdog.h"
@@ -205,9 +206,9 @@ void RecordMetrics(const Task& task, const ExecutionEnv& env, const fs::path& ou
     const fs::path path = outputs_dir / output.name;
     if (fs::is_directory(path)) continue;
     try {
-      for (const auto& [name, value] : ReadKfpMetrics(path))
-        if (logged.insert(name).second)
-          env.store->AddMetric({env.run_id, task.name, name, value, -1});
+      for (const KfpMetric& metric : ReadKfpMetrics(path))
+        if (logged.insert(metric.name).second)
+          env.store->AddMetric({env.run_id, task.name, metric.name, metric.value, -1});
     } catch (const std::exception&) {
       if (output.kind == ValueKind::kMetrics) throw;
     }

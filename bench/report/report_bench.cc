@@ -12,21 +12,21 @@ ctp::report::RunReport SyntheticRun(int steps, int patches) {
   ctp::report::RunReport run;
   run.run_id = "bench";
   run.pipeline = "synthetic";
-  run.status = ctp::report::RunStatus::kSucceeded;
+  run.status = ctp::RunStatus::kSucceeded;
   run.start = 1.8e9;
   run.end = *run.start + steps;
   for (int i = 0; i < steps; ++i) {
-    ctp::report::StepRecord step;
-    step.name = "step-" + std::to_string(i);
-    step.status = ctp::report::RunStatus::kSucceeded;
-    step.start = *run.start + i;
-    step.end = *step.start + 0.9;
+    ctp::StepRecord step;
+    step.step = "step-" + std::to_string(i);
+    step.status = ctp::RunStatus::kSucceeded;
+    step.started_at = *run.start + i;
+    step.duration = 0.9;
     step.attempts = 1;
     run.steps.push_back(step);
     for (int back : {1, 2})
-      if (i >= back) run.edges.push_back({"step-" + std::to_string(i - back), step.name});
+      if (i >= back) run.edges.push_back({"step-" + std::to_string(i - back), step.step});
     if (i % 10 == 0) {
-      ctp::report::MetricSeries loss{step.name, "train_loss", {}};
+      ctp::report::MetricSeries loss{step.step, "train_loss", {}};
       for (int epoch = 1; epoch <= 50; ++epoch) loss.points.push_back({epoch, 1.0 / epoch});
       run.series.push_back(loss);
     }

@@ -79,7 +79,7 @@ void RunNoop(benchmark::State& state, bool chain, int jobs) {
     options.progress = ctp::ProgressStyle::kQuiet;
     options.out = &out;
     ctp::RunResult result = ctp::RunPipeline(pipeline, options);
-    if (result.status != "succeeded") state.SkipWithError("the run failed");
+    if (result.status != ctp::RunStatus::kSucceeded) state.SkipWithError("the run failed");
   }
   state.SetItemsProcessed(state.iterations() * kSteps);
 }

@@ -22,8 +22,8 @@ ctp::cli::StoredRun ReadFakeStore(const fs::path& workdir, const std::string& ru
   run.report.run_id = run_id;
   run.report.pipeline = "glue-test";
   run.report.steps.push_back({});
-  run.report.steps[0].name = "train";
-  run.report.steps[0].status = ctp::report::RunStatus::kSucceeded;
+  run.report.steps[0].step = "train";
+  run.report.steps[0].status = ctp::RunStatus::kSucceeded;
   run.run_dir = workdir / "runs" / run_id;
   run.data_roots = {workdir / "volumes" / "data"};
   return run;

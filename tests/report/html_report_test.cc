@@ -88,9 +88,9 @@ TEST_CASE("html report: every user-supplied text is escaped") {
   ctp::report::RunReport report = SampleReport();
   report.run_id = "<script>alert(1)</script>";
   report.pipeline = "p&q";
-  report.steps[0].name = "x\"><img src=x onerror=alert(1)>";
-  report.edges[0].from = report.steps[0].name;
-  report.edges[1].from = report.steps[0].name;
+  report.steps[0].step = "x\"><img src=x onerror=alert(1)>";
+  report.edges[0].from = report.steps[0].step;
+  report.edges[1].from = report.steps[0].step;
   report.slides[0].slide = "<slide>.svs";
   const std::string html = ctp::report::RenderHtmlReport(report);
   CHECK(CountOf(html, "<script") == 0);
@@ -128,12 +128,12 @@ TEST_CASE("html report: an empty run still renders, saying what is missing") {
 
 TEST_CASE("html report: a looped step's iterations are one DAG node with the worst status") {
   ctp::report::RunReport report = SampleReport();
-  ctp::report::StepRecord first = report.steps[2], second = report.steps[2];
-  first.name = "train[0]";
-  second.name = "train[1]";
-  second.status = ctp::report::RunStatus::kFailed;
-  second.start = *first.start + 1;
-  second.end = *first.end + 10;
+  ctp::StepRecord first = report.steps[2], second = report.steps[2];
+  first.step = "train[0]";
+  second.step = "train[1]";
+  second.status = ctp::RunStatus::kFailed;
+  second.started_at = first.started_at + 1;
+  second.duration = first.duration + 9;  // ends 10 s after the first
   report.steps.erase(report.steps.begin() + 2);
   report.steps.insert(report.steps.begin() + 2, {first, second});
   const std::string html = ctp::report::RenderHtmlReport(report);

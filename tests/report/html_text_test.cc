@@ -47,18 +47,3 @@ TEST_CASE("html text: axis ticks are round numbers covering the range") {
   CHECK(NiceTicks(0.52, 0.86, 5) == std::vector<double>{0.6, 0.7, 0.8});
   CHECK(NiceTicks(3, 3, 5) == std::vector<double>{3});
 }
-
-TEST_CASE("run status: names round-trip and unknown words are refused") {
-  for (RunStatus s : {RunStatus::kPending, RunStatus::kRunning, RunStatus::kSucceeded,
-                      RunStatus::kFailed, RunStatus::kSkipped, RunStatus::kCancelled})
-    CHECK(ParseStatus(StatusName(s)) == s);
-  CHECK(ParseStatus("Succeeded") == RunStatus::kSucceeded);
-  CHECK(ParseStatus("Error") == RunStatus::kFailed);
-  CHECK(ParseStatus("cached") == RunStatus::kSucceeded);
-  CHECK(ParseStatus("omitted") == RunStatus::kSkipped);
-  CHECK(ParseStatus("interrupted") == RunStatus::kCancelled);
-  CHECK_THROWS_WITH_AS(ParseStatus("done"),
-                       "unknown run status 'done' (expected pending, running, succeeded, failed, "
-                       "skipped or cancelled)",
-                       std::invalid_argument);
-}

@@ -38,9 +38,9 @@ void WriteEvaluateOutputs(const fs::path& outputs) {
 }
 
 /// A step record with only a name.
-ctp::report::StepRecord Step(const std::string& name) {
-  ctp::report::StepRecord step;
-  step.name = name;
+ctp::StepRecord Step(const std::string& name) {
+  ctp::StepRecord step;
+  step.step = name;
   return step;
 }
 
@@ -76,9 +76,9 @@ TEST_CASE("report loader: logs, logged metrics, KFP documents and heatmaps of a 
   CHECK(report.confusion->step == "evaluate");
   CHECK(report.confusion->class_names == std::vector<std::string>{"normal", "tumour, grade 2"});
   CHECK(report.confusion->counts == std::vector<std::vector<long long>>{{2, 1}, {0, 2}});
-  CHECK(report.steps[0].log_tail.rfind("epoch 1\nmetric: train_loss=0.9", 0) == 0);
-  CHECK(report.steps[0].log_tail.ends_with("progress: 2/2 epochs"));
-  CHECK(report.steps[1].log_tail.empty());
+  CHECK(report.log_tails["train"].rfind("epoch 1\nmetric: train_loss=0.9", 0) == 0);
+  CHECK(report.log_tails["train"].ends_with("progress: 2/2 epochs"));
+  CHECK(report.log_tails["evaluate"].empty());
   REQUIRE(report.slides.size() == 1);
   CHECK(report.slides[0].slide == "slide-a");
   CHECK(report.slides[0].heatmap_png == heatmap);
@@ -96,8 +96,8 @@ TEST_CASE("report loader: a looped step's iterations are read as tasks step[i]")
   CHECK(report.scalars[0].step == "fan[0]");
   CHECK(report.scalars[1].step == "fan[1]");
   CHECK(report.scalars[1].value == 2);
-  CHECK(report.steps[0].log_tail.empty());
-  CHECK(report.steps[2].log_tail == "metric: score=2\niteration one");
+  CHECK(report.log_tails["fan"].empty());
+  CHECK(report.log_tails["fan[1]"] == "metric: score=2\niteration one");
 }
 
 TEST_CASE("report loader: the log tail keeps the last 20 lines") {
@@ -108,8 +108,8 @@ TEST_CASE("report loader: the log tail keeps the last 20 lines") {
   RunReport report;
   report.steps = {Step("s")};
   ctp::report::LoadRunFolder(run.path, report);
-  CHECK(report.steps[0].log_tail.rfind("line 11\nline 12\n", 0) == 0);
-  CHECK(report.steps[0].log_tail.ends_with("\nline 30"));
+  CHECK(report.log_tails["s"].rfind("line 11\nline 12\n", 0) == 0);
+  CHECK(report.log_tails["s"].ends_with("\nline 30"));
 }
 
 TEST_CASE("report loader: tiled slides from preprocess-metadata, with their thumbnails") {
@@ -165,11 +165,8 @@ TEST_CASE("report loader: bad files are refused with the file's path and the pro
   CHECK_THROWS_WITH(ctp::report::LoadRunFolder(run.path, report),
                     doctest::Contains((metrics.string() + ": not valid JSON (").c_str()));
   Write(metrics, R"({"metrics": [{"name": "accuracy", "numberValue": "high"}]})");
-  CHECK_THROWS_WITH(
-      ctp::report::LoadRunFolder(run.path, report),
-      (metrics.string() + ": metrics[0]: expected {\"name\": string, \"numberValue\": "
-                          "number}")
-          .c_str());
+  CHECK_THROWS_WITH(ctp::report::LoadRunFolder(run.path, report),
+                    (metrics.string() + ": metrics[0].numberValue: expected a number").c_str());
   fs::remove(metrics);
 
   const fs::path ui = run.path / "evaluate" / "outputs" / "mlpipeline_ui_metadata";

@@ -9,9 +9,9 @@
 
 namespace {
 
-ctp::report::StepRecord Task(const std::string& name, ctp::report::RunStatus status) {
-  ctp::report::StepRecord record;
-  record.name = name;
+ctp::StepRecord Task(const std::string& name, ctp::RunStatus status) {
+  ctp::StepRecord record;
+  record.step = name;
   record.status = status;
   return record;
 }
@@ -31,7 +31,7 @@ ctp::Pipeline LoadHello() {
 
 TEST_CASE("report pipeline: edges, exit handler and declaration order come from the pipeline") {
   const ctp::Pipeline pipeline = LoadHello();
-  using ctp::report::RunStatus;
+  using ctp::RunStatus;
   ctp::report::RunReport report;
   // As a run store lists them: in the order they started, one never started, a stray record.
   report.steps = {Task("notify", RunStatus::kSucceeded), Task("count", RunStatus::kFailed),
@@ -42,7 +42,7 @@ TEST_CASE("report pipeline: edges, exit handler and declaration order come from 
   CHECK(report.pipeline == pipeline.name);
   CHECK(report.exit_handler == "notify");
   std::vector<std::string> names;
-  for (const auto& step : report.steps) names.push_back(step.name);
+  for (const auto& step : report.steps) names.push_back(step.step);
   CHECK(names ==
         std::vector<std::string>{"greet", "count", "echo", "summary", "notify", "old-step"});
   CHECK(report.steps[2].status == RunStatus::kPending);  // echo never started
@@ -55,11 +55,11 @@ TEST_CASE("report pipeline: edges, exit handler and declaration order come from 
 
 TEST_CASE("report pipeline: a looped step's tasks follow their step") {
   const ctp::Pipeline pipeline = LoadHello();
-  using ctp::report::RunStatus;
+  using ctp::RunStatus;
   ctp::report::RunReport report;
   report.steps = {Task("count[1]", RunStatus::kSucceeded), Task("count[0]", RunStatus::kSucceeded)};
   ctp::report::AddPipelineShape(pipeline, report);
   REQUIRE(report.steps.size() == 6);
-  CHECK(report.steps[1].name == "count[1]");
-  CHECK(report.steps[2].name == "count[0]");
+  CHECK(report.steps[1].step == "count[1]");
+  CHECK(report.steps[2].step == "count[0]");
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ctp/report/run_report.h"
@@ -63,10 +64,23 @@ inline TestImage GradientImage(int width, int height) {
   return image;
 }
 
+/// A step record as the run store keeps it: started at `start` (0: never) for `duration` seconds.
+inline StepRecord Recorded(std::string step, RunStatus status, double start, double duration,
+                           int attempts, bool cache_hit = false, int exit_code = 0) {
+  StepRecord record;
+  record.step = std::move(step);
+  record.status = status;
+  record.started_at = start;
+  record.duration = duration;
+  record.attempts = attempts;
+  record.cache_hit = cache_hit;
+  record.exit_code = exit_code;
+  return record;
+}
+
 /// A run of a diamond pipeline (prepare -> train, tile -> evaluate) with an exit handler,
 /// curves, scalars, a confusion matrix and one tiled slide with thumbnail and heatmap.
 inline report::RunReport SampleReport() {
-  using report::RunStatus;
   report::RunReport r;
   r.run_id = "20261122-205700-a1b2";
   r.pipeline = "wsi-training";
@@ -76,14 +90,15 @@ inline report::RunReport SampleReport() {
   r.end = 1795381020.0 + 95.5;
   r.params = {{"epochs", "3"}, {"learning_rate", "0.01"}, {"note", "<b>bold</b> & 'quoted'"}};
   r.steps = {
-      {"prepare", RunStatus::kSucceeded, r.start, *r.start + 4, 1, true, 0, "prepared 12 slides\n"},
-      {"tile", RunStatus::kSucceeded, *r.start + 4, *r.start + 40, 1, false, 0, ""},
-      {"train", RunStatus::kSucceeded, *r.start + 4, *r.start + 80, 2, false, 0, ""},
-      {"evaluate", RunStatus::kFailed, *r.start + 80, *r.start + 90, 1, false, 3,
-       "Traceback <module>\nerror: 'bad' & \"worse\"\n"},
-      {"deploy", RunStatus::kSkipped, std::nullopt, std::nullopt, 0, false, std::nullopt, ""},
-      {"notify", RunStatus::kSucceeded, *r.start + 90, *r.start + 95, 1, false, 0, ""},
+      Recorded("prepare", RunStatus::kSucceeded, *r.start, 0, 4, 1, true),
+      Recorded("tile", RunStatus::kSucceeded, *r.start + 4, 36, 1),
+      Recorded("train", RunStatus::kSucceeded, *r.start + 4, 76, 2),
+      Recorded("evaluate", RunStatus::kFailed, *r.start + 80, 10, 1, false, 3),
+      Recorded("deploy", RunStatus::kSkipped, 0, 0, 0),
+      Recorded("notify", RunStatus::kSucceeded, *r.start + 90, 5, 1),
   };
+  r.log_tails = {{"prepare", "prepared 12 slides\n"},
+                 {"evaluate", "Traceback <module>\nerror: 'bad' & \"worse\"\n"}};
   r.edges = {{"prepare", "tile"},
              {"prepare", "train"},
              {"tile", "evaluate"},

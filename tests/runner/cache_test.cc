@@ -1,11 +1,9 @@
 // Caching by fingerprint, the workdir lock, secrets, volumes and the fake process launcher.
 #include <doctest/doctest.h>
 
-#include <mutex>
-
 #include "ctp/runner/process_launcher.h"
-#include "ctp/runner/run_store.h"
 #include "ctp/runner/workspace.h"
+#include "fake_launcher.h"
 #include "runner_support.h"
 
 namespace ctp::testing {
@@ -29,11 +27,11 @@ TEST_CASE("an unchanged step is a cache hit; a changed input, --no-cache or cach
   const std::string d = "dir=" + dir.path().string();
   const auto work = dir.path() / "work";
   Ran first = RunIn(Script(kCached, {d}), work);
-  REQUIRE(first.result.status == "succeeded");
+  REQUIRE(first.result.status == RunStatus::kSucceeded);
   CHECK_FALSE(first.Step("make").cache_hit);
 
   Ran second = RunIn(Script(kCached, {d}), work);
-  REQUIRE(second.result.status == "succeeded");
+  REQUIRE(second.result.status == RunStatus::kSucceeded);
   CHECK(second.Step("make").cache_hit);
   CHECK(second.Step("use").cache_hit);
   CHECK_FALSE(second.Step("always").cache_hit);
@@ -85,7 +83,7 @@ TEST_CASE("secrets come from the secrets file and are never printed or recorded"
     o.secrets_file = dir / "secrets.yaml";
     o.verbose = true;
   });
-  CHECK(ran.result.status == "succeeded");
+  CHECK(ran.result.status == RunStatus::kSucceeded);
   CHECK(ran.Step("check").outputs.at("ok") == "ok");
   CHECK(ran.out.find("s3cret") == std::string::npos);
   std::string database =
@@ -119,40 +117,24 @@ TEST_CASE("volumes map their mount paths to local folders") {
   ScratchDir dir;
   SUBCASE("default folder in the workdir") {
     Ran ran = RunIn(Script(kVolume), dir.path());
-    CHECK(ran.result.status == "succeeded");
+    CHECK(ran.result.status == RunStatus::kSucceeded);
     CHECK(FileText(dir.path() / "volumes/nfs-data/file") == "hi\n");
   }
   SUBCASE("--volume") {
     std::filesystem::create_directories(dir.path() / "mine");
     Ran ran = RunIn(Script(kVolume), dir.path() / "work",
                     [&](RunOptions& o) { o.volumes["nfs-data"] = dir.path() / "mine"; });
-    CHECK(ran.result.status == "succeeded");
+    CHECK(ran.result.status == RunStatus::kSucceeded);
     CHECK(FileText(dir.path() / "mine/file") == "hi\n");
   }
 }
-
-// Records what it was asked to run and succeeds without starting anything.
-class FakeLauncher : public ProcessLauncher {
- public:
-  ProcessResult Run(const ProcessSpec& spec, const std::atomic<bool>&) override {
-    std::lock_guard lock(mutex_);
-    specs.push_back(spec);
-    ProcessResult result;
-    result.exit_code = spec.argv.back() == "fail" ? 2 : 0;
-    return result;
-  }
-  std::vector<ProcessSpec> specs;
-
- private:
-  std::mutex mutex_;
-};
 
 const char* kFake = R"(
 local ctp = require "ctp"
 local p = ctp.params { word = ctp.string { default = "w" } }
 local one = ctp.container { name = "one", image = "x", command = { "prog", "--x=" .. p.word },
   env = { A = "a-" .. p.word }, timeout = "2m" }
-local two = ctp.container { name = "two", image = "x", after = { one }, command = { "prog", "fail" } }
+local two = ctp.container { name = "two", image = "x", after = { one }, command = { "fail", "2" } }
 return ctp.pipeline { name = "fake", params = p, steps = { one, two } }
 )";
 
@@ -163,48 +145,14 @@ TEST_CASE("container steps go through the process launcher with resolved values"
     o.launcher = &launcher;
     o.use_cache = false;
   });
-  CHECK(ran.result.status == "failed");
-  REQUIRE(launcher.specs.size() == 2);
-  CHECK(launcher.specs[0].argv == std::vector<std::string>{"prog", "--x=w"});
-  CHECK(launcher.specs[0].env.at("A") == "a-w");
-  CHECK(launcher.specs[0].timeout == std::chrono::milliseconds(120000));
-  CHECK(launcher.specs[1].log_file.filename() == "log.txt");
+  CHECK(ran.result.status == RunStatus::kFailed);
+  const std::vector<ProcessSpec> specs = launcher.Specs();
+  REQUIRE(specs.size() == 2);
+  CHECK(specs[0].argv == std::vector<std::string>{"prog", "--x=w"});
+  CHECK(specs[0].env.at("A") == "a-w");
+  CHECK(specs[0].timeout == std::chrono::milliseconds(120000));
+  CHECK(specs[1].log_file.filename() == "log.txt");
   CHECK(ran.Step("two").message == "exited with code 2");
-}
-
-TEST_CASE("the run store keeps runs, steps, metrics and reads KFP metrics files") {
-  ScratchDir dir;
-  RunStore store(dir.path() / "ctp.db");
-  store.SaveRun({"r1", "p", "p.lua", {{"a", "1"}}, "running", 10, 0});
-  store.SaveStep({"r1", "b", "running", 1, 0, 0, false, {}, "f", ""});
-  store.SaveStep({"r1", "a", "succeeded", 1, 0, 0.5, true, {{"o", "v"}}, "f2", ""});
-  store.SaveStep({"r1", "b", "failed", 2, 1, 1.5, false, {}, "f", "boom"});
-  store.AddMetric({"r1", "a", "loss", 0.5, 1});
-  store.MarkRunningAsInterrupted();
-  REQUIRE(store.FindRun("r1"));
-  CHECK(store.FindRun("r1")->status == "interrupted");
-  CHECK(store.FindRun("r1")->params.at("a") == "1");
-  std::vector<StepRecord> steps = store.Steps("r1");
-  REQUIRE(steps.size() == 2);
-  CHECK(steps[0].step == "b");  // started first
-  CHECK(steps[0].status == "failed");
-  CHECK(steps[0].attempts == 2);
-  CHECK(steps[1].outputs.at("o") == "v");
-  CHECK(steps[1].cache_hit);
-  REQUIRE(store.Metrics("r1").size() == 1);
-  CHECK(store.Metrics("r1")[0].value == 0.5);
-
-  std::ofstream(dir / "m.json")
-      << R"({"metrics": [{"name": "acc", "numberValue": 0.9}, {"name": "x", "numberValue": "NaN"}]})";
-  auto metrics = ReadKfpMetrics(dir / "m.json");
-  REQUIRE(metrics.size() == 1);
-  CHECK(metrics[0].first == "acc");
-  CHECK(metrics[0].second == doctest::Approx(0.9));
-  std::ofstream(dir / "bad.json") << "[1]";
-  CHECK_THROWS_WITH(
-      ReadKfpMetrics(dir / "bad.json"),
-      ("metrics file '" + (dir / "bad.json") + "' is not KFP metrics JSON ({\"metrics\": [...]})")
-          .c_str());
 }
 
 }  // namespace
@@ -225,7 +173,7 @@ TEST_CASE("a container step without outputs has no outputs folder and is still c
   const std::string d = "dir=" + dir.path().string();
   const auto work = dir.path() / "work";
   Ran first = RunIn(Script(kNoOutputs, {d}), work);
-  REQUIRE(first.result.status == "succeeded");
+  REQUIRE(first.result.status == RunStatus::kSucceeded);
   const auto task = work / "runs" / first.result.run_id / "touch";
   CHECK(std::filesystem::exists(task / "log.txt"));
   CHECK_FALSE(std::filesystem::exists(task / "outputs"));

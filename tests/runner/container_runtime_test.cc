@@ -73,7 +73,7 @@ TEST_CASE("--runtime runs container steps in their image with mounts, -e names a
       o.secrets_file = dir / "secrets.yaml";
       o.verbose = true;
     });
-    REQUIRE(ran.result.status == "succeeded");
+    REQUIRE(ran.result.status == RunStatus::kSucceeded);
     CHECK(ran.Step("report").outputs.at("m") == "fast");
     // The value reached the command through the environment, and nowhere else.
     CHECK(FileText(dir.path() / "volumes/nfs-data/token") == "s3cret-token\n");
@@ -102,7 +102,7 @@ TEST_CASE("a container step past its timeout is killed with `<runtime> kill`") {
   ScratchDir dir;
   FakeRuntime fake(dir);
   Ran ran = RunIn(Script(kSlow), dir.path(), [](RunOptions& o) { o.runtime = "docker"; });
-  CHECK(ran.result.status == "failed");
+  CHECK(ran.result.status == RunStatus::kFailed);
   CHECK(ran.Step("slow").message == "timed out after 1s");
   const std::string log = fake.Log(ran.result.run_id, dir.path());
   CHECK(log.substr(log.find('\n') + 1) ==

@@ -45,8 +45,8 @@ TEST_CASE("the live view redraws one line per running step with its progress bar
 
 TEST_CASE("the summary table lists status, attempts, duration and cache hits") {
   std::vector<StepRecord> steps = {
-      {"r", "greet", "succeeded", 1, 0, 0.25, true, {}, "", ""},
-      {"r", "count", "failed", 3, 1, 75, false, {}, "", ""},
+      {"r", "greet", RunStatus::kSucceeded, 1, 0, 0.25, true, {}, "", ""},
+      {"r", "count", RunStatus::kFailed, 3, 1, 75, false, {}, "", ""},
   };
   CHECK(runner::SummaryTable(steps) ==
         "STEP                         STATUS      ATTEMPTS   DURATION  CACHE\n"

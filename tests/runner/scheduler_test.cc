@@ -1,99 +1,126 @@
 // The scheduler: ordering, parallelism, data passing, conditions, loops, exit handler, retries,
-// timeouts and failure propagation, on real processes.
+// timeouts and failure propagation. Container steps go through the fake launcher
+// (fake_launcher.h): the assertions are on the order of events and on counts, never on time.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "fake_launcher.h"
 #include "runner_support.h"
 
 namespace ctp::testing {
 namespace {
 
+/// Runs `source` (with `-p` assignments) through `launcher`, without the cache.
+Ran RunFaked(FakeLauncher& launcher, const std::string& source,
+             const std::vector<std::string>& params = {}, int jobs = 0) {
+  ScratchDir dir;
+  return RunIn(Script(source, params), dir.path(), [&](RunOptions& o) {
+    o.launcher = &launcher;
+    o.use_cache = false;
+    o.jobs = jobs;
+  });
+}
+
+/// The position of `event` in the launcher's events; fails the test when it is not there.
+std::size_t IndexOf(const std::vector<std::string>& events, const std::string& event) {
+  const auto found = std::find(events.begin(), events.end(), event);
+  REQUIRE_MESSAGE(found != events.end(), "no event '" << event << "'");
+  return static_cast<std::size_t>(found - events.begin());
+}
+
+/// The command the launcher was given for `task`.
+std::vector<std::string> ArgvOf(const FakeLauncher& launcher, const std::string& task) {
+  for (const ProcessSpec& spec : launcher.Specs())
+    if (spec.log_file.parent_path().filename() == task) return spec.argv;
+  return {};
+}
+
 const char* kChain = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {} }
-local a = ctp.container { name = "a", image = "x", command = { "sh", "-c", "echo a >> " .. p.dir .. "/order" } }
-local b = ctp.container { name = "b", image = "x", after = { a }, command = { "sh", "-c", "echo b >> " .. p.dir .. "/order" } }
-local c = ctp.container { name = "c", image = "x", after = { b }, command = { "sh", "-c", "echo c >> " .. p.dir .. "/order" } }
-return ctp.pipeline { name = "chain", params = p, steps = { c, b, a } }
+local a = ctp.container { name = "a", image = "x", command = { "true" } }
+local b = ctp.container { name = "b", image = "x", after = { a }, command = { "true" } }
+local c = ctp.container { name = "c", image = "x", after = { b }, command = { "true" } }
+return ctp.pipeline { name = "chain", steps = { c, b, a } }
 )";
 
 TEST_CASE("steps run after their dependencies") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kChain, {"dir=" + dir.path().string()}), dir.path() / "work");
-  CHECK(ran.result.status == "succeeded");
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kChain);
+  CHECK(ran.result.status == RunStatus::kSucceeded);
   CHECK(ran.result.ExitCode() == 0);
-  CHECK(FileText(dir.path() / "order") == "a\nb\nc\n");
+  CHECK(launcher.Events() ==
+        std::vector<std::string>{"start a", "end a", "start b", "end b", "start c", "end c"});
   CHECK(ran.Step("b").attempts == 1);
-  CHECK(std::filesystem::exists(dir.path() / "work/runs" / ran.result.run_id / "c/log.txt"));
 }
 
-// Each step waits for the other's marker: only a run that starts both at once succeeds.
-const char* kRendezvous = R"(
+// Each step waits until two steps run at once.
+const char* kMeet = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {} }
-local function meet(me, other)
-  return ctp.container { name = me, image = "x", timeout = 10, command = { "sh", "-c",
-    "touch " .. p.dir .. "/" .. me .. "; i=0; while [ ! -e " .. p.dir .. "/" .. other .. " ]; do "
-    .. "i=$((i+1)); [ $i -gt 500 ] && exit 1; sleep 0.01; done" } }
-end
-return ctp.pipeline { name = "meet", params = p, steps = { meet("left", "right"), meet("right", "left") } }
+local steps = {}
+for i = 1, 4 do steps[i] = ctp.container { name = "s" .. i, image = "x", command = { "meet", "2" } } end
+return ctp.pipeline { name = "meet", steps = steps }
 )";
 
 TEST_CASE("independent steps run in parallel up to --jobs") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kRendezvous, {"dir=" + dir.path().string()}), dir.path() / "work",
-                  [](RunOptions& o) { o.jobs = 2; });
-  CHECK(ran.result.status == "succeeded");
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kMeet, {}, 2);
+  CHECK(ran.result.status == RunStatus::kSucceeded);
+  CHECK(launcher.MaxRunning() == 2);
+  CHECK(launcher.Events().size() == 8);
 }
 
-// With one job at a time, a step that finds another's lock folder fails.
-const char* kExclusive = R"(
+const char* kIndependent = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {} }
 local steps = {}
-for i = 1, 4 do
-  steps[i] = ctp.container { name = "s" .. i, image = "x", command = { "sh", "-c",
-    "mkdir " .. p.dir .. "/busy || exit 1; sleep 0.05; rmdir " .. p.dir .. "/busy" } }
-end
-return ctp.pipeline { name = "exclusive", params = p, steps = steps }
+for i = 1, 4 do steps[i] = ctp.container { name = "s" .. i, image = "x", command = { "true" } } end
+return ctp.pipeline { name = "independent", steps = steps }
 )";
 
 TEST_CASE("--jobs 1 runs one step at a time") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kExclusive, {"dir=" + dir.path().string()}), dir.path() / "work",
-                  [](RunOptions& o) { o.jobs = 1; });
-  CHECK(ran.result.status == "succeeded");
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kIndependent, {}, 1);
+  CHECK(ran.result.status == RunStatus::kSucceeded);
+  CHECK(launcher.MaxRunning() == 1);
+  const std::vector<std::string> events = launcher.Events();
+  REQUIRE(events.size() == 8);
+  for (std::size_t i = 0; i < events.size(); i += 2)
+    CHECK(events[i + 1] == "end " + events[i].substr(6));  // each ends before the next starts
 }
 
 const char* kDataPassing = R"(
 local ctp = require "ctp"
 local p = ctp.params { who = ctp.string { default = "world" } }
-local greet = ctp.container { name = "greet", image = "x", command = { "sh", "-c" },
-  args = { "printf 'hello " .. p.who .. "' > " .. ctp.output_path "greeting"
-           .. " && mkdir -p " .. ctp.output_path "data" .. " && echo 42 > " .. ctp.output_path "data" .. "/n" },
-  outputs = { greeting = "parameter", data = "artifact" } }
+local greet = ctp.container { name = "greet", image = "x",
+  command = { "write", ctp.output_path "greeting", "hello", p.who }, outputs = { greeting = "parameter" } }
+local pack = ctp.container { name = "pack", image = "x",
+  command = { "write", ctp.output_path "data" .. "/n", "42" }, outputs = { data = "artifact" } }
 local shout = ctp.lua { name = "shout", inputs = { text = greet.outputs.greeting }, outputs = { "loud" },
   fn = function(inputs) return { loud = string.upper(inputs.text) } end }
-local read = ctp.container { name = "read", image = "x", command = { "sh", "-c" },
-  args = { "cat " .. greet.outputs.data .. "/n > " .. ctp.output_path "n" }, outputs = { "n" } }
+local read = ctp.container { name = "read", image = "x",
+  command = { "copy", pack.outputs.data .. "/n", ctp.output_path "n" }, outputs = { "n" } }
 local echo = ctp.steps.echo { name = "echo", message = shout.outputs.loud .. " " .. read.outputs.n }
-return ctp.pipeline { name = "data", params = p, steps = { greet, shout, read, echo } }
+return ctp.pipeline { name = "data", params = p, steps = { greet, pack, shout, read, echo } }
 )";
 
 TEST_CASE("parameters and artifacts pass between container, Lua and native steps") {
+  FakeLauncher launcher;
   ScratchDir dir;
-  Ran ran = RunIn(Script(kDataPassing, {"who=you"}), dir.path());
-  REQUIRE(ran.result.status == "succeeded");
+  Ran ran = RunIn(Script(kDataPassing, {"who=you"}), dir.path(),
+                  [&](RunOptions& o) { o.launcher = &launcher; });
+  REQUIRE(ran.result.status == RunStatus::kSucceeded);
   CHECK(ran.Step("greet").outputs.at("greeting") == "hello you");
   CHECK(ran.Step("shout").outputs.at("loud") == "HELLO YOU");
   CHECK(ran.Step("read").outputs.at("n") == "42");
   CHECK(ran.Step("echo").outputs.at("message") == "HELLO YOU 42");
-  const std::string artifact = ran.Step("greet").outputs.at("data");
+  const std::string artifact = ran.Step("pack").outputs.at("data");
   CHECK(artifact ==
-        (std::filesystem::absolute(dir.path()) / "runs" / ran.result.run_id / "greet/outputs/data")
+        (std::filesystem::absolute(dir.path()) / "runs" / ran.result.run_id / "pack/outputs/data")
             .lexically_normal()
             .string());
   CHECK(FileText(artifact + "/n") == "42\n");
   CHECK(FileText(dir.path() / "runs" / ran.result.run_id / "echo/log.txt") == "HELLO YOU 42\n");
+  CHECK(IndexOf(launcher.Events(), "end pack") < IndexOf(launcher.Events(), "start read"));
 }
 
 const char* kConditions = R"(
@@ -101,7 +128,7 @@ local ctp = require "ctp"
 local p = ctp.params { stage = ctp.string { default = "train" }, n = ctp.int { default = 5 } }
 local yes = ctp.container { name = "yes", image = "x", command = { "true" },
   when = ctp.all { p.stage:eq("train"), p.n:gt(3) } }
-local no = ctp.container { name = "no", image = "x", command = { "sh", "-c", "echo x > " .. ctp.output_path "o" },
+local no = ctp.container { name = "no", image = "x", command = { "write", ctp.output_path "o", "x" },
   outputs = { "o" }, when = p.stage:is_in { "deploy", "serve" } }
 local after_no = ctp.container { name = "after-no", image = "x", command = { "echo", no.outputs.o } }
 local independent = ctp.container { name = "independent", image = "x", command = { "true" }, after = { no } }
@@ -109,146 +136,150 @@ return ctp.pipeline { name = "cond", params = p, steps = { yes, no, after_no, in
 )";
 
 TEST_CASE("a false condition skips the step and the steps that read its outputs") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kConditions), dir.path());
-  CHECK(ran.result.status == "succeeded");
-  CHECK(ran.Step("yes").status == "succeeded");
-  CHECK(ran.Step("no").status == "skipped");
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kConditions);
+  CHECK(ran.result.status == RunStatus::kSucceeded);
+  CHECK(ran.Step("yes").status == RunStatus::kSucceeded);
+  CHECK(ran.Step("no").status == RunStatus::kSkipped);
   CHECK(ran.Step("no").message == "its condition is false");
-  CHECK(ran.Step("after-no").status == "skipped");
+  CHECK(ran.Step("after-no").status == RunStatus::kSkipped);
   CHECK(ran.Step("after-no").message == "it reads outputs of skipped step 'no'");
-  CHECK(ran.Step("independent").status == "succeeded");
+  CHECK(ran.Step("independent").status == RunStatus::kSucceeded);
+  CHECK(launcher.Attempts("no") == 0);
+  CHECK(launcher.Attempts("after-no") == 0);
 }
 
 const char* kLoop = R"(
 local ctp = require "ctp"
 local p = ctp.params { items = ctp.list { default = { 1, 2, 3 } } }
-local double = ctp.container { name = "double", image = "x", for_each = { items = p.items, parallelism = 2 },
-  command = { "sh", "-c", "echo $((" .. ctp.item .. " * 2)) > " .. ctp.output_path "twice" }, outputs = { "twice" } }
-local sum = ctp.lua { name = "sum", inputs = { values = double.outputs.twice }, outputs = { "total" },
+local copy = ctp.container { name = "copy", image = "x", for_each = { items = p.items, parallelism = 2 },
+  command = { "write", ctp.output_path "same", ctp.item }, outputs = { "same" } }
+local sum = ctp.lua { name = "sum", inputs = { values = copy.outputs.same }, outputs = { "total" },
   fn = function(inputs)
     local total = 0
     for n in string.gmatch(inputs.values, "%d+") do total = total + tonumber(n) end
     return { total = total }
   end }
 local pairs_ = ctp.container { name = "fields", image = "x", for_each = { { k = "a" }, { k = "b" } },
-  command = { "sh", "-c", "printf " .. ctp.item.k .. " > " .. ctp.output_path "k" }, outputs = { "k" } }
-return ctp.pipeline { name = "loop", params = p, steps = { double, sum, pairs_ } }
+  command = { "write", ctp.output_path "k", ctp.item.k }, outputs = { "k" } }
+return ctp.pipeline { name = "loop", params = p, steps = { copy, sum, pairs_ } }
 )";
 
 TEST_CASE("loops fan out over items and their outputs fan in as a list") {
+  FakeLauncher launcher;
   ScratchDir dir;
-  Ran ran = RunIn(Script(kLoop), dir.path());
-  REQUIRE(ran.result.status == "succeeded");
-  CHECK(ran.Step("double[0]").outputs.at("twice") == "2");
-  CHECK(ran.Step("double[2]").outputs.at("twice") == "6");
-  CHECK(ran.Step("double").outputs.at("twice") == "[2,4,6]");
-  CHECK(ran.Step("sum").outputs.at("total") == "12");
+  Ran ran = RunIn(Script(kLoop), dir.path(), [&](RunOptions& o) {
+    o.launcher = &launcher;
+    o.jobs = 4;
+  });
+  REQUIRE(ran.result.status == RunStatus::kSucceeded);
+  CHECK(ran.Step("copy[0]").outputs.at("same") == "1");
+  CHECK(ran.Step("copy[2]").outputs.at("same") == "3");
+  CHECK(ran.Step("copy").outputs.at("same") == "[1,2,3]");
+  CHECK(ran.Step("sum").outputs.at("total") == "6");
   CHECK(ran.Step("fields").outputs.at("k") == R"(["a","b"])");
-  CHECK(
-      std::filesystem::exists(dir.path() / "runs" / ran.result.run_id / "double/1/outputs/twice"));
+  CHECK(std::filesystem::exists(dir.path() / "runs" / ran.result.run_id / "copy/1/outputs/same"));
+  for (const char* task : {"copy[0]", "copy[1]", "copy[2]"}) CHECK(launcher.Attempts(task) == 1);
 }
 
 const char* kExitHandler = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {}, code = ctp.int { default = 0 } }
-local work = ctp.container { name = "work", image = "x", command = { "sh", "-c", "exit " .. p.code } }
+local p = ctp.params { code = ctp.int { default = 0 } }
+local work = ctp.container { name = "work", image = "x", command = { "fail", p.code } }
 local after = ctp.container { name = "after", image = "x", after = { work }, command = { "true" } }
 local other = ctp.container { name = "other", image = "x", command = { "true" } }
 return ctp.pipeline { name = "exit", params = p, steps = { work, after, other },
-  on_exit = ctp.container { name = "notify", image = "x",
-    command = { "sh", "-c", "echo " .. ctp.workflow.status .. " > " .. p.dir .. "/status" } } }
+  on_exit = ctp.container { name = "notify", image = "x", command = { "echo", ctp.workflow.status } } }
 )";
 
-TEST_CASE("the exit handler runs and sees the status; a failure skips dependents only") {
-  ScratchDir dir;
+TEST_CASE("the exit handler runs last and sees the status; a failure omits dependents only") {
+  FakeLauncher launcher;
   SUBCASE("success") {
-    Ran ran = RunIn(Script(kExitHandler, {"dir=" + dir.path().string()}), dir.path() / "work");
-    CHECK(ran.result.status == "succeeded");
-    CHECK(FileText(dir.path() / "status") == "Succeeded\n");
+    Ran ran = RunFaked(launcher, kExitHandler);
+    CHECK(ran.result.status == RunStatus::kSucceeded);
+    CHECK(ArgvOf(launcher, "notify") == std::vector<std::string>{"echo", "Succeeded"});
   }
   SUBCASE("failure") {
-    Ran ran =
-        RunIn(Script(kExitHandler, {"dir=" + dir.path().string(), "code=3"}), dir.path() / "work");
-    CHECK(ran.result.status == "failed");
+    Ran ran = RunFaked(launcher, kExitHandler, {"code=3"});
+    CHECK(ran.result.status == RunStatus::kFailed);
     CHECK(ran.result.ExitCode() == 1);
-    CHECK(ran.Step("work").status == "failed");
+    CHECK(ran.Step("work").status == RunStatus::kFailed);
     CHECK(ran.Step("work").exit_code == 3);
     CHECK(ran.Step("work").message == "exited with code 3");
-    CHECK(ran.Step("after").status == "omitted");
+    CHECK(ran.Step("after").status == RunStatus::kOmitted);
     CHECK(ran.Step("after").message == "upstream step 'work' did not succeed");
-    CHECK(ran.Step("other").status == "succeeded");
-    CHECK(ran.Step("notify").status == "succeeded");
-    CHECK(FileText(dir.path() / "status") == "Failed\n");
+    CHECK(launcher.Attempts("after") == 0);
+    CHECK(ran.Step("other").status == RunStatus::kSucceeded);
+    CHECK(ran.Step("notify").status == RunStatus::kSucceeded);
+    CHECK(ArgvOf(launcher, "notify") == std::vector<std::string>{"echo", "Failed"});
   }
+  const std::vector<std::string> events = launcher.Events();
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back() == "end notify");
+  CHECK(IndexOf(events, "end work") < IndexOf(events, "start notify"));
+  CHECK(IndexOf(events, "end other") < IndexOf(events, "start notify"));
 }
 
 const char* kRetry = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {}, limit = ctp.int { default = 2 } }
+local p = ctp.params { limit = ctp.int { default = 2 } }
 local flaky = ctp.container { name = "flaky", image = "x", retry = { limit = ctp.value(p.limit) },
-  command = { "sh", "-c", "echo x >> " .. p.dir .. "/tries; [ $(wc -l < " .. p.dir .. "/tries) -ge 3 ]" } }
+  command = { "flaky", "3" } }
 return ctp.pipeline { name = "retry", params = p, steps = { flaky } }
 )";
 
 TEST_CASE("a failed step is retried up to its limit") {
-  ScratchDir dir;
+  FakeLauncher launcher;
   SUBCASE("succeeds on the third attempt") {
-    Ran ran = RunIn(Script(kRetry, {"dir=" + dir.path().string()}), dir.path() / "work");
-    CHECK(ran.result.status == "succeeded");
+    Ran ran = RunFaked(launcher, kRetry);
+    CHECK(ran.result.status == RunStatus::kSucceeded);
     CHECK(ran.Step("flaky").attempts == 3);
+    CHECK(launcher.Attempts("flaky") == 3);
   }
   SUBCASE("fails when the limit is too low") {
-    Ran ran = RunIn(Script(kRetry, {"dir=" + dir.path().string(), "limit=1"}), dir.path() / "work");
-    CHECK(ran.result.status == "failed");
+    Ran ran = RunFaked(launcher, kRetry, {"limit=1"});
+    CHECK(ran.result.status == RunStatus::kFailed);
     CHECK(ran.Step("flaky").attempts == 2);
-    CHECK(FileText(dir.path() / "tries") == "x\nx\n");
+    CHECK(launcher.Attempts("flaky") == 2);
   }
 }
 
 const char* kTimeout = R"(
 local ctp = require "ctp"
-local p = ctp.params { dir = ctp.string {} }
-local slow = ctp.container { name = "slow", image = "x", timeout = 2,
-  command = { "sh", "-c", "sleep 30 & echo $! > " .. p.dir .. "/child; wait" } }
-return ctp.pipeline { name = "timeout", params = p, steps = { slow } }
+local slow = ctp.container { name = "slow", image = "x", timeout = 2, command = { "time-out" } }
+local next = ctp.container { name = "next", image = "x", after = { slow }, command = { "true" } }
+return ctp.pipeline { name = "timeout", steps = { slow, next } }
 )";
 
-TEST_CASE("a step past its timeout is killed with its process group") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kTimeout, {"dir=" + dir.path().string()}), dir.path() / "work");
-  CHECK(ran.result.status == "failed");
+TEST_CASE("a step past its timeout fails with the timeout and omits its dependents") {
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kTimeout);
+  CHECK(ran.result.status == RunStatus::kFailed);
   CHECK(ran.Step("slow").message == "timed out after 2s");
-  const std::string child = FileText(dir.path() / "child");
-  REQUIRE(!child.empty());
-  // The background `sleep` was in the group: it is gone (or a zombie waiting to be reaped).
-  const std::string stat = FileText("/proc/" + std::to_string(std::stoi(child)) + "/stat");
-  CHECK((stat.empty() || stat.find(") Z") != std::string::npos));
+  CHECK(ran.Step("next").status == RunStatus::kOmitted);
+  REQUIRE(launcher.Specs().size() == 1);
+  CHECK(launcher.Specs()[0].timeout == std::chrono::milliseconds(2000));
 }
-
-}  // namespace
-}  // namespace ctp::testing
-
-namespace ctp::testing {
-namespace {
 
 const char* kPipelineTimeout = R"(
 local ctp = require "ctp"
-local slow = ctp.container { name = "slow", image = "x", command = { "sleep", "30" } }
+local slow = ctp.container { name = "slow", image = "x", command = { "hang" } }
 local next = ctp.container { name = "next", image = "x", after = { slow }, command = { "true" } }
 return ctp.pipeline { name = "deadline", steps = { slow, next }, timeout = 1,
   on_exit = ctp.container { name = "cleanup", image = "x", command = { "true" } } }
 )";
 
 TEST_CASE("the pipeline's timeout stops running steps, omits the rest and runs the exit handler") {
-  ScratchDir dir;
-  Ran ran = RunIn(Script(kPipelineTimeout), dir.path());
-  CHECK(ran.result.status == "failed");
-  CHECK(ran.Step("slow").status == "failed");
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, kPipelineTimeout);
+  CHECK(ran.result.status == RunStatus::kFailed);
+  CHECK(ran.Step("slow").status == RunStatus::kFailed);
   CHECK(ran.Step("slow").message == "stopped");
-  CHECK(ran.Step("next").status == "omitted");
+  CHECK(ran.Step("next").status == RunStatus::kOmitted);
   CHECK(ran.Step("next").message == "the pipeline timed out");
-  CHECK(ran.Step("cleanup").status == "succeeded");
+  CHECK(ran.Step("cleanup").status == RunStatus::kSucceeded);
+  CHECK(launcher.Events() ==
+        std::vector<std::string>{"start slow", "end slow", "start cleanup", "end cleanup"});
 }
 
 }  // namespace

@@ -148,7 +148,7 @@ TEST_CASE("a Lua step's print goes to its log.txt and is streamed with --verbose
     options.verbose = true;
     options.registry = &TimeoutRegistry();
   });
-  REQUIRE(ran.result.status == "succeeded");
+  REQUIRE(ran.result.status == RunStatus::kSucceeded);
   CHECK(FileText(dir.path() / "runs" / ran.result.run_id / "talk/log.txt") ==
         "line one\ntwo\t2\nreturned 1 output\n");
   CHECK(ran.out.find("talk | line one\ntalk | two\t2\n") != std::string::npos);

@@ -50,9 +50,6 @@ class Dag {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Every reference in a step (command, args, env, inputs, when, loop), in order.
-std::vector<Ref> StepRefs(const Step& step);
-
 /// The names of the steps `step` reads outputs from, deduplicated, in order of first use.
 std::vector<std::string> DataDependencies(const Step& step);
 

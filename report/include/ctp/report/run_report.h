@@ -3,39 +3,19 @@
 // as the pipeline declared them).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "ctp/model/run_status.h"
+#include "ctp/model/step_record.h"
+
 namespace ctp::report {
-
-/// The state of a run or a step.
-enum class RunStatus { kPending, kRunning, kSucceeded, kFailed, kSkipped, kCancelled };
-
-/// "pending", "running", "succeeded", "failed", "skipped", "cancelled".
-std::string_view StatusName(RunStatus status);
-
-/// Parses StatusName's words, Argo's "success"/"error"/"omitted", and the run store's "cached"
-/// (succeeded; the caller sets cache_hit) and "interrupted" (cancelled), ignoring case. Throws
-/// std::invalid_argument naming the word for anything else.
-RunStatus ParseStatus(std::string_view word);
 
 /// Seconds since the Unix epoch (UTC), with a fractional part.
 using Timestamp = double;
-
-/// One step of the run as the runner recorded it.
-struct StepRecord {
-  std::string name;  ///< The step's name in the pipeline.
-  RunStatus status = RunStatus::kPending;
-  std::optional<Timestamp> start;  ///< When its first attempt started.
-  std::optional<Timestamp> end;    ///< When its last attempt ended.
-  int attempts = 0;                ///< Attempts made (retries + 1); 0 when it never ran.
-  bool cache_hit = false;          ///< Outputs reused from an earlier run.
-  std::optional<int> exit_code;    ///< Of the last attempt, for process steps.
-  std::string log_tail;            ///< The last lines of its log.txt (plain text).
-};
 
 /// An edge of the DAG: `to` runs after `from`.
 struct DagLink {
@@ -100,12 +80,13 @@ struct RunReport {
   std::optional<Timestamp> end;                             ///< When it ended.
   std::vector<std::pair<std::string, std::string>> params;  ///< Resolved values, in order.
   std::vector<StepRecord> steps;                            ///< In declaration order.
-  std::vector<DagLink> edges;                               ///< The DAG's edges.
-  std::string exit_handler;                                 ///< Its step name, or "".
-  std::vector<MetricSeries> series;                         ///< Curves.
-  std::vector<ScalarMetric> scalars;                        ///< Single values.
-  std::optional<ConfusionMatrix> confusion;                 ///< From the evaluate step.
-  std::vector<SlideView> slides;                            ///< Tiled slides.
+  std::map<std::string, std::string> log_tails;  ///< Task → the last lines of its log.txt.
+  std::vector<DagLink> edges;                    ///< The DAG's edges.
+  std::string exit_handler;                      ///< Its step name, or "".
+  std::vector<MetricSeries> series;              ///< Curves.
+  std::vector<ScalarMetric> scalars;             ///< Single values.
+  std::optional<ConfusionMatrix> confusion;      ///< From the evaluate step.
+  std::vector<SlideView> slides;                 ///< Tiled slides.
 };
 
 /// Adds a metric logged once, replacing an earlier value of the same step and name.

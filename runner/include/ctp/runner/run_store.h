@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "ctp/model/run_status.h"
+#include "ctp/model/step_record.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -21,24 +24,9 @@ struct RunRecord {
   std::string pipeline;
   std::string script;
   std::map<std::string, std::string> params;  ///< parameter values as text
-  std::string status;                         ///< running | succeeded | failed | interrupted
+  RunStatus status = RunStatus::kRunning;     ///< running | succeeded | failed | interrupted
   double started_at = 0;                      ///< seconds since the epoch
   double ended_at = 0;                        ///< 0 while running
-};
-
-/// One task of a run: a step, or one iteration of a looped step (`name[2]`).
-struct StepRecord {
-  std::string run_id;
-  std::string step;
-  std::string status;  ///< running | succeeded | failed | skipped | cached | omitted
-  int attempts = 0;
-  int exit_code = 0;
-  double duration = 0;  ///< seconds
-  bool cache_hit = false;
-  std::map<std::string, std::string> outputs;  ///< output name → value (artifacts: their path)
-  std::string fingerprint;
-  std::string message;    ///< why it failed or was skipped
-  double started_at = 0;  ///< seconds since the epoch when its first attempt started; 0 = never
 };
 
 /// A number a step logged: a native step's metric or an entry of a KFP metrics JSON file.
@@ -57,7 +45,9 @@ struct CacheEntry {
   std::map<std::string, std::string> outputs;
 };
 
-/// The SQLite run store. Thread-safe: one connection behind a mutex.
+/// The SQLite run store. Thread-safe: one connection behind a mutex. Statuses are stored as their
+/// StatusName; reading any other word throws std::runtime_error naming the file, the record and
+/// the word.
 class RunStore {
  public:
   /// Opens (creating) the database at `path`. Throws std::runtime_error naming the file.
@@ -100,9 +90,5 @@ class RunStore {
   std::filesystem::path path_;
   mutable std::mutex mutex_;
 };
-
-/// Reads a KFP metrics file (`{"metrics": [{"name": ..., "numberValue": ...}]}`); entries that are
-/// not numbers are ignored. Throws std::runtime_error naming the file when it is not such JSON.
-std::vector<std::pair<std::string, double>> ReadKfpMetrics(const std::filesystem::path& path);
 
 }  // namespace ctp

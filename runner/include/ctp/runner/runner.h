@@ -57,10 +57,10 @@ struct RunOptions {
 /// What a run did.
 struct RunResult {
   std::string run_id;
-  std::string status;  ///< succeeded | failed
+  RunStatus status = RunStatus::kSucceeded;  ///< succeeded | failed | interrupted
   std::vector<StepRecord> steps;
   /// 0 when the run succeeded, 1 otherwise.
-  int ExitCode() const { return status == "succeeded" ? 0 : 1; }
+  int ExitCode() const { return status == RunStatus::kSucceeded ? 0 : 1; }
 };
 
 /// Runs `pipeline` (loaded and checked, parameters applied). Throws ctp::Error or
