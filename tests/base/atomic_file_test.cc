@@ -12,19 +12,14 @@
 #include <sstream>
 #include <string>
 
+#include "validators.h"
+
 namespace fs = std::filesystem;
 using ctp::base::WriteFileAtomically;
 
 namespace {
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("ctp-atomic-file-" + std::to_string(::getpid()));
-  Scratch() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-};
+using Scratch = ctp::testing::TempDir;
 
 std::string Text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,8 +36,8 @@ std::size_t Entries(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("atomic file: written whole, parent folders created, no temporary file left") {
-  Scratch scratch;
-  const fs::path file = scratch.dir / "a" / "b" / "workflow.yaml";
+  Scratch scratch("atomic_file");
+  const fs::path file = scratch.path / "a" / "b" / "workflow.yaml";
   WriteFileAtomically(file, "first\n");
   WriteFileAtomically(file, "second\n");
   CHECK(Text(file) == "second\n");
@@ -53,27 +48,27 @@ TEST_CASE("atomic file: written whole, parent folders created, no temporary file
 }
 
 TEST_CASE("atomic file: a symbolic link is followed, its target replaced, the link kept") {
-  Scratch scratch;
-  fs::create_directories(scratch.dir / "real");
-  const fs::path target = scratch.dir / "real" / "workflow.yaml";
+  Scratch scratch("atomic_file");
+  fs::create_directories(scratch.path / "real");
+  const fs::path target = scratch.path / "real" / "workflow.yaml";
   WriteFileAtomically(target, "old\n");
-  fs::create_symlink("real/workflow.yaml", scratch.dir / "link.yaml");
-  fs::create_symlink("link.yaml", scratch.dir / "link2.yaml");  // a chain of two
-  WriteFileAtomically(scratch.dir / "link2.yaml", "new\n");
-  CHECK(fs::is_symlink(fs::symlink_status(scratch.dir / "link2.yaml")));
-  CHECK(fs::is_symlink(fs::symlink_status(scratch.dir / "link.yaml")));
+  fs::create_symlink("real/workflow.yaml", scratch.path / "link.yaml");
+  fs::create_symlink("link.yaml", scratch.path / "link2.yaml");  // a chain of two
+  WriteFileAtomically(scratch.path / "link2.yaml", "new\n");
+  CHECK(fs::is_symlink(fs::symlink_status(scratch.path / "link2.yaml")));
+  CHECK(fs::is_symlink(fs::symlink_status(scratch.path / "link.yaml")));
   CHECK(Text(target) == "new\n");
-  CHECK(Entries(scratch.dir / "real") == 1);
+  CHECK(Entries(scratch.path / "real") == 1);
 
-  fs::create_symlink("real/missing.yaml", scratch.dir / "dangling.yaml");
-  WriteFileAtomically(scratch.dir / "dangling.yaml", "made\n");
-  CHECK(fs::is_symlink(fs::symlink_status(scratch.dir / "dangling.yaml")));
-  CHECK(Text(scratch.dir / "real" / "missing.yaml") == "made\n");
+  fs::create_symlink("real/missing.yaml", scratch.path / "dangling.yaml");
+  WriteFileAtomically(scratch.path / "dangling.yaml", "made\n");
+  CHECK(fs::is_symlink(fs::symlink_status(scratch.path / "dangling.yaml")));
+  CHECK(Text(scratch.path / "real" / "missing.yaml") == "made\n");
 }
 
 TEST_CASE("atomic file: a FIFO (like a device) is written to, never replaced by a regular file") {
-  Scratch scratch;
-  const fs::path fifo = scratch.dir / "out.yaml";
+  Scratch scratch("atomic_file");
+  const fs::path fifo = scratch.path / "out.yaml";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so the writer can open it
   REQUIRE(reader >= 0);
@@ -83,5 +78,5 @@ TEST_CASE("atomic file: a FIFO (like a device) is written to, never replaced by 
   ::close(reader);
   CHECK(std::string(buffer, got > 0 ? static_cast<std::size_t>(got) : 0) == "through the pipe\n");
   CHECK(fs::is_fifo(fs::symlink_status(fifo)));
-  CHECK(Entries(scratch.dir) == 1);
+  CHECK(Entries(scratch.path) == 1);
 }

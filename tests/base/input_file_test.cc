@@ -9,24 +9,20 @@
 #include <fstream>
 #include <string>
 
+#include "validators.h"
+
 namespace fs = std::filesystem;
 using ctp::base::InputFileError;
 using ctp::base::ReadInputFile;
 
 namespace {
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("ctp-input-file-" + std::to_string(::getpid()));
-  Scratch() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  fs::path Write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir / name, std::ios::binary) << text;
-    return dir / name;
-  }
-};
+using Scratch = ctp::testing::TempDir;
+
+fs::path WriteIn(const Scratch& scratch, const std::string& name, const std::string& text) {
+  std::ofstream(scratch.path / name, std::ios::binary) << text;
+  return scratch.path / name;
+}
 
 std::string ReasonOf(const fs::path& path, std::size_t max_bytes = ctp::base::kMaxInputFileBytes) {
   try {
@@ -40,25 +36,25 @@ std::string ReasonOf(const fs::path& path, std::size_t max_bytes = ctp::base::kM
 }  // namespace
 
 TEST_CASE("input file: a regular file is read whole, bytes as they are, symlinks followed") {
-  Scratch scratch;
+  Scratch scratch("input_file");
   const std::string bytes("a\0b\nc\xff", 6);
-  const fs::path file = scratch.Write("script.lua", bytes);
+  const fs::path file = WriteIn(scratch, "script.lua", bytes);
   CHECK(ReadInputFile(file) == bytes);
-  fs::create_symlink(file, scratch.dir / "link.lua");
-  CHECK(ReadInputFile(scratch.dir / "link.lua") == bytes);
-  CHECK(ReadInputFile(scratch.Write("empty.lua", "")) == "");
+  fs::create_symlink(file, scratch.path / "link.lua");
+  CHECK(ReadInputFile(scratch.path / "link.lua") == bytes);
+  CHECK(ReadInputFile(WriteIn(scratch, "empty.lua", "")) == "");
   CHECK(ReadInputFile(file, 6) == bytes);  // exactly the limit
 }
 
 TEST_CASE("input file: missing files, folders, devices, FIFOs and large files are refused") {
-  Scratch scratch;
-  CHECK(ReasonOf(scratch.dir / "missing.lua") == "No such file or directory");
-  CHECK(ReasonOf(scratch.dir) == "it is a directory");
+  Scratch scratch("input_file");
+  CHECK(ReasonOf(scratch.path / "missing.lua") == "No such file or directory");
+  CHECK(ReasonOf(scratch.path) == "it is a directory");
   CHECK(ReasonOf("/dev/zero") == "it is not a regular file");
-  const fs::path fifo = scratch.dir / "fifo";
+  const fs::path fifo = scratch.path / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(ReasonOf(fifo) == "it is not a regular file");  // no writer: refused, not waited for
-  CHECK(ReasonOf(scratch.Write("big.yaml", std::string(7, 'x')), 6) ==
+  CHECK(ReasonOf(WriteIn(scratch, "big.yaml", std::string(7, 'x')), 6) ==
         "it is larger than 6 bytes");
-  CHECK(ReasonOf(scratch.Write("huge.yaml", "x"), 0) == "it is larger than 0 MiB");
+  CHECK(ReasonOf(WriteIn(scratch, "huge.yaml", "x"), 0) == "it is larger than 0 MiB");
 }
