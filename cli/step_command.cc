@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "cli.h"
 #include "ctp/model/diagnostic.h"
@@ -61,6 +65,27 @@ std::map<std::string, std::string> ParseStepWords(const NativeStep& step,
   return given;
 }
 
+// --output NAME=PATH assignments: each NAME one of the step's outputs.
+std::map<std::string, std::filesystem::path> OutputPaths(
+    const NativeStep& step, const std::vector<std::string>& assignments) {
+  std::vector<std::string> names;
+  for (const NativeOutput& output : step.outputs) names.push_back(output.name);
+  std::map<std::string, std::filesystem::path> paths;
+  for (const std::string& assignment : assignments) {
+    const std::size_t equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw ArgError(fmt::format("{}: --output expects NAME=PATH, got '{}'", step.name,
+                                 Abbreviated(assignment)));
+    const std::string name = assignment.substr(0, equals);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      throw ArgError(fmt::format("{}: --output {}: the step has no output '{}'{}", step.name,
+                                 Abbreviated(assignment), Abbreviated(name),
+                                 DidYouMean(name, names)));
+    paths[name] = assignment.substr(equals + 1);
+  }
+  return paths;
+}
+
 }  // namespace
 
 Command AddStepCommand(CLI::App& app) {
@@ -97,12 +122,6 @@ Command AddStepCommand(CLI::App& app) {
                       DidYouMean(options->name, StepRegistry::Default().Names())));
     StepContext context;
     context.output_dir = options->output_dir;
-    for (const std::string& assignment : options->outputs) {
-      std::size_t equals = assignment.find('=');
-      if (equals == std::string::npos || equals == 0)
-        throw std::invalid_argument("--output expects NAME=PATH, got '" + assignment + "'");
-      context.output_paths[assignment.substr(0, equals)] = assignment.substr(equals + 1);
-    }
     context.log = &std::cout;
     context.progress = [](const StepProgress& p) {
       if (p.total > 0)
@@ -116,6 +135,7 @@ Command AddStepCommand(CLI::App& app) {
                                index >= 0 ? fmt::format(" (step {})", index) : "");
     };
     try {
+      context.output_paths = OutputPaths(*step, options->outputs);
       context.args = ParseStepWords(*step, options->words);
       RunNativeStep(*step, context);
     } catch (const ArgError& e) {

@@ -102,10 +102,15 @@ tiling::LabStats ReinhardTarget(const std::vector<std::string>& items) {
   return target;
 }
 
+/// The largest patch side: a patch is read whole into memory per worker (8192² RGB is 192 MiB).
+constexpr long long kMaxPatchSize = 8192;
+
 TileOptions ParseOptions(const StepContext& a) {
   TileOptions o;
   o.data_root = a.Path("data");
   o.splits = a.List("splits");
+  Require(a.Int("patch_size") <= kMaxPatchSize && a.Int("stride") <= kMaxPatchSize,
+          fmt::format("--patch_size and --stride must be at most {}", kMaxPatchSize));
   o.patch_size = static_cast<int>(a.Int("patch_size"));
   o.stride = static_cast<int>(a.Int("stride"));
   if (o.stride == 0) o.stride = o.patch_size;

@@ -102,6 +102,11 @@ TEST_CASE("ctp step checks every argument before the step runs: exit code 2, exa
       {"step echo --message hi --times two",
        "ctp step echo: argument --times: expected an integer, got 'two'\n"},
       {"step echo --times 2", "ctp step echo: argument --message is required\n"},
+      {"step echo --message hi --output mesage=/tmp/x",
+       "ctp step echo: --output mesage=/tmp/x: the step has no output 'mesage' (did you mean "
+       "'message'?)\n"},
+      {"step echo --message hi --output message", "ctp step echo: --output expects NAME=PATH, "
+                                                   "got 'message'\n"},
       {"step echo --message", "ctp step echo: argument --message needs a value\n"},
       {"step echo hi", "ctp step echo: expected --ARG VALUE, got 'hi'\n"},
       {"step tile --data . --images yes",

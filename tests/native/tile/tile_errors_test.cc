@@ -101,6 +101,11 @@ TEST_CASE("tile: bad arguments are named") {
         "tile: argument --sampling: expected one of grid, random, got 'diagonal'");
   CHECK(RunTile(data.root, {{"patch_size", "big"}}).error ==
         "tile: argument --patch_size: expected an integer, got 'big'");
+  // A patch is read whole per worker: 100,000 pixels a side would take minutes and ~10 GB.
+  CHECK(RunTile(data.root, {{"patch_size", "100000"}}).error ==
+        "tile: --patch_size and --stride must be at most 8192");
+  CHECK(RunTile(data.root, {{"stride", "9223372036854775807"}}).error ==
+        "tile: --patch_size and --stride must be at most 8192");
   CHECK(RunTile(data.root, {{"images", "yes"}}).error ==
         "tile: argument --images: expected true or false, got 'yes'");
   CHECK(RunTile(data.root, {{"normalize", "reinhard"}, {"reinhard_target", "1,2,3,4,5,x"}}).error ==
