@@ -26,7 +26,7 @@ deps:
 # Test-time peers and validators from PyPI (never a runtime dependency). Best effort: the tests
 # that need them say SKIPPED when they are missing.
 python-deps:
-	@python3 -c "import kfp.pipeline_spec, kfp.kubernetes, celpy" 2>/dev/null || \
+	@python3 -c "import kfp.pipeline_spec, kfp.kubernetes, kfp.components, celpy" 2>/dev/null || \
 	  python3 -m pip install -q -r deps/python-test-requirements.txt 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages -r deps/python-test-requirements.txt 2>/dev/null || \
 	  echo "warning: could not install deps/python-test-requirements.txt; KFP validation and CEL checks will be skipped"
