@@ -10,16 +10,19 @@
 namespace ctp::emit {
 namespace {
 
-bool LiteralNumber(const Template& value) { return value.IsLiteral() && IsNumber(value.Literal()); }
-
-// A govaluate operand: numbers bare, everything else a single-quoted string.
-std::string Operand(const std::string& text, bool numeric) {
-  return numeric ? text : fmt::format("'{}'", text);
+// A govaluate string literal: the text in single quotes (govaluate reads no escapes).
+std::string QuotedOperand(const std::string& text, const Step& step) {
+  if (text.find('\'') != std::string::npos)
+    throw Error(step.location,
+                fmt::format("step '{}': Argo cannot compare text containing a single quote "
+                            "({}) in a condition",
+                            step.name, text));
+  return fmt::format("'{}'", text);
 }
 
-std::string JsonOperand(const nlohmann::json& item) {
-  if (item.is_number()) return item.dump();
-  return fmt::format("'{}'", item.is_string() ? item.get<std::string>() : item.dump());
+// A number written so that expr compares it as a float64 (as asFloat's results are).
+std::string FloatLiteral(const std::string& text) {
+  return text.find_first_of(".eEnN") == std::string::npos ? text + ".0" : text;
 }
 
 // A quoted expr string literal.
@@ -31,6 +34,20 @@ std::string ExprString(const std::string& text) {
   }
   quoted += '\'';
   return quoted;
+}
+
+// How a reference reads in a message.
+std::string RefName(const Ref& ref) {
+  switch (ref.kind) {
+    case Ref::Kind::kStepOutput:
+      return fmt::format("artifact '{}' of step '{}'", ref.name, ref.step);
+    case Ref::Kind::kLoopItem:
+      return "the loop item";
+    case Ref::Kind::kWorkflowStatus:
+      return "ctp.workflow.status";
+    default:
+      return "this value";
+  }
 }
 
 // The expr (expression tag) variable that holds `ref` in a DAG task's `when`.
@@ -50,9 +67,9 @@ std::string ExprVariable(const ArgoScope& scope, const Ref& ref, const Step& ste
       break;
   }
   throw Error(step.location,
-              fmt::format("step '{}': Argo can test membership in a run-time list only for "
-                          "parameters and step output parameters",
-                          step.name));
+              fmt::format("step '{}': Argo cannot read {} in an expression tag ({{{{=...}}}}), "
+                          "which this comparison needs for its parameters and step outputs",
+                          step.name, RefName(ref)));
 }
 
 // `value` as an expr string: literal parts quoted, references as variables, joined with `+`.
@@ -76,6 +93,73 @@ std::string RunTimeMembership(const ArgoScope& scope, const Condition& c, const 
                      ExprText(scope, c.lhs, step), ExprVariable(scope, *list, step));
 }
 
+// Whether a comparison reads parameters or step outputs (then it is an expression tag).
+bool ReadsRunTimeValues(const Condition& c) {
+  for (const Template* side : {&c.lhs, &c.rhs})
+    for (const Template::Part& part : side->parts)
+      if (part.ref && (part.ref->kind == Ref::Kind::kParam || part.ref->kind == Ref::Kind::kStepOutput))
+        return true;
+  return false;
+}
+
+// The items of a literal `in` list.
+std::vector<nlohmann::json> InList(const Condition& c, const Step& step) {
+  nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
+  if (!list.is_array())
+    throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
+                                           c.rhs.Literal()));
+  return {list.begin(), list.end()};
+}
+
+// One side of a comparison in an expression tag: numbers through asFloat, text as expr strings.
+std::string ExprSide(const ArgoScope& scope, const Condition& c, const Template& side,
+                     const Step& step) {
+  if (c.compare == Condition::Compare::kText) return ExprText(scope, side, step);
+  if (side.IsLiteral()) return FloatLiteral(side.Literal());
+  const Ref* ref = side.SoleRef();
+  if (!ref) throw Error(step.location, fmt::format("step '{}': a number comparison reads text "
+                                                   "built from several values",
+                                                   step.name));
+  return fmt::format("asFloat({})", ExprVariable(scope, *ref, step));
+}
+
+// A comparison that reads parameters or step outputs: an expression tag (Argo 3.1+), evaluated by
+// expr to true or false before govaluate reads the condition. Values are variables, never text
+// pasted into the expression, so no value changes its shape; numbers go through asFloat (Go's
+// strconv.ParseFloat: anything else is an error, as in ctp run and KFP's double()).
+std::string ExprComparison(const ArgoScope& scope, const Condition& c, const Step& step) {
+  const std::string lhs = ExprSide(scope, c, c.lhs, step);
+  if (c.op != Condition::Op::kIn)
+    return fmt::format("{{{{={} {} {}}}}}", lhs, OperatorSymbol(c.op),
+                       ExprSide(scope, c, c.rhs, step));
+  std::string items;
+  for (const nlohmann::json& item : InList(c, step)) {
+    const std::string text = item.is_string() ? item.get<std::string>() : item.dump();
+    items.append(items.empty() ? "" : ", ")
+        .append(c.compare == Condition::Compare::kNumber ? FloatLiteral(text) : ExprString(text));
+  }
+  return fmt::format("{{{{={} in [{}]}}}}", lhs, items);
+}
+
+// A comparison of loop items, ctp.workflow.* and literals: govaluate operands, after Argo
+// substitutes the values (loop items are literal, so known to be numbers or text): numbers bare,
+// text in single quotes.
+std::string GovaluateComparison(const ArgoScope& scope, const Condition& c, const Step& step) {
+  const bool numeric = c.compare == Condition::Compare::kNumber;
+  auto operand = [&](const std::string& text) {
+    return numeric ? text : QuotedOperand(text, step);
+  };
+  const std::string lhs = operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask));
+  if (c.op != Condition::Op::kIn)
+    return fmt::format("{} {} {}", lhs, OperatorSymbol(c.op),
+                       operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask)));
+  std::string items;
+  for (const nlohmann::json& item : InList(c, step))
+    items.append(items.empty() ? "" : ", ")
+        .append(operand(item.is_string() ? item.get<std::string>() : item.dump()));
+  return fmt::format("{} in ({})", lhs, items);
+}
+
 std::string When(const ArgoScope& scope, const Condition& c, const Step& step, bool nested) {
   switch (c.op) {
     case Condition::Op::kAnd:
@@ -91,27 +175,12 @@ std::string When(const ArgoScope& scope, const Condition& c, const Step& step, b
       if (c.operands.size() != 1)
         throw Error(step.location, fmt::format("step '{}': 'not' takes one condition", step.name));
       return fmt::format("!({})", When(scope, c.operands[0], step, false));
-    case Condition::Op::kIn: {
+    case Condition::Op::kIn:
       if (!c.rhs.IsLiteral()) return RunTimeMembership(scope, c, step);
-      nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
-      if (!list.is_array())
-        throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}",
-                                               step.name, c.rhs.Literal()));
-      bool numeric = !list.empty();
-      for (const auto& item : list) numeric = numeric && item.is_number();
-      std::string items;
-      for (const auto& item : list)
-        items.append(items.empty() ? "" : ", ").append(JsonOperand(item));
-      return fmt::format(
-          "{} in ({})", Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric), items);
-    }
-    default: {
-      const bool numeric = LiteralNumber(c.lhs) || LiteralNumber(c.rhs);
-      return fmt::format("{} {} {}",
-                         Operand(ArgoExpressionText(scope, c.lhs, ArgoSite::kTask), numeric),
-                         OperatorSymbol(c.op),
-                         Operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask), numeric));
-    }
+      [[fallthrough]];
+    default:
+      return ReadsRunTimeValues(c) ? ExprComparison(scope, c, step)
+                                   : GovaluateComparison(scope, c, step);
   }
 }
 

@@ -56,6 +56,8 @@ std::string ChannelName(const KfpScope& scope, const Ref& ref);
 bool IsKfpArtifact(const KfpScope& scope, const Ref& ref);
 /// The parameterType of a value: the param's type, LIST for outputs of looped steps, ...
 std::string KfpParameterType(const KfpScope& scope, const Ref& ref);
+/// Whether step output `output` is the items of a loop in `pipeline` (then its type is LIST).
+bool FeedsLoop(const Pipeline& pipeline, const Ref& output);
 /// `{schemaTitle: system.Artifact|system.Metrics, schemaVersion: 0.0.1}` of an artifact value.
 YamlValue KfpArtifactType(ValueKind kind);
 /// How a task of `scope` receives `ref`: componentInputParameter, taskOutputParameter, ...

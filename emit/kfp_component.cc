@@ -96,11 +96,15 @@ YamlValue InputDefinitions(const KfpScope& scope, const Step& step,
   return node;
 }
 
-YamlValue OutputDefinitions(const Step& step) {
+// A parameter output is text, or a LIST (a JSON list, parsed by KFP) when a loop iterates it.
+YamlValue OutputDefinitions(const KfpScope& scope, const Step& step) {
   YamlValue node;
   for (const Output& output : step.outputs) {
     if (output.kind == ValueKind::kParameter)
-      node["parameters"][output.name]["parameterType"] = "STRING";
+      node["parameters"][output.name]["parameterType"] =
+          !step.loop && FeedsLoop(*scope.pipeline, Ref{Ref::Kind::kStepOutput, step.name, output.name})
+              ? "LIST"
+              : "STRING";
     else
       node["artifacts"][output.name]["artifactType"] = KfpArtifactType(output.kind);
   }
@@ -253,7 +257,7 @@ std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, cons
   component["executorLabel"] = "exec-" + suffix;
   YamlValue input_definitions = InputDefinitions(scope, step, inputs);
   if (input_definitions.size() > 0) component["inputDefinitions"] = std::move(input_definitions);
-  YamlValue output_definitions = OutputDefinitions(step);
+  YamlValue output_definitions = OutputDefinitions(scope, step);
   if (output_definitions.size() > 0) component["outputDefinitions"] = std::move(output_definitions);
   builder.components.Append("comp-" + suffix, std::move(component));
   builder.executors.Append("exec-" + suffix, Executor(builder, scope, step, inputs));

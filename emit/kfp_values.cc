@@ -23,54 +23,111 @@ std::string CelValue(const KfpScope& scope, const Ref& ref) {
   return text;
 }
 
-std::string CelLiteral(const std::string& text) {
-  if (IsNumber(text) || text == "true" || text == "false") return text;
+// A CEL string literal.
+std::string CelString(const std::string& text) {
   std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("\\'") : std::string(1, c);
+  for (char c : text) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
   return quoted + "'";
 }
 
-// One side of a comparison; a string-typed value compared with a number is converted first.
-std::string CelOperand(const KfpScope& scope, const Template& value, const Template& other,
-                       const Step& step) {
-  if (value.IsLiteral()) return CelLiteral(value.Literal());
+// A CEL double literal (comparisons of numbers compare doubles, as double() returns).
+std::string CelDouble(const std::string& text) {
+  return text.find_first_of(".eE") == std::string::npos ? text + ".0" : text;
+}
+
+bool IsBoolean(const KfpScope& scope, const Template& value) {
+  const Ref* ref = value.SoleRef();
+  return ref && ref->kind != Ref::Kind::kLoopItem && KfpParameterType(scope, *ref) == "BOOLEAN";
+}
+
+// One side of a comparison: numbers through double() (Go's strconv.ParseFloat for a STRING
+// value, as ctp run and Argo's asFloat read it); a BOOLEAN parameter with true/false as bools;
+// other text as a string (string() of other types).
+std::string CelOperand(const KfpScope& scope, const Condition& c, const Template& value,
+                       const Template& other, const Step& step) {
+  const bool numeric = c.compare == Condition::Compare::kNumber;
+  const bool booleans = !numeric && (IsBoolean(scope, value) || IsBoolean(scope, other)) &&
+                        (other.IsLiteral() || value.IsLiteral() ||
+                         (IsBoolean(scope, value) && IsBoolean(scope, other)));
+  if (value.IsLiteral())
+    return numeric ? CelDouble(value.Literal())
+                   : booleans ? value.Literal() : CelString(value.Literal());
   const Ref* ref = value.SoleRef();
   if (!ref)
     throw Error(step.location,
                 fmt::format("step '{}': a KFP condition compares whole values, not text with "
                             "references",
                             step.name));
-  std::string text = CelValue(scope, *ref);
-  const bool string_typed =
-      KfpParameterType(scope, *ref) == "STRING" || (ref->kind == Ref::Kind::kLoopItem);
-  if (string_typed && other.IsLiteral() && IsNumber(other.Literal()))
-    return (other.Literal().find_first_of(".eE") == std::string::npos ? "int(" : "double(") + text +
-           ")";
-  return text;
+  const std::string text = CelValue(scope, *ref);
+  if (numeric) return "double(" + text + ")";
+  const bool string_typed = ref->kind == Ref::Kind::kLoopItem
+                                ? ref->name.empty() && scope.item_type == "STRING"
+                                : KfpParameterType(scope, *ref) == "STRING";
+  return string_typed || booleans ? text : "string(" + text + ")";
 }
 
-std::string CelList(const Template& value, const Step& step) {
-  nlohmann::json list = nlohmann::json::parse(value.Literal(), nullptr, false);
+std::string CelList(const Condition& c, const Step& step) {
+  nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
   if (!list.is_array())
     throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
-                                           value.Literal()));
+                                           c.rhs.Literal()));
   std::string text;
-  for (const auto& item : list)
+  for (const auto& item : list) {
+    const std::string value = item.is_string() ? item.get<std::string>() : item.dump();
     text += (text.empty() ? "" : ", ") +
-            (item.is_string() ? CelLiteral(item.get<std::string>()) : item.dump());
+            (c.compare == Condition::Compare::kNumber ? CelDouble(value) : CelString(value));
+  }
   return "[" + text + "]";
+}
+
+std::string RunTimeList(const KfpScope& scope, const Condition& c, const Step& step) {
+  const Ref* list = c.rhs.SoleRef();
+  if (!list)
+    throw Error(step.location,
+                fmt::format("step '{}': 'in' needs a literal list or one list value", step.name));
+  return CelValue(scope, *list);
+}
+
+// Whether evaluating `c` can fail: it compares as a number a value KFP holds as text.
+bool CanFail(const KfpScope& scope, const Condition& c) {
+  for (const Condition& operand : c.operands)
+    if (CanFail(scope, operand)) return true;
+  if (c.operands.empty() && c.compare == Condition::Compare::kNumber)
+    for (const Template* side : {&c.lhs, &c.rhs}) {
+      const Ref* ref = side->SoleRef();
+      if (!ref) continue;
+      const std::string type = ref->kind == Ref::Kind::kLoopItem && !ref->name.empty()
+                                   ? "STRING"
+                                   : KfpParameterType(scope, *ref);
+      if (type != "NUMBER_INTEGER" && type != "NUMBER_DOUBLE") return true;
+    }
+  return false;
 }
 
 std::string Cel(const KfpScope& scope, const Condition& c, const Step& step, bool nested) {
   switch (c.op) {
     case Condition::Op::kAnd:
     case Condition::Op::kOr: {
+      const bool strict = CanFail(scope, c);
       std::string text;
       for (const Condition& operand : c.operands)
-        text += (text.empty()                  ? ""
-                 : c.op == Condition::Op::kAnd ? " && "
-                                               : " || ") +
-                Cel(scope, operand, step, true);
+        text += (text.empty()                                ? ""
+                 : strict                                    ? ", "
+                 : c.op == Condition::Op::kAnd               ? " && "
+                                                             : " || ") +
+                Cel(scope, operand, step, !strict);
+      if (strict) {
+        // CEL's && and || skip an operand's error when another operand decides; a list literal
+        // fails when any item does, as Argo and ctp run do.
+        std::string decided;
+        for (std::size_t i = 0; i < c.operands.size(); ++i)
+          decided += (i ? ", " : "") + std::string(c.op == Condition::Op::kAnd ? "true" : "false");
+        return fmt::format("[{}] {} [{}]", text, c.op == Condition::Op::kAnd ? "==" : "!=",
+                           decided);
+      }
       return nested ? "(" + text + ")" : text;
     }
     case Condition::Op::kNot:
@@ -78,11 +135,11 @@ std::string Cel(const KfpScope& scope, const Condition& c, const Step& step, boo
         throw Error(step.location, fmt::format("step '{}': 'not' takes one condition", step.name));
       return "!(" + Cel(scope, c.operands[0], step, false) + ")";
     case Condition::Op::kIn:
-      return CelOperand(scope, c.lhs, c.rhs, step) + " in " +
-             (c.rhs.IsLiteral() ? CelList(c.rhs, step) : CelOperand(scope, c.rhs, c.lhs, step));
+      return CelOperand(scope, c, c.lhs, c.rhs, step) + " in " +
+             (c.rhs.IsLiteral() ? CelList(c, step) : RunTimeList(scope, c, step));
     default:
-      return CelOperand(scope, c.lhs, c.rhs, step) + " " + OperatorSymbol(c.op) + " " +
-             CelOperand(scope, c.rhs, c.lhs, step);
+      return CelOperand(scope, c, c.lhs, c.rhs, step) + " " + OperatorSymbol(c.op) + " " +
+             CelOperand(scope, c, c.rhs, c.lhs, step);
   }
 }
 
@@ -151,6 +208,15 @@ const char* KfpHeaderType(ParamType type) {
   return "str";
 }
 
+bool FeedsLoop(const Pipeline& pipeline, const Ref& output) {
+  auto loops_over = [&](const Step& step) {
+    return step.loop && step.loop->items_ref && *step.loop->items_ref == output;
+  };
+  for (const Step& step : pipeline.steps)
+    if (loops_over(step)) return true;
+  return pipeline.on_exit && loops_over(*pipeline.on_exit);
+}
+
 std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
   switch (ref.kind) {
     case Ref::Kind::kParam:
@@ -159,7 +225,7 @@ std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
       return "STRING";
     case Ref::Kind::kStepOutput: {
       const Step* producer = Producer(scope, ref);
-      return producer && producer->loop ? "LIST" : "STRING";
+      return (producer && producer->loop) || FeedsLoop(*scope.pipeline, ref) ? "LIST" : "STRING";
     }
     case Ref::Kind::kLoopItem:
       return ref.name.empty() ? scope.item_type : "STRING";

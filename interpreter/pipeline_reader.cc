@@ -231,6 +231,7 @@ class Reader {
         {"not", Condition::Op::kNot}};
     Condition c;
     c.op = ops.at(Str(index, "op"));
+    if (Str(index, "compare") == "number") c.compare = Condition::Compare::kNumber;
     if (Push(L_, index, "lhs")) c.lhs = ReadTemplate(lua_gettop(L_));
     lua_pop(L_, 1);
     if (Push(L_, index, "rhs")) c.rhs = ReadTemplate(lua_gettop(L_));

@@ -2,43 +2,131 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
+#include <string_view>
+
+#include "ctp/model/diagnostic.h"
 
 namespace ctp::runner {
 namespace {
 
-std::optional<double> Number(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
+bool IsDigit(char c, bool hex) { return std::isdigit(static_cast<unsigned char>(c)) || (hex && std::isxdigit(static_cast<unsigned char>(c))); }
+
+bool EqualsIgnoringCase(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  return true;
+}
+
+// Go number syntax: an underscore only between two digits (a base prefix counts as a digit).
+bool UnderscoresBetweenDigits(std::string_view text) {
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
+  const bool hex = text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  char previous = hex ? '0' : '^';  // '0' a digit, '_' an underscore, '^' the start, '!' other
+  for (std::size_t i = hex ? 2 : 0; i < text.size(); ++i) {
+    if (IsDigit(text[i], hex)) {
+      previous = '0';
+    } else if (text[i] == '_') {
+      if (previous != '0') return false;
+      previous = '_';
+    } else {
+      if (previous == '_') return false;
+      previous = '!';
+    }
+  }
+  return previous != '_';
+}
+
+// `text` as Go's strconv.ParseFloat(text, 64) reads it — the function behind Argo's asFloat and
+// KFP's CEL double() — or nullopt where Go returns an error: spaces anywhere, no digits, an
+// underscore not between digits, a hexadecimal mantissa without its p exponent, a value beyond
+// ±1.8e308. "inf" and "infinity" (any case, with a sign) and "nan" (any case, no sign) are numbers.
+std::optional<double> GoFloat(const std::string& text) {
+  if (EqualsIgnoringCase(text, "nan")) return std::numeric_limits<double>::quiet_NaN();
+  if (!UnderscoresBetweenDigits(text)) return std::nullopt;
+  std::string plain;
+  for (char c : text)
+    if (c != '_') plain += c;
+  std::string_view rest = plain;
+  const bool negative = !rest.empty() && rest[0] == '-';
+  if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) rest.remove_prefix(1);
+  if (EqualsIgnoringCase(rest, "inf") || EqualsIgnoringCase(rest, "infinity"))
+    return negative ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
+  const bool hex = rest.size() > 2 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X');
+  if (hex) rest.remove_prefix(2);
+  std::size_t i = 0, digits = 0;
+  for (; i < rest.size() && IsDigit(rest[i], hex); ++i) ++digits;
+  if (i < rest.size() && rest[i] == '.')
+    for (++i; i < rest.size() && IsDigit(rest[i], hex); ++i) ++digits;
+  if (digits == 0) return std::nullopt;
+  const char exponent = hex ? 'p' : 'e';
+  if (i < rest.size() && std::tolower(static_cast<unsigned char>(rest[i])) == exponent) {
+    if (++i < rest.size() && (rest[i] == '+' || rest[i] == '-')) ++i;
+    const std::size_t first = i;
+    while (i < rest.size() && IsDigit(rest[i], false)) ++i;
+    if (i == first) return std::nullopt;
+  } else if (hex) {
+    return std::nullopt;
+  }
+  if (i != rest.size()) return std::nullopt;
+  const double value = std::strtod(plain.c_str(), nullptr);
+  if (std::isinf(value)) return std::nullopt;
   return value;
 }
 
-bool Compare(Condition::Op op, const std::string& lhs, const std::string& rhs) {
-  const std::optional<double> a = Number(lhs), b = Number(rhs);
-  const int order = a && b                 ? (*a < *b   ? -1
-                                              : *a > *b ? 1
-                                                        : 0)
-                    : lhs.compare(rhs) < 0 ? -1
-                    : lhs == rhs           ? 0
-                                           : 1;
+// How one side of a condition reads in a message.
+std::string Describe(const Template& value) {
+  if (const Ref* ref = value.SoleRef()) {
+    switch (ref->kind) {
+      case Ref::Kind::kParam:
+        return fmt::format("parameter '{}'", ref->name);
+      case Ref::Kind::kStepOutput:
+        return fmt::format("output '{}' of step '{}'", ref->name, ref->step);
+      case Ref::Kind::kLoopItem:
+        return ref->name.empty() ? "the loop item" : fmt::format("loop item field '{}'", ref->name);
+      default:
+        break;
+    }
+  }
+  return "a value";
+}
+
+double NumberOf(const Template& side, const std::string& text) {
+  if (std::optional<double> number = GoFloat(text)) return *number;
+  throw std::runtime_error(fmt::format("its condition compares numbers, but {} is '{}', not a number",
+                                       Describe(side), Abbreviated(text)));
+}
+
+// Whether `lhs OP rhs` holds, compared as numbers (IEEE: NaN is unordered) or as text.
+bool Compare(const Condition& c, Condition::Op op, const Template& lhs_side,
+             const std::string& lhs, const Template& rhs_side, const std::string& rhs) {
+  if (c.compare == Condition::Compare::kNumber) {
+    const double a = NumberOf(lhs_side, lhs), b = NumberOf(rhs_side, rhs);
+    switch (op) {
+      case Condition::Op::kEq: return a == b;
+      case Condition::Op::kNe: return a != b;
+      case Condition::Op::kLt: return a < b;
+      case Condition::Op::kLe: return a <= b;
+      case Condition::Op::kGt: return a > b;
+      case Condition::Op::kGe: return a >= b;
+      default: return false;
+    }
+  }
+  const int order = lhs.compare(rhs);
   switch (op) {
-    case Condition::Op::kEq:
-      return order == 0;
-    case Condition::Op::kNe:
-      return order != 0;
-    case Condition::Op::kLt:
-      return order < 0;
-    case Condition::Op::kLe:
-      return order <= 0;
-    case Condition::Op::kGt:
-      return order > 0;
-    case Condition::Op::kGe:
-      return order >= 0;
-    default:
-      return false;
+    case Condition::Op::kEq: return order == 0;
+    case Condition::Op::kNe: return order != 0;
+    case Condition::Op::kLt: return order < 0;
+    case Condition::Op::kLe: return order <= 0;
+    case Condition::Op::kGt: return order > 0;
+    case Condition::Op::kGe: return order >= 0;
+    default: return false;
   }
 }
 
@@ -92,13 +180,17 @@ std::string ResolveTemplate(const Template& value, const ValueScope& scope) {
 bool EvaluateCondition(const Condition& condition, const ValueScope& scope) {
   switch (condition.op) {
     case Condition::Op::kAnd:
-      for (const Condition& operand : condition.operands)
-        if (!EvaluateCondition(operand, scope)) return false;
-      return true;
-    case Condition::Op::kOr:
-      for (const Condition& operand : condition.operands)
-        if (EvaluateCondition(operand, scope)) return true;
-      return false;
+    case Condition::Op::kOr: {
+      // Every operand is evaluated, so one that cannot be (a value that is not a number) fails
+      // the condition whatever the others decide, as in Argo and in the KFP condition.
+      bool all = true, any = false;
+      for (const Condition& operand : condition.operands) {
+        const bool holds = EvaluateCondition(operand, scope);
+        all = all && holds;
+        any = any || holds;
+      }
+      return condition.op == Condition::Op::kAnd ? all : any;
+    }
     case Condition::Op::kNot:
       return condition.operands.empty() || !EvaluateCondition(condition.operands[0], scope);
     case Condition::Op::kIn: {
@@ -106,14 +198,16 @@ bool EvaluateCondition(const Condition& condition, const ValueScope& scope) {
       const std::string rhs = ResolveTemplate(condition.rhs, scope);
       nlohmann::json list = nlohmann::json::parse(rhs, nullptr, false);
       if (!list.is_array())
-        throw std::runtime_error(fmt::format("'in' needs a JSON list, got {}", rhs));
+        throw std::runtime_error(fmt::format("'in' needs a JSON list, got {}", Abbreviated(rhs)));
       for (const auto& item : list)
-        if (Compare(Condition::Op::kEq, lhs, JsonText(item))) return true;
+        if (Compare(condition, Condition::Op::kEq, condition.lhs, lhs, Template::Of(JsonText(item)),
+                    JsonText(item)))
+          return true;
       return false;
     }
     default:
-      return Compare(condition.op, ResolveTemplate(condition.lhs, scope),
-                     ResolveTemplate(condition.rhs, scope));
+      return Compare(condition, condition.op, condition.lhs, ResolveTemplate(condition.lhs, scope),
+                     condition.rhs, ResolveTemplate(condition.rhs, scope));
   }
 }
 

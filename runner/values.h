@@ -31,7 +31,8 @@ std::string ResolveRef(const Ref& ref, const ValueScope& scope);
 /// The text of a template with every reference resolved.
 std::string ResolveTemplate(const Template& value, const ValueScope& scope);
 
-/// Whether `condition` holds: numbers compare as numbers, everything else as text.
+/// Whether `condition` holds, each comparison compared as its `compare` says. Throws
+/// std::runtime_error when a side compared as a number is not one (Argo and KFP fail the same).
 bool EvaluateCondition(const Condition& condition, const ValueScope& scope);
 
 /// The items of a loop: its literal items or the JSON list its reference resolves to. Throws

@@ -60,6 +60,9 @@ Params.__index = function(p, name)
 end
 Params.__newindex = function() check.fail(check.caller(), nil, "parameters are read-only") end
 
+-- The type a parameter has in a condition (ctp_values.value_type).
+local condition_types = { string = "string", int = "number", float = "number", bool = "bool", list = "list" }
+
 --- `ctp.params { name = ctp.int { default = 5, doc = "..." }, ... }` → a table of references.
 function ctp.params(specs)
   local where = check.caller()
@@ -76,7 +79,7 @@ function ctp.params(specs)
     end
     declared[name] = spec
     specs_by_name[name] = spec
-    p[name] = values.ref("param", "", name)
+    p[name] = values.ref("param", "", name, { type = condition_types[spec.type] })
   end
   param_specs[p] = declared
   return setmetatable(p, Params)
@@ -107,8 +110,13 @@ end
 -- Run-time values --------------------------------------------------------------------------
 
 ctp.item = values.ref("loop_item", "", "")
-ctp.workflow = { status = values.ref("workflow_status"), name = values.ref("workflow_name") }
+ctp.workflow = { status = values.ref("workflow_status", "", "", { type = "string" }),
+                 name = values.ref("workflow_name", "", "", { type = "string" }) }
 ctp.all, ctp.any, ctp.negate = values.all, values.any, values.negate
+--- `ctp.as_number(ref)`: compare this reference as a number (a step output, a loop item).
+ctp.as_number = values.as_type("number", "as_number")
+--- `ctp.as_string(ref)`: compare this reference as text.
+ctp.as_string = values.as_type("string", "as_string")
 
 --- The path where the step writes its own output `name` (in a container's command or args).
 function ctp.output_path(name)
@@ -497,6 +505,10 @@ function ctp.pipeline(fields)
   }, { "name", "steps" })
   f.ctp_kind = "pipeline"
   f.location = where
+  for _, s in ipairs(f.steps) do
+    if s.when then s.when = values.resolve_condition(s.when, s.for_each) end
+  end
+  if f.on_exit and f.on_exit.when then f.on_exit.when = values.resolve_condition(f.on_exit.when, f.on_exit.for_each) end
   f.params = f.params and param_specs[f.params] or {}
   f.outputs = f.outputs or {}
   f.ctp_image = f.ctp_image or ("ctp:" .. native.version)

@@ -63,12 +63,49 @@ local function no_string(_)
 end
 
 -- Conditions --------------------------------------------------------------------------------
+--
+-- A comparison compares numbers or text, decided when the pipeline is built from its operands'
+-- types (`M.resolve_condition`): a Lua number or boolean, a typed parameter, the loop's literal
+-- items, ctp.as_number / ctp.as_string, or text built with `..`. Step outputs carry no type.
+
+--- The type of a value in a condition: "number", "string", "bool", "list", or nil (not known
+--- when the script loads: a step output, a loop item).
+function M.value_type(value, where)
+  if is(value, Ref) then return rawget(value, "type") end
+  if is(value, Template) then return "string" end
+  local t = type(value)
+  if t == "number" then
+    if value ~= value or value == math.huge or value == -math.huge then
+      check.fail(where, nil, "a condition cannot compare with %s: it is not a finite number", tostring(value))
+    end
+    return "number"
+  end
+  if t == "boolean" then return "bool" end
+  if t == "string" then return "string" end
+  return nil
+end
+
+--- `ctp.as_number(ref)` / `ctp.as_string(ref)`: the reference, compared as that type.
+function M.as_type(value_type, name)
+  return function(value)
+    if not is(value, Ref) or value.kind == "output_path" then
+      check.fail(check.caller(), nil, "ctp.%s expects a reference (params.x, step.outputs.y, ctp.item), got %s",
+                 name, check.describe(value))
+    end
+    local copy = {}
+    for k, v in pairs(value) do copy[k] = v end
+    copy.type = value_type
+    return setmetatable(copy, Ref)
+  end
+end
 
 local function comparison(op)
   return function(lhs, rhs)
     local where = check.caller()
     return setmetatable({ op = op, lhs = M.template(lhs, where, "left operand"),
-                          rhs = M.template(rhs, where, "right operand") }, Condition)
+                          rhs = M.template(rhs, where, "right operand"),
+                          lhs_type = M.value_type(lhs, where), rhs_type = M.value_type(rhs, where),
+                          where = where }, Condition)
   end
 end
 
@@ -85,8 +122,105 @@ function methods.is_in(lhs, list)
   end
   local items = {}
   for i, v in ipairs(list) do items[i] = v end
-  return setmetatable({ op = "in", lhs = M.template(lhs, where, "left operand"), list = items },
-                      Condition)
+  return setmetatable({ op = "in", lhs = M.template(lhs, where, "left operand"), list = items,
+                        lhs_type = M.value_type(lhs, where), where = where }, Condition)
+end
+
+-- The type of a loop item (or of one field of it) when every literal item has that type.
+local function item_type(loop, field)
+  if not loop or not loop.items then return nil end
+  local found
+  for _, item in ipairs(loop.items) do
+    local value = item
+    if field ~= "" then value = type(item) == "table" and item[field] or nil end
+    local t = type(value)
+    t = (t == "number" and "number") or (t == "string" and "string") or (t == "boolean" and "bool") or nil
+    if t == nil or (found and found ~= t) then return nil end
+    found = t
+  end
+  return found
+end
+
+-- The type of one side of a comparison: its own, or that of the loop's literal items.
+local function side_type(declared, template, loop)
+  if declared then return declared end
+  local parts = template.parts
+  if #parts == 1 and is(parts[1], Ref) and parts[1].kind == "loop_item" then
+    return item_type(loop, parts[1].name)
+  end
+  return nil
+end
+
+-- The type every item of an is_in list has (nil for an empty list).
+local function list_type(c)
+  local found
+  for _, item in ipairs(c.list) do
+    local t = M.value_type(item, c.where)
+    if t == nil or t == "list" or (found and found ~= t) then
+      check.fail(c.where, "is_in", "the list of is_in must hold only numbers, only strings or only "
+                 .. "booleans, got %s", check.describe(item))
+    end
+    found = t
+  end
+  return found
+end
+
+local type_names = { number = "a number", string = "text", bool = "a boolean", list = "a list" }
+
+local function describe_side(template, declared)
+  local parts = template.parts
+  if #parts == 1 and is(parts[1], Ref) then return M.describe(parts[1]) end
+  local text = M.literal_text(template)
+  if text == nil then return "a string built with '..'" end
+  return declared == "string" and string.format("%q", text) or text
+end
+
+local ordering = { lt = true, le = true, gt = true, ge = true }
+
+-- "number" or "text": how comparison `c` compares, given its sides' types `a` and `b`.
+local function compare_as(c, a, b)
+  local lhs = describe_side(c.lhs, c.lhs_type)
+  local rhs = c.list and "the listed values" or describe_side(c.rhs, c.rhs_type)
+  local method = c.op == "in" and "is_in" or c.op
+  for _, side in ipairs { { a, lhs }, { b, rhs } } do
+    if side[1] == "list" then
+      check.fail(c.where, method, "%s is a list: a condition compares single values (is_in tests "
+                 .. "membership in a literal list)", side[2])
+    end
+    if side[1] == "bool" and ordering[c.op] then
+      check.fail(c.where, method, "%s is a boolean: booleans compare only with eq and ne", side[2])
+    end
+  end
+  if a and b and a ~= b then
+    check.fail(c.where, method, "cannot compare %s (%s) with %s (%s): give both sides the same "
+               .. "type, or convert one with ctp.as_number or ctp.as_string", lhs, type_names[a],
+               rhs, type_names[b])
+  end
+  local t = a or b
+  if t == nil and not c.list then
+    check.fail(c.where, method, "cannot tell whether %s and %s are numbers or text when the "
+               .. "script loads: wrap one in ctp.as_number(...) to compare numbers, or in "
+               .. "ctp.as_string(...) to compare text", lhs, rhs)
+  end
+  return t == "number" and "number" or "text"
+end
+
+--- A copy of condition `c` of a step looping over `loop` (nil when it does not loop) in which
+--- every comparison says how it compares (`compare`: "number" or "text"); fails at the
+--- comparison's line when its operands' types conflict or cannot be known.
+function M.resolve_condition(c, loop)
+  local resolved = {}
+  for k, v in pairs(c) do resolved[k] = v end
+  if c.operands then
+    resolved.operands = {}
+    for i, operand in ipairs(c.operands) do resolved.operands[i] = M.resolve_condition(operand, loop) end
+  elseif c.list then
+    resolved.compare = compare_as(c, side_type(c.lhs_type, c.lhs, loop), list_type(c))
+  else
+    resolved.compare = compare_as(c, side_type(c.lhs_type, c.lhs, loop),
+                                  side_type(c.rhs_type, c.rhs, loop))
+  end
+  return setmetatable(resolved, Condition)
 end
 
 local function combine(op)
@@ -132,6 +266,8 @@ function M.describe(r)
   if r.kind == "param" then return "parameter '" .. r.name .. "'" end
   if r.kind == "step_output" then return "output '" .. r.name .. "' of step '" .. r.step .. "'" end
   if r.kind == "loop_item" then return r.name == "" and "the loop item" or "loop item field '" .. r.name .. "'" end
+  if r.kind == "workflow_status" then return "ctp.workflow.status" end
+  if r.kind == "workflow_name" then return "ctp.workflow.name" end
   return r.kind
 end
 

@@ -60,10 +60,18 @@ SCRIPT_SOURCES = (
 )
 # Scripts that must fail, never emitted.
 EXCLUDED_FOLDERS = ("tests/interpreter/bad_scripts/",)
+# Scripts left out on purpose, with the reason.
+EXCLUDED_SCRIPTS = {
+    "tests/runner/scripts/no_command.lua": "a container without a command, on purpose: ctp run "
+                                           "refuses it (the cluster would run the image's "
+                                           "entrypoint, which ctp cannot check)",
+}
 
 # `-p name=value` for scripts whose parameters have no default, by script path
-# relative to the repository.  Every script there has defaults today.
-SCRIPT_PARAMETERS = {}
+# relative to the repository.
+SCRIPT_PARAMETERS = {
+    "tests/runner/scripts/interrupted.lua": ("dir=/tmp/interrupted",),
+}
 
 ARGO_KINDS = ("workflow", "template", "cron", "all")
 SCHEDULED_KINDS = ("cron", "all")
@@ -117,6 +125,9 @@ def script_sources(repo_root):
     for pattern, required in SCRIPT_SOURCES:
         for path in sorted(glob.glob(os.path.join(repo_root, pattern), recursive=True)):
             relative = os.path.relpath(path, repo_root)
+            if relative in EXCLUDED_SCRIPTS:
+                print(f"SKIP      {relative}  {EXCLUDED_SCRIPTS[relative]}")
+                seen.add(relative)
             if relative not in seen and not relative.startswith(EXCLUDED_FOLDERS):
                 seen.add(relative)
                 yield relative, required

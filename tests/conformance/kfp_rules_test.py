@@ -44,15 +44,8 @@ INSTALL = "pip install -r deps/python-test-requirements.txt"
 # Goldens that break a KFP rule because ctp writes them so (a ctp finding, not a
 # false positive of the rule).  Each must report exactly these errors: when ctp
 # is fixed, or the rule changes, the entry has to go.
-KNOWN_CTP_FINDINGS = {
-    # A loop over a step output: ctp declares the loop's items input STRING (a JSON
-    # text the backend's driver would parse); the SDK iterates only LIST channels
-    # (dsl/for_loop.py LoopParameterArgument.from_pipeline_channel).
-    "loops.kfp.yaml": [
-        "root.dag.tasks.for-loop-3.parameterIterator.items.inputParameter: input "
-        "'pipelinechannel--list-numbers' of component 'comp-for-loop-3' is STRING, not LIST",
-    ],
-}
+# Goldens with findings ctp accepts (none today), name -> the exact findings.
+KNOWN_CTP_FINDINGS = {}
 
 
 def load(path):

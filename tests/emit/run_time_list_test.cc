@@ -76,8 +76,8 @@ TEST_CASE("Argo: a run-time list of a loop item is a clear error") {
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(FormatError(e, false) ==
-          "test.lua:4: error: step 'gate': Argo can test membership in a run-time list only for "
-          "parameters and step output parameters\n");
+          "test.lua:4: error: step 'gate': Argo cannot read the loop item in an expression tag "
+          "({{=...}}), which this comparison needs for its parameters and step outputs\n");
   }
 }
 

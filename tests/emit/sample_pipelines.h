@@ -65,7 +65,8 @@ inline Pipeline ConditionPipeline() {
   Condition both;
   both.op = Condition::Op::kAnd;
   both.operands = {
-      Compare(Condition::Op::kGt, Template::Of(ParamRef("threshold")), Template::Of("3")),
+      Compare(Condition::Op::kGt, Template::Of(ParamRef("threshold")), Template::Of("3"),
+              Condition::Compare::kNumber),
       Compare(Condition::Op::kIn, Template::Of(OutputRef("flip", "side")),
               Template::Of("[\"heads\", \"tails\"]"))};
   Condition negated;

@@ -19,23 +19,57 @@ TEST_CASE("container paths are mapped where they start a path, longest first") {
   CHECK(runner::MapContainerPaths("\"/data\";/data:", mapping) == "\"/local/d\";/local/d:");
 }
 
-TEST_CASE("conditions compare numbers as numbers and text as text") {
-  const std::map<std::string, std::string> params = {{"n", "10"}, {"s", "b"}};
+TEST_CASE("conditions compare as their type says: numbers as Go reads them, text byte by byte") {
+  const std::map<std::string, std::string> params = {
+      {"n", "10"}, {"s", "b"}, {"e", "1e3"}, {"u", "1_000"}, {"w", " 7"}, {"big", "1e400"}};
   runner::ValueScope scope;
   scope.params = &params;
-  auto compare = [&](Condition::Op op, const std::string& param, const std::string& value) {
+  auto compare = [&](Condition::Compare as, Condition::Op op, const std::string& param,
+                     const std::string& value) {
     Condition c;
     c.op = op;
+    c.compare = as;
     c.lhs = Template::Of(Ref{Ref::Kind::kParam, {}, param});
     c.rhs = Template::Of(value);
     return runner::EvaluateCondition(c, scope);
   };
-  CHECK(compare(Condition::Op::kGt, "n", "9"));  // as text "10" < "9"
-  CHECK(compare(Condition::Op::kEq, "n", "10.0"));
-  CHECK(compare(Condition::Op::kLt, "s", "c"));
-  CHECK(compare(Condition::Op::kIn, "s", R"(["a", "b"])"));
-  CHECK_FALSE(compare(Condition::Op::kIn, "n", "[1, 2]"));
-  CHECK_THROWS_WITH(compare(Condition::Op::kIn, "s", "b"), "'in' needs a JSON list, got b");
+  const auto number = Condition::Compare::kNumber, text = Condition::Compare::kText;
+  CHECK(compare(number, Condition::Op::kGt, "n", "9"));
+  CHECK_FALSE(compare(text, Condition::Op::kGt, "n", "9"));  // "10" < "9" as text
+  CHECK(compare(number, Condition::Op::kEq, "n", "10.0"));
+  CHECK_FALSE(compare(text, Condition::Op::kEq, "n", "10.0"));
+  CHECK(compare(number, Condition::Op::kEq, "e", "1000"));
+  CHECK(compare(number, Condition::Op::kEq, "u", "1000"));  // Go: underscores between digits
+  CHECK(compare(text, Condition::Op::kLt, "s", "c"));
+  CHECK(compare(text, Condition::Op::kIn, "s", R"(["a", "b"])"));
+  CHECK_FALSE(compare(number, Condition::Op::kIn, "n", "[1, 2]"));
+  CHECK(compare(number, Condition::Op::kIn, "n", "[1, 10.0]"));
+  CHECK_THROWS_WITH(compare(text, Condition::Op::kIn, "s", "b"), "'in' needs a JSON list, got b");
+  CHECK_THROWS_WITH(compare(number, Condition::Op::kGt, "s", "1"),
+                    "its condition compares numbers, but parameter 's' is 'b', not a number");
+  CHECK_THROWS_WITH(compare(number, Condition::Op::kEq, "w", "7"),
+                    "its condition compares numbers, but parameter 'w' is ' 7', not a number");
+  CHECK_THROWS_WITH(compare(number, Condition::Op::kEq, "big", "7"),
+                    "its condition compares numbers, but parameter 'big' is '1e400', not a number");
+}
+
+TEST_CASE("all and any evaluate every comparison: one that fails fails the condition") {
+  const std::map<std::string, std::string> params = {{"n", "10"}, {"s", "abc"}};
+  runner::ValueScope scope;
+  scope.params = &params;
+  Condition decided, failing;
+  decided.lhs = Template::Of(Ref{Ref::Kind::kParam, {}, "n"});
+  decided.rhs = Template::Of("11");
+  decided.compare = failing.compare = Condition::Compare::kNumber;  // 10 == 11: false
+  failing.lhs = Template::Of(Ref{Ref::Kind::kParam, {}, "s"});
+  failing.rhs = Template::Of("1");
+  for (Condition::Op op : {Condition::Op::kAnd, Condition::Op::kOr}) {
+    Condition both;
+    both.op = op;
+    both.operands = {decided, failing};
+    CHECK_THROWS_WITH(runner::EvaluateCondition(both, scope),
+                      "its condition compares numbers, but parameter 's' is 'abc', not a number");
+  }
 }
 
 TEST_CASE("loop items and their fields resolve as steps see them") {

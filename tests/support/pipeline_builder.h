@@ -81,10 +81,12 @@ inline Param MakeParam(std::string name, ParamType type = ParamType::kString,
   return param;
 }
 
-/// A condition comparing two templates.
-inline Condition Compare(Condition::Op op, Template lhs, Template rhs) {
+/// A condition comparing two templates (as text unless `as` says numbers).
+inline Condition Compare(Condition::Op op, Template lhs, Template rhs,
+                         Condition::Compare as = Condition::Compare::kText) {
   Condition c;
   c.op = op;
+  c.compare = as;
   c.lhs = std::move(lhs);
   c.rhs = std::move(rhs);
   return c;

@@ -484,6 +484,16 @@ function ctp.any(conditions) end
 ---@return ctp.Condition
 function ctp.negate(condition) end
 
+---The reference, compared as a number in a condition (e.g. a step output compared with another).
+---@param ref ctp.Ref
+---@return ctp.Ref
+function ctp.as_number(ref) end
+
+---The reference, compared as text in a condition.
+---@param ref ctp.Ref
+---@return ctp.Ref
+function ctp.as_string(ref) end
+
 ---The pipeline a script returns: `return ctp.pipeline { name = "...", steps = { ... } }`.
 ---@param fields ctp.PipelineFields
 ---@return ctp.Pipeline

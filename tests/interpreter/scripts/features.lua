@@ -60,7 +60,7 @@ local per_letter = ctp.lua {
 
 local gate = ctp.container {
   name = "gate",
-  image = "alpine:3.19",
+  image = "alpine:3.19", command = { "true" },
   when = ctp.all { params.stage:eq("train"), ctp.negate(params.debug:eq(true)),
                    prepare.outputs.count:ge(10), params.stage:is_in { "train", "eval" } },
   after = { train, "letters" },

@@ -175,7 +175,12 @@ struct Retry {
 /// A condition on parameters and outputs, evaluated before a step runs.
 struct Condition {
   enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kAnd, kOr, kNot };
+  /// How a comparison (or `in`) compares its operands, decided when the script loads from their
+  /// types: as numbers (each side must then be a number, read as Go's strconv.ParseFloat reads
+  /// it, as Argo's and KFP's expression functions do) or as text (byte by byte).
+  enum class Compare { kText, kNumber };
   Op op = Op::kEq;
+  Compare compare = Compare::kText;
   Template lhs, rhs;                ///< comparisons (kIn: rhs is a JSON list or a list ref)
   std::vector<Condition> operands;  ///< kAnd, kOr, kNot
 };
