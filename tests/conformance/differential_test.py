@@ -220,6 +220,12 @@ def main(argv):
         emitted = (whens[step_name(0)], conditions[step_name(0)][0])
         if emitted != expected:
             sys.exit(f"{FORMS[0][0]}: emitted {emitted}, expected {expected}")
+        # The comparison can fail: the quoted form ctp used to emit for form 0 must differ.
+        quoted = {**whens, step_name(0): "'{{tasks.produce.outputs.parameters.a}}' >= "
+                                         "'{{workflow.parameters.n}}'"}
+        row = {"a": "10", "b": "", "s": "", "n": "2", "x": "0.5", "flag": "false"}
+        if argo_decisions(quoted, argo_values(row))[step_name(0)] is not False:
+            sys.exit("self-check: the quoted form should compare '10' >= '2' as text (false)")
         failures, compared, kfp_left_out = [], 0, 0
         for number, row in enumerate(rows()):
             local = run_decisions(ctp, script, row, folder / f"run{number}")

@@ -276,7 +276,36 @@ def kfp_validator_check(corpus):
     return findings, notes
 
 
-CORPUS_CHECKS = [argo_validator_check, kfp_validator_check]
+def expression_check(corpus):
+    """Every Argo `when` and `depends` and every KFP condition of the corpus, evaluated by the
+    engines' own libraries (engines_test.py's rows: sample values, STRING where no type is known)
+    without an error."""
+    import engines_test  # the goldens' rows, same folder
+    engines = engines_test.engines
+    findings = {}
+    whens = [(path, when, values) for path in corpus.files("argo")
+             for _, when, values in engines_test.argo_rows(path)[0]]
+    texts = engines.argo_substitute([(when, values) for _, when, values in whens])
+    results = iter(engines.argo_when([t for t in texts if not engines_test.is_error(t)]))
+    for (path, when, _), text in zip(whens, texts):
+        result = text if engines_test.is_error(text) else next(results)
+        if engines_test.is_error(result):
+            findings.setdefault(path, []).append(f"when {when!r}: {result}")
+    notes = [f"expressions: {len(whens)} Argo `when` evaluated"]
+    if engines_test.HAVE_CEL:
+        conditions = [(path, row) for path in corpus.files("kfp")
+                      for row in engines_test.kfp_rows(path)]
+        for path, (_, condition, typed) in conditions:
+            result = engines.kfp_condition(condition, typed)
+            if engines_test.is_error(result):
+                findings.setdefault(path, []).append(f"condition {condition!r}: {result}")
+        notes.append(f"expressions: {len(conditions)} KFP conditions evaluated")
+    else:
+        notes.append(f"SKIPPED: KFP conditions ({engines_test.NO_CEL})")
+    return findings, notes
+
+
+CORPUS_CHECKS = [argo_validator_check, kfp_validator_check, expression_check]
 
 
 # ------------------------------------------------------------------- report
