@@ -205,7 +205,9 @@ class Scheduler {
     state.phase = StepState::Phase::kActive;
     const TaskInputs inputs = Inputs();
     try {
-      if (step.when) {
+      // A looping step's condition is decided per item (it may read the item), as Argo decides
+      // the `when` of each task a loop expands to and KFP the condition inside its loop.
+      if (step.when && !step.loop) {
         ValueScope scope = MakeScope(inputs, nullptr);
         if (!EvaluateCondition(*step.when, scope)) {
           Settle(step, RunStatus::kSkipped, "its condition is false");
@@ -216,10 +218,16 @@ class Scheduler {
       if (step.loop) {
         ValueScope scope = MakeScope(inputs, nullptr);
         std::vector<nlohmann::json> items = LoopItems(step, scope);
-        for (std::size_t i = 0; i < items.size(); ++i)
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          if (step.when && !EvaluateCondition(*step.when, MakeScope(inputs, &items[i]))) continue;
           tasks.push_back(
               std::make_shared<Task>(BuildTask(step, inputs, static_cast<int>(i), items[i])));
+        }
         state.iteration_outputs.resize(items.size());
+        if (step.when && tasks.empty() && !items.empty()) {
+          Settle(step, RunStatus::kSkipped, "its condition is false for every item");
+          return;
+        }
       } else {
         tasks.push_back(std::make_shared<Task>(BuildTask(step, inputs, -1, nullptr)));
       }

@@ -65,6 +65,20 @@ TEST_CASE("ctp run scripts/hello.lua succeeds and ctp runs shows it") {
   CHECK(compare.out.find("metric count/lines") != std::string::npos);
 }
 
+TEST_CASE("a looping step's condition is decided per item, as Argo and KFP decide it") {
+  ScratchDir dir;
+  CommandResult run = RunCtp("run tests/runner/scripts/item_condition.lua --plain --workdir " +
+                             Quote(dir.path()));
+  INFO(run.out, run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("each[0]") == std::string::npos);  // 1 >= 5 does not hold
+  CHECK(run.out.find("each[1] succeeded") != std::string::npos);
+  CHECK(run.out.find("each[2] succeeded") != std::string::npos);
+  CHECK(run.out.find("none skipped: its condition is false for every item") != std::string::npos);
+  const std::string id = OnlyRunId(dir.path());
+  CHECK(FileText(dir.path() / "runs" / id / "after/outputs/seen") == "[5,10]");
+}
+
 TEST_CASE("scripts/cnn_pipeline.lua runs its stages on a local volume; --from reuses the rest") {
   ScratchDir dir;
   const std::string workdir = " --plain --workdir " + Quote(dir.path());
