@@ -53,7 +53,7 @@ Error::Error(SourceLocation location, std::string message, std::string highlight
 
 std::string FormatDiagnostic(const Diagnostic& d, bool show_source) {
   std::string out = Headline(d) + "\n";
-  if (!show_source || d.location.file.empty() || d.location.line <= 0) return out;
+  if (!show_source || !d.quote_line || d.location.file.empty() || d.location.line <= 0) return out;
   std::string line = SourceLine(d.location);
   if (line.empty()) return out;
   std::replace(line.begin(), line.end(), '\t', ' ');

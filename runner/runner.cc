@@ -53,6 +53,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   runner::CheckRunnable(pipeline, options);
   Dag dag = Dag::Build(pipeline);
   std::ostream& out = options.out ? *options.out : std::cout;
+  runner::SecretSource secrets(options.secrets_file);  // a bad file fails --dry-run too
   if (options.dry_run) {
     out << DescribePlan(pipeline, options);
     return {"", RunStatus::kSucceeded, {}};
@@ -61,7 +62,6 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   if (!options.launcher) posix = MakePosixProcessLauncher();
   ProcessLauncher* launcher = options.launcher ? options.launcher : posix.get();
   if (!options.runtime.empty()) runner::CheckContainerRuntime(options.runtime, *launcher);
-  runner::SecretSource secrets(options.secrets_file);
   Workspace workspace(options.workdir.empty() ? DefaultWorkdir() : options.workdir);
   WorkdirLock lock(workspace.root());
   RunStore store(workspace.Database());

@@ -34,14 +34,22 @@ std::optional<std::string> Lookup(
   return value->second;
 }
 
+// An error in a secrets file: it names the file, the line and the key, and never shows the line
+// (it holds a secret value).
+Error SecretsFileError(SourceLocation location, std::string message) {
+  Diagnostic diagnostic{std::move(location), std::move(message)};
+  diagnostic.quote_line = false;
+  return Error(std::move(diagnostic));
+}
+
 void ReadGroup(const YAML::Node& node, const std::string& file, const std::string& group,
                std::map<std::string, std::string>& into) {
   if (!node.IsMap())
-    throw Error(SourceLocation{file, node.Mark().line + 1},
+    throw SecretsFileError(SourceLocation{file, node.Mark().line + 1},
                 fmt::format("'{}' must map keys to values", group));
   for (const auto& entry : node) {
     if (!entry.second.IsScalar())
-      throw Error(
+      throw SecretsFileError(
           SourceLocation{file, entry.second.Mark().line + 1},
           fmt::format("'{}.{}' must be a single value", group, entry.first.as<std::string>()));
     into[entry.first.as<std::string>()] = entry.second.as<std::string>();
@@ -56,24 +64,24 @@ SecretSource::SecretSource(const std::filesystem::path& file) {
   try {
     text = base::ReadInputFile(file);
   } catch (const base::InputFileError& e) {
-    throw Error(SourceLocation{file.string(), 0},
+    throw SecretsFileError(SourceLocation{file.string(), 0},
                 std::string("cannot read the secrets file: ") + e.what());
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw Error(SourceLocation{file.string(), e.mark.line + 1}, e.msg);
+    throw SecretsFileError(SourceLocation{file.string(), e.mark.line + 1}, e.msg);
   }
   if (root.IsNull()) return;
   if (!root.IsMap())
-    throw Error(SourceLocation{file.string(), 1},
+    throw SecretsFileError(SourceLocation{file.string(), 1},
                 "a secrets file maps secret names to {key: value} (and 'vault' to paths)");
   for (const auto& entry : root) {
     const std::string name = entry.first.as<std::string>();
     if (name == "vault") {
       if (!entry.second.IsMap())
-        throw Error(SourceLocation{file.string(), entry.second.Mark().line + 1},
+        throw SecretsFileError(SourceLocation{file.string(), entry.second.Mark().line + 1},
                     "'vault' must map Vault paths to {key: value}");
       for (const auto& path : entry.second)
         ReadGroup(path.second, file.string(), "vault." + path.first.as<std::string>(),

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "run_ctp.h"
@@ -162,6 +163,22 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
     CommandResult r = RunCtp("run scripts/hello.lua --runtime rkt" + workdir);
     CHECK(r.exit_code == 2);
     CHECK(r.err == "ctp run: --runtime rkt: unknown container runtime (use docker or podman)\n");
+  }
+  SUBCASE("a malformed secrets file: line and key named, no value shown, --dry-run too") {
+    const std::filesystem::path secrets = dir.path() / "secrets.yaml";
+    std::ofstream(secrets) << "slack:\n  webhook: https://hooks.example/S3CRET-1\n"
+                              "  token: {nested: S3CRET-2}\n";
+    for (const std::string extra : {"", " --dry-run"}) {
+      CommandResult r = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + extra + workdir);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == secrets.string() + ":3: error: 'slack.token' must be a single value\n");
+      CHECK(r.out.find("S3CRET") == std::string::npos);
+    }
+    std::ofstream(secrets) << "slack: {webhook: S3CRET-3\n";
+    CommandResult r = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + workdir);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind(secrets.string() + ":", 0) == 0);
+    CHECK(r.err.find("S3CRET") == std::string::npos);
   }
   SUBCASE("an unknown run for runs show") {
     CommandResult r = RunCtp("runs show nope" + workdir);

@@ -14,6 +14,7 @@ struct Diagnostic {
   SourceLocation location;  ///< empty file = not tied to a script
   std::string message;
   std::string highlight;  ///< text on the line to put the caret under; empty = no caret
+  bool quote_line = true;  ///< false for a file holding secrets: its lines are never shown
 };
 
 /// A failure that carries diagnostics. `what()` is the first diagnostic, formatted without source.
