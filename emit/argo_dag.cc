@@ -163,6 +163,18 @@ YamlValue LoopWrapper(const ArgoScope& scope, const Step& step) {
   return wrapper;
 }
 
+// A pipeline output that is text: Argo can put parameters into it, not artifacts.
+void CheckNoArtifactInText(const ArgoScope& scope, const std::string& output,
+                           const Template& value) {
+  for (const Template::Part& part : value.parts)
+    if (part.ref && IsArtifactRef(scope, *part.ref))
+      throw Error(scope.pipeline->location,
+                  fmt::format("pipeline '{}': output '{}' puts artifact '{}' of step '{}' into "
+                              "text, but Argo passes an artifact only whole (make the output "
+                              "exactly that step output)",
+                              scope.pipeline->name, output, part.ref->name, part.ref->step));
+}
+
 // The DAG template of sub-pipeline step `step`, with the inner pipeline's params as inputs.
 void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
   const Pipeline& inner = SubPipelineOf(step);
@@ -185,6 +197,7 @@ void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue
       entry["from"] = expression;
       dag_template["outputs"]["artifacts"].PushBack(std::move(entry));
     } else {
+      CheckNoArtifactInText(inner_scope, name, value);
       entry["valueFrom"]["parameter"] = expression;
       dag_template["outputs"]["parameters"].PushBack(std::move(entry));
     }

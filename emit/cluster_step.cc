@@ -90,16 +90,7 @@ const Output* FindOutput(const Step& step, const std::string& name) {
 
 ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref) {
   const Step* producer = steps.Find(pipeline, ref.step);
-  if (!producer) return ValueKind::kParameter;
-  if (const Output* output = FindOutput(*producer, ref.name)) return output->kind;
-  if (producer->kind == Step::Kind::kPipeline && producer->pipeline) {
-    auto found = producer->pipeline->outputs.find(ref.name);
-    if (found != producer->pipeline->outputs.end())
-      if (const Ref* inner = found->second.SoleRef())
-        if (inner->kind == Ref::Kind::kStepOutput)
-          return ProducedKind(steps, *producer->pipeline, *inner);
-  }
-  return ValueKind::kParameter;
+  return producer ? producer->OutputKind(ref.name) : ValueKind::kParameter;
 }
 
 ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,

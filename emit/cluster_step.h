@@ -29,8 +29,8 @@ const StepInput* FindStepInput(const std::vector<StepInput>& inputs, const Ref& 
 /// The output `name` of `step`, or nullptr.
 const Output* FindOutput(const Step& step, const std::string& name);
 
-/// The kind of value the step output `ref` names in `pipeline` (sub-pipeline outputs follow
-/// the inner reference); kParameter when it is not declared.
+/// The kind of value the step output `ref` names in `pipeline` (Step::OutputKind: a sub-pipeline's
+/// output has the kind of the inner step output it names); kParameter when it is not declared.
 ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref);
 
 /// The image, command and args a step runs with in a cluster.

@@ -375,6 +375,9 @@ class Reader {
     ReadResources(index, s.resources);
     if (Push(L_, index, "pipeline")) s.pipeline = SubPipeline(lua_gettop(L_));
     lua_pop(L_, 1);
+    // A sub-pipeline step's outputs are what its pipeline's outputs name: an artifact stays one.
+    if (s.pipeline)
+      for (Output& output : s.outputs) output.kind = s.pipeline->OutputKind(output.name);
     return s;
   }
 

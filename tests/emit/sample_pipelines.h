@@ -256,6 +256,39 @@ inline Pipeline SubPipelinePipeline() {
   return p;
 }
 
+/// A sub-pipeline whose outputs are an artifact and a parameter of its steps, read downstream:
+/// the artifact stays an artifact (the step declares its outputs as parameters, as the DSL does;
+/// their kinds come from the sub-pipeline).
+inline Pipeline SubPipelineArtifactPipeline() {
+  auto inner = std::make_shared<Pipeline>();
+  inner->name = "package";
+  inner->location = {"inner.lua", 1};
+  Step zip = CommandStep("zip", 2, "alpine:3.19", {"sh", "-c"});
+  zip.args = {
+      Text({"echo data > ", OutputPathRef("archive"), " && echo 1 > ", OutputPathRef("count")})};
+  WithOutput(zip, "archive", ValueKind::kArtifact);
+  WithOutput(zip, "count");
+  inner->steps = {zip};
+  inner->outputs = {{"file", Template::Of(OutputRef("zip", "archive"))},
+                    {"files", Template::Of(OutputRef("zip", "count"))}};
+
+  Pipeline p;
+  p.name = "sub-artifact";
+  p.location = {"test.lua", 1};
+  Step pack;
+  pack.name = "pack";
+  pack.kind = Step::Kind::kPipeline;
+  pack.location = {"test.lua", 2};
+  pack.pipeline = inner;
+  WithOutput(pack, "file");
+  WithOutput(pack, "files");
+  Step upload = CommandStep("upload", 3, "alpine:3.19", {"cp"});
+  WithArg(upload, OutputRef("pack", "file"));
+  WithArg(upload, OutputRef("pack", "files"));
+  p.steps = {pack, upload};
+  return p;
+}
+
 /// A native step and a Lua function step, run in the ctp image.
 inline Pipeline NativeLuaPipeline() {
   Pipeline p;
@@ -312,6 +345,7 @@ inline std::vector<std::pair<std::string, Pipeline>> AllSamplePipelines() {
           {"secrets", SecretsPipeline()},
           {"gpu", GpuPipeline()},
           {"sub-pipeline", SubPipelinePipeline()},
+          {"sub-pipeline-artifact", SubPipelineArtifactPipeline()},
           {"native-lua", NativeLuaPipeline()},
           {"nightly", ScheduledPipeline()}};
 }

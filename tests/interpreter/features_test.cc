@@ -245,3 +245,31 @@ TEST_CASE(
   }
   CHECK(wrong == 0);
 }
+
+TEST_CASE("a sub-pipeline step's outputs have the kinds of the step outputs its pipeline names") {
+  RegisterBuiltinSteps(StepRegistry::Default());
+  Pipeline p = LoadPipelineFromString(R"(
+    local ctp = require "ctp"
+    local make = ctp.container { name = "make", image = "alpine", outputs = {
+      data = "artifact", score = "metrics", count = "parameter" } }
+    local inner = ctp.pipeline { name = "inner", steps = { make }, outputs = {
+      file = make.outputs.data, score = make.outputs.score, count = make.outputs.count,
+      note = "n=" .. make.outputs.count } }
+    local sub = ctp.sub_pipeline { name = "sub", pipeline = inner }
+    local nested = ctp.pipeline { name = "nested", steps = { sub }, outputs = { file = sub.outputs.file } }
+    local outer = ctp.sub_pipeline { name = "outer", pipeline = nested }
+    local use = ctp.container { name = "use", image = "alpine", args = { outer.outputs.file } }
+    return ctp.pipeline { name = "p", steps = { outer, use } }
+  )",
+                                      "inline.lua");
+  const Step& outer = p.steps[0];
+  REQUIRE(outer.outputs.size() == 1);
+  CHECK(outer.outputs[0].kind == ValueKind::kArtifact);  // through two sub-pipelines
+  const Step& sub = outer.pipeline->steps[0];
+  std::map<std::string, ValueKind> kinds;
+  for (const Output& output : sub.outputs) kinds[output.name] = output.kind;
+  CHECK(kinds == std::map<std::string, ValueKind>{{"count", ValueKind::kParameter},
+                                                  {"file", ValueKind::kArtifact},
+                                                  {"note", ValueKind::kParameter},
+                                                  {"score", ValueKind::kMetrics}});
+}

@@ -231,6 +231,10 @@ struct Step {
   std::optional<int64_t> timeout_seconds;
   bool cache = true;
   Resources resources;
+
+  /// The kind of this step's output `output`: as declared, or for a sub-pipeline step, the kind
+  /// of the value its pipeline produces (Pipeline::OutputKind); kParameter when undeclared.
+  ValueKind OutputKind(const std::string& output) const;
 };
 
 /// When a scheduled pipeline runs (CronWorkflow).
@@ -272,6 +276,9 @@ struct Pipeline {
   const Param* FindParam(const std::string& name) const;
   /// The volume with this name, or nullptr.
   const Volume* FindVolume(const std::string& name) const;
+  /// The kind of pipeline output `output`: that of the step output it names (followed into
+  /// sub-pipelines); kParameter for text and for an output that names no step output.
+  ValueKind OutputKind(const std::string& output) const;
 };
 
 /// The text of a ParamType as scripts write it: "string", "int", "float", "bool", "list".
