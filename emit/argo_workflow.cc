@@ -145,7 +145,7 @@ YamlValue CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
     spec["schedule"] = schedule.cron.front();
   }
   if (!schedule.timezone.empty()) spec["timezone"] = schedule.timezone;
-  spec["concurrencyPolicy"] = schedule.concurrency_policy;
+  if (schedule.concurrency_policy) spec["concurrencyPolicy"] = *schedule.concurrency_policy;
   if (schedule.starting_deadline_seconds)
     spec["startingDeadlineSeconds"] = IntScalar(*schedule.starting_deadline_seconds);
   spec["successfulJobsHistoryLimit"] = IntScalar(schedule.successful_history);

@@ -132,6 +132,14 @@ std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope) {
   return scope.retry;
 }
 
+std::string DurationText(std::chrono::milliseconds duration) {
+  const int64_t ms = duration.count();
+  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+  std::string fraction = fmt::format("{:03}", ms % 1000);
+  fraction.erase(fraction.find_last_not_of('0') + 1);
+  return fmt::format("{}.{}s", ms / 1000, fraction);
+}
+
 bool IsNumber(const std::string& text) {
   if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
   char* end = nullptr;

@@ -2,6 +2,7 @@
 // container is started, and what its references point at.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ const Pipeline& SubPipelineOf(const Step& step);
 
 /// The step's retry, or the pipeline's default retry.
 std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
+
+/// A duration as both engines read it, Argo as a Go duration and KFP as a protobuf Duration:
+/// whole seconds as "10s", finer ones as "1.5s".
+std::string DurationText(std::chrono::milliseconds duration);
 
 /// The volumes of `root` and of its sub-pipelines, each name once (a workflow has one set of
 /// volumes). Throws ctp::Error when two pipelines declare one name differently.

@@ -49,14 +49,15 @@ std::string ItemType(const Loop& loop) {
   return all_ints ? "NUMBER_INTEGER" : all_numbers ? "NUMBER_DOUBLE" : "STRING";
 }
 
+// KFP's RetryPolicy has no policy: its backend retries a task's pod with Argo's default
+// (OnFailure) whatever `retry.policy` says.
 YamlValue RetryPolicy(const Retry& retry) {
   YamlValue node;
-  node["backoffDuration"] = std::to_string(retry.backoff_seconds) + "s";
+  node["backoffDuration"] = DurationText(retry.backoff);
   std::string factor = fmt::format("{}", retry.backoff_factor);
   if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
   node["backoffFactor"] = PlainScalar(factor);
-  if (retry.backoff_max_seconds > 0)
-    node["backoffMaxDuration"] = std::to_string(retry.backoff_max_seconds) + "s";
+  if (retry.backoff_max.count() > 0) node["backoffMaxDuration"] = DurationText(retry.backoff_max);
   node["maxRetryCount"] = IntScalar(retry.limit);
   return node;
 }

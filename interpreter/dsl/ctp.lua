@@ -249,7 +249,7 @@ local function loop(v, where, path)
 end
 
 local retry_checker = check.record({
-  limit = check.non_negative, backoff = check.duration, factor = check.number, max_backoff = check.duration,
+  limit = check.non_negative, backoff = check.duration_ms, factor = check.number, max_backoff = check.duration_ms,
   policy = check.enum { "Always", "OnFailure", "OnError", "OnTransientError" },
 }, { "limit" })
 

@@ -126,21 +126,25 @@ inline Pipeline ExitHandlerPipeline() {
   return p;
 }
 
-/// Retries with backoff, a step deadline, a pipeline deadline and default retry, no caching.
+/// Retries with backoff, a step deadline, a pipeline deadline and default retry, no caching; a
+/// retry without policy (the engine's default applies) and with a backoff finer than a second.
 inline Pipeline RetryPipeline() {
+  using std::chrono::milliseconds, std::chrono::seconds;
   Pipeline p;
   p.name = "retries";
   p.location = {"test.lua", 1};
   p.timeout_seconds = 7200;
   p.parallelism = 4;
-  p.retry = Retry{1, "OnError", 0, 2.0, 0};
+  p.retry = Retry{1, "OnError", {}, 2.0, {}};
   Step flaky = CommandStep("flaky", 2, "alpine:3.19", {"sh", "-c", "exit $((RANDOM % 2))"});
-  flaky.retry = Retry{3, "OnFailure", 10, 2.0, 300};
+  flaky.retry = Retry{3, "OnFailure", seconds(10), 2.0, seconds(300)};
   flaky.timeout_seconds = 600;
   flaky.cache = false;
   Step steady = CommandStep("steady", 3, "alpine:3.19", {"true"});
   steady.after = {"flaky"};
-  p.steps = {flaky, steady};
+  Step patient = CommandStep("patient", 4, "alpine:3.19", {"true"});
+  patient.retry = Retry{2, std::nullopt, milliseconds(1500), 1.5, {}};
+  p.steps = {flaky, steady, patient};
   return p;
 }
 

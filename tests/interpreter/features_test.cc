@@ -94,9 +94,9 @@ TEST_CASE("a container step with env, secrets, volumes, placement, retry and tim
   REQUIRE(s.retry);
   CHECK(s.retry->limit == 3);
   CHECK(s.retry->policy == "OnFailure");
-  CHECK(s.retry->backoff_seconds == 10);
+  CHECK(s.retry->backoff == std::chrono::seconds(10));
   CHECK(s.retry->backoff_factor == 2.0);
-  CHECK(s.retry->backoff_max_seconds == 300);
+  CHECK(s.retry->backoff_max == std::chrono::minutes(5));
   CHECK(s.timeout_seconds == 5400);
   CHECK_FALSE(s.cache);
 

@@ -8,7 +8,9 @@
 ---A value a step can take: text, a number, a boolean, a reference, or text built from them with `..`.
 ---@alias ctp.Value string|number|boolean|ctp.Ref|ctp.String
 
----A duration: seconds, or text such as "90s", "5m", "1h30m", "2d".
+---A duration as Argo reads one: seconds (a number, or text of digits such as "90"), or Go duration
+---text such as "90s", "5m", "1h30m", "1.5h" (and "2d"). Timeouts are whole seconds; a retry
+---backoff may be finer ("1.5s", "500ms").
 ---@alias ctp.Duration integer|string
 
 ---A Kubernetes quantity such as "500m", "2" or "4Gi".
@@ -131,10 +133,10 @@ function Volume:mount(path, options) end
 ---How a failed step is retried.
 ---@class ctp.Retry
 ---@field limit integer retries after the first try
----@field backoff? ctp.Duration first delay
+---@field backoff? ctp.Duration first delay; default: none
 ---@field factor? number delay multiplier per retry (default 2)
 ---@field max_backoff? ctp.Duration longest delay
----@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError"
+---@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError" what is retried; default: the engine's (Argo: OnFailure; KFP has no policy)
 
 ---A node taint a step tolerates.
 ---@class ctp.Toleration
@@ -338,7 +340,7 @@ function Volume:mount(path, options) end
 ---@class ctp.Schedule
 ---@field cron string|string[] cron expressions
 ---@field timezone? string e.g. "Europe/Berlin"
----@field concurrency? "Allow"|"Forbid"|"Replace"
+---@field concurrency? "Allow"|"Forbid"|"Replace" a run due while one runs; default: Argo's (Allow)
 ---@field keep_succeeded? integer finished runs kept (default 3)
 ---@field keep_failed? integer failed runs kept (default 1)
 ---@field starting_deadline? ctp.Duration

@@ -4,6 +4,7 @@
 // file:line of its declaration so that later checks can point at the user's script.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -163,13 +164,18 @@ struct Resources {
   bool Empty() const;
 };
 
+/// The retry policy when a script names none: Argo's (emitters write no policy, so the engine
+/// applies its own), and what `ctp run` follows.
+inline constexpr const char* kDefaultRetryPolicy = "OnFailure";
+
 /// How a failed step is retried.
 struct Retry {
   int limit = 0;
-  std::string policy = "Always";  ///< Always | OnFailure | OnError | OnTransientError
-  int64_t backoff_seconds = 0;    ///< first delay; 0 = no backoff
+  /// Always | OnFailure | OnError | OnTransientError; unset: the engine's, kDefaultRetryPolicy.
+  std::optional<std::string> policy;
+  std::chrono::milliseconds backoff{0};  ///< first delay; 0 = no backoff
   double backoff_factor = 2.0;
-  int64_t backoff_max_seconds = 0;  ///< 0 = unbounded
+  std::chrono::milliseconds backoff_max{0};  ///< 0 = unbounded
 };
 
 /// A condition on parameters and outputs, evaluated before a step runs.
@@ -241,7 +247,8 @@ struct Step {
 struct Schedule {
   std::vector<std::string> cron;
   std::string timezone;
-  std::string concurrency_policy = "Forbid";  ///< Allow | Forbid | Replace
+  /// Allow | Forbid | Replace; unset: Argo's (Allow), and nothing is emitted.
+  std::optional<std::string> concurrency_policy;
   int successful_history = 3;
   int failed_history = 1;
   std::optional<int64_t> starting_deadline_seconds;
