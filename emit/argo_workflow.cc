@@ -114,7 +114,7 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   YamlValue entry;
   entry["name"] = EntryName(pipeline);
   emit::AddArgoDagTemplates(scope, std::move(entry), templates);
-  if (pipeline.on_exit) templates.PushBack(emit::ArgoExitTemplate(scope, *pipeline.on_exit));
+  if (pipeline.on_exit) emit::AddArgoExitTemplates(scope, *pipeline.on_exit, templates);
   spec["templates"] = std::move(templates);
   return spec;
 }

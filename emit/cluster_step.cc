@@ -54,6 +54,9 @@ void CollectVolumes(const Pipeline& pipeline, std::vector<const Volume*>& volume
   for (const Step& step : pipeline.steps)
     if (step.kind == Step::Kind::kPipeline && step.pipeline)
       CollectVolumes(*step.pipeline, volumes);
+  if (pipeline.on_exit && pipeline.on_exit->kind == Step::Kind::kPipeline &&
+      pipeline.on_exit->pipeline)
+    CollectVolumes(*pipeline.on_exit->pipeline, volumes);
 }
 
 }  // namespace

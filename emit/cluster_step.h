@@ -58,8 +58,9 @@ std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
 /// whole seconds as "10s", finer ones as "1.5s".
 std::string DurationText(std::chrono::milliseconds duration);
 
-/// The volumes of `root` and of its sub-pipelines, each name once (a workflow has one set of
-/// volumes). Throws ctp::Error when two pipelines declare one name differently.
+/// The volumes of `root` and of its sub-pipelines (its exit handler's included), each name once
+/// (a workflow has one set of volumes). Throws ctp::Error when two pipelines declare one name
+/// differently.
 std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).

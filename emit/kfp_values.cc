@@ -41,6 +41,13 @@ std::string CelOperand(const KfpScope& scope, const Template& value, const Templ
                             "references",
                             step.name));
   std::string text = CelValue(scope, *ref);
+  if (ref->kind == Ref::Kind::kParam && scope.final_status_params.count(ref->name))
+    throw Error(step.location,
+                fmt::format("step '{}' tests parameter '{}', which carries the pipeline status: "
+                            "KFP gives it as a PipelineTaskFinalStatus struct, not as the text "
+                            "Argo and ctp run give (Succeeded, Failed, Error), so the condition "
+                            "cannot hold alike (test the status inside the step)",
+                            step.name, ref->name));
   const bool string_typed =
       KfpParameterType(scope, *ref) == "STRING" || (ref->kind == Ref::Kind::kLoopItem);
   if (string_typed && other.IsLiteral() && IsNumber(other.Literal()))
@@ -154,6 +161,7 @@ const char* KfpHeaderType(ParamType type) {
 std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
   switch (ref.kind) {
     case Ref::Kind::kParam:
+      if (scope.final_status_params.count(ref.name)) return "STRUCT";
       if (const Param* param = scope.pipeline->FindParam(ref.name))
         return KfpParamType(param->type);
       return "STRING";
@@ -206,6 +214,17 @@ YamlValue KfpSource(const KfpScope& scope, const Ref& ref) {
     default:
       break;
   }
+  return source;
+}
+
+YamlValue KfpFinalStatusSource(const KfpScope& scope, const Step& step) {
+  if (scope.final_status_producer.empty())
+    throw Error(step.location,
+                fmt::format("step '{}' reads the pipeline status, which KFP gives only to the "
+                            "exit handler",
+                            step.name));
+  YamlValue source;
+  source["taskFinalStatus"]["producerTask"] = scope.final_status_producer;
   return source;
 }
 

@@ -126,6 +126,39 @@ inline Pipeline ExitHandlerPipeline() {
   return p;
 }
 
+/// An exit handler that is a sub-pipeline: the status and a parameter passed in, two inner steps.
+inline Pipeline ExitSubPipelinePipeline() {
+  auto inner = std::make_shared<Pipeline>();
+  inner->name = "notify";
+  inner->location = {"notify.lua", 1};
+  inner->params = {MakeParam("status"), MakeParam("channel", ParamType::kString, "#ml")};
+  Step format = CommandStep("format", 2, "alpine:3.19", {"sh", "-c"});
+  format.args = {Text({"echo run ", ParamRef("status"), " > ", OutputPathRef("message")})};
+  WithOutput(format, "message");
+  format.location.file = "notify.lua";
+  Step send = CommandStep("send", 3, "curlimages/curl:8.5.0", {"echo"});
+  WithArg(send, OutputRef("format", "message"));
+  WithArg(send, ParamRef("channel"));
+  send.location.file = "notify.lua";
+  inner->steps = {format, send};
+
+  Pipeline p;
+  p.name = "exit-sub-pipeline";
+  p.location = {"test.lua", 1};
+  p.params = {MakeParam("channel", ParamType::kString, "#ops")};
+  Step train = CommandStep("train", 2, "alpine:3.19", {"true"});
+  p.steps = {train};
+  Step notify;
+  notify.name = "notify";
+  notify.kind = Step::Kind::kPipeline;
+  notify.location = {"test.lua", 3};
+  notify.pipeline = inner;
+  notify.inputs = {{"channel", Template::Of(ParamRef("channel")), {"test.lua", 3}},
+                   {"status", Template::Of(StatusRef()), {"test.lua", 3}}};
+  p.on_exit = notify;
+  return p;
+}
+
 /// Retries with backoff, a step deadline, a pipeline deadline and default retry, no caching; a
 /// retry without policy (the engine's default applies) and with a backoff finer than a second.
 inline Pipeline RetryPipeline() {
@@ -344,6 +377,7 @@ inline std::vector<std::pair<std::string, Pipeline>> AllSamplePipelines() {
           {"conditions", ConditionPipeline()},
           {"loops", LoopPipeline()},
           {"exit-handler", ExitHandlerPipeline()},
+          {"exit-sub-pipeline", ExitSubPipelinePipeline()},
           {"retries", RetryPipeline()},
           {"volumes", VolumePipeline()},
           {"secrets", SecretsPipeline()},

@@ -273,3 +273,22 @@ TEST_CASE("a sub-pipeline step's outputs have the kinds of the step outputs its 
                                                   {"note", ValueKind::kParameter},
                                                   {"score", ValueKind::kMetrics}});
 }
+
+TEST_CASE("a sub-pipeline can be the exit handler, given ctp.workflow.status as a parameter") {
+  RegisterBuiltinSteps(StepRegistry::Default());
+  Pipeline p = LoadPipelineFromString(R"(
+    local ctp = require "ctp"
+    local np = ctp.params { status = ctp.string {} }
+    local send = ctp.container { name = "send", image = "alpine", args = { np.status } }
+    local notify = ctp.pipeline { name = "notify", params = np, steps = { send } }
+    local train = ctp.container { name = "train", image = "alpine" }
+    return ctp.pipeline { name = "p", steps = { train },
+      on_exit = ctp.sub_pipeline { name = "report", pipeline = notify,
+                                   params = { status = ctp.workflow.status } } }
+  )",
+                                      "inline.lua");
+  REQUIRE(p.on_exit);
+  CHECK(p.on_exit->kind == Step::Kind::kPipeline);
+  REQUIRE(p.on_exit->inputs.size() == 1);
+  CHECK(p.on_exit->inputs[0].value.SoleRef()->kind == Ref::Kind::kWorkflowStatus);
+}

@@ -198,8 +198,8 @@ function Volume:mount(path, options) end
 
 ---The fields of `ctp.sub_pipeline`.
 ---@class ctp.SubPipelineFields: ctp.StepFields
----@field pipeline ctp.Pipeline the pipeline used as a step
----@field params? { [string]: ctp.Value } its parameters (those without defaults are required)
+---@field pipeline ctp.Pipeline the pipeline used as a step (or as `on_exit`)
+---@field params? { [string]: ctp.Value } its parameters (those without defaults are required); as `on_exit` it gets the status as one: `status = ctp.workflow.status`
 
 ---The fields of a native step registered by an embedding program (`ctp.steps.NAME`): the step's
 ---own arguments (`ctp step NAME --help`). The built-in steps have typed fields (ctp.steps.NAME.Args).
@@ -352,7 +352,7 @@ function Volume:mount(path, options) end
 ---@field description? string
 ---@field params? ctp.Params from ctp.params { ... }
 ---@field steps ctp.Step[]
----@field on_exit? ctp.Step the exit handler (sees ctp.workflow.status)
+---@field on_exit? ctp.Step the exit handler (sees ctp.workflow.status; a ctp.sub_pipeline gets it as a parameter)
 ---@field labels? { [string]: string }
 ---@field annotations? { [string]: string }
 ---@field service_account? string
