@@ -57,6 +57,11 @@ YamlValue ArgoStepTemplate(const ArgoScope& scope, const Step& step);
 /// The container template of the exit handler (its inputs carry their values themselves).
 YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step);
 
+/// The templates of exit handler `step`, the first named `step.name` as `spec.onExit` names it:
+/// its container template, or for a sub-pipeline the DAG template of the sub-pipeline's tasks
+/// (then their templates). No task calls them, so their inputs carry their values themselves.
+void AddArgoExitTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates);
+
 /// Appends `dag_template` (named, maybe with inputs and outputs) with a DAG of every step of
 /// `scope`, then every template those steps call.
 void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlValue& templates);

@@ -60,19 +60,24 @@ bool IsItemArgument(const YamlValue& argument) {
   return Field(argument, "value").rfind("{{item", 0) == 0;
 }
 
+// Sub-pipeline inputs are parameters of its DAG template.
+void CheckNoArtifactInputs(const ArgoScope& scope, const Step& step) {
+  for (const Input& input : step.inputs)
+    if (const Ref* ref = input.value.SoleRef(); ref && IsArtifactRef(scope, *ref))
+      throw Error(input.location,
+                  fmt::format("sub-pipeline step '{}' gets artifact '{}' of step '{}' as input "
+                              "'{}': sub-pipeline inputs are parameters",
+                              step.name, ref->name, ref->step, input.name));
+}
+
 // `arguments` of the task that runs `step`: one entry per template input.
 YamlValue Arguments(const ArgoScope& scope, const Step& step) {
   YamlValue node;
   if (step.kind == Step::Kind::kPipeline) {
-    for (const Input& input : step.inputs) {
-      if (const Ref* ref = input.value.SoleRef(); ref && IsArtifactRef(scope, *ref))
-        throw Error(input.location,
-                    fmt::format("sub-pipeline step '{}' gets artifact '{}' of step '{}' as input "
-                                "'{}': sub-pipeline inputs are parameters",
-                                step.name, ref->name, ref->step, input.name));
+    CheckNoArtifactInputs(scope, step);
+    for (const Input& input : step.inputs)
       node["parameters"].PushBack(
           NamedValue(input.name, "value", ArgoExpressionText(scope, input.value, ArgoSite::kTask)));
-    }
     return node;
   }
   for (const StepInput& input : CollectStepInputs(step)) {
@@ -163,17 +168,43 @@ YamlValue LoopWrapper(const ArgoScope& scope, const Step& step) {
   return wrapper;
 }
 
-// The DAG template of sub-pipeline step `step`, with the inner pipeline's params as inputs.
-void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
+// A pipeline output that is text: Argo can put parameters into it, not artifacts.
+void CheckNoArtifactInText(const ArgoScope& scope, const std::string& output,
+                           const Template& value) {
+  for (const Template::Part& part : value.parts)
+    if (part.ref && IsArtifactRef(scope, *part.ref))
+      throw Error(scope.pipeline->location,
+                  fmt::format("pipeline '{}': output '{}' puts artifact '{}' of step '{}' into "
+                              "text, but Argo passes an artifact only whole (make the output "
+                              "exactly that step output)",
+                              scope.pipeline->name, output, part.ref->name, part.ref->step));
+}
+
+const Input* FindInput(const Step& step, const std::string& name) {
+  for (const Input& input : step.inputs)
+    if (input.name == name) return &input;
+  return nullptr;
+}
+
+// The DAG template of sub-pipeline step `step`, with the inner pipeline's params as inputs. A
+// task passes them at kTask; at kExitHandler nothing can (onExit takes no arguments), so the
+// inputs the step gives carry their values themselves, as the exit container template's do.
+void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, ArgoSite site,
+                             YamlValue& templates) {
   const Pipeline& inner = SubPipelineOf(step);
   ArgoScope inner_scope{
       &inner, scope.root, scope.options, scope.steps, scope.prefix + step.name + "-", false, {}};
+  if (site == ArgoSite::kExitHandler) CheckNoArtifactInputs(scope, step);
   YamlValue dag_template;
   dag_template["name"] = scope.prefix + step.name;
   for (const Param& param : inner.params) {
     YamlValue entry;
     entry["name"] = param.name;
-    if (param.default_value) entry["default"] = *param.default_value;
+    const Input* given = site == ArgoSite::kExitHandler ? FindInput(step, param.name) : nullptr;
+    if (given)
+      entry["value"] = ArgoExpressionText(scope, given->value, site);
+    else if (param.default_value)
+      entry["default"] = *param.default_value;
     dag_template["inputs"]["parameters"].PushBack(std::move(entry));
   }
   for (const auto& [name, value] : inner.outputs) {
@@ -185,6 +216,7 @@ void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue
       entry["from"] = expression;
       dag_template["outputs"]["artifacts"].PushBack(std::move(entry));
     } else {
+      CheckNoArtifactInText(inner_scope, name, value);
       entry["valueFrom"]["parameter"] = expression;
       dag_template["outputs"]["parameters"].PushBack(std::move(entry));
     }
@@ -198,9 +230,16 @@ void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, YamlValue
 void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
   if (NeedsLoopWrapper(step)) templates.PushBack(LoopWrapper(scope, step));
   if (step.kind == Step::Kind::kPipeline)
-    AddSubPipelineTemplates(scope, step, templates);
+    AddSubPipelineTemplates(scope, step, ArgoSite::kTask, templates);
   else
     templates.PushBack(ArgoStepTemplate(scope, step));
+}
+
+void AddArgoExitTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
+  if (step.kind == Step::Kind::kPipeline)
+    AddSubPipelineTemplates(scope, step, ArgoSite::kExitHandler, templates);
+  else
+    templates.PushBack(ArgoExitTemplate(scope, step));
 }
 
 YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream) {

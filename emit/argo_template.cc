@@ -159,8 +159,6 @@ YamlValue Tolerations(const std::vector<Toleration>& tolerations) {
   return list;
 }
 
-std::string Seconds(int64_t seconds) { return std::to_string(seconds) + "s"; }
-
 // Backoff factor as an IntOrString: "2" for whole numbers, "1.5" otherwise.
 std::string Factor(double factor) {
   if (factor == std::floor(factor)) return std::to_string(static_cast<int64_t>(factor));
@@ -170,12 +168,12 @@ std::string Factor(double factor) {
 YamlValue RetryStrategy(const Retry& retry) {
   YamlValue node;
   node["limit"] = std::to_string(retry.limit);
-  node["retryPolicy"] = retry.policy;
-  if (retry.backoff_seconds > 0) {
-    node["backoff"]["duration"] = Seconds(retry.backoff_seconds);
+  if (retry.policy) node["retryPolicy"] = *retry.policy;  // unset: Argo's default, OnFailure
+  if (retry.backoff.count() > 0) {
+    node["backoff"]["duration"] = DurationText(retry.backoff);
     node["backoff"]["factor"] = Factor(retry.backoff_factor);
-    if (retry.backoff_max_seconds > 0)
-      node["backoff"]["maxDuration"] = Seconds(retry.backoff_max_seconds);
+    if (retry.backoff_max.count() > 0)
+      node["backoff"]["maxDuration"] = DurationText(retry.backoff_max);
   }
   return node;
 }

@@ -114,7 +114,7 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   YamlValue entry;
   entry["name"] = EntryName(pipeline);
   emit::AddArgoDagTemplates(scope, std::move(entry), templates);
-  if (pipeline.on_exit) templates.PushBack(emit::ArgoExitTemplate(scope, *pipeline.on_exit));
+  if (pipeline.on_exit) emit::AddArgoExitTemplates(scope, *pipeline.on_exit, templates);
   spec["templates"] = std::move(templates);
   return spec;
 }
@@ -145,7 +145,7 @@ YamlValue CronWorkflow(const Pipeline& pipeline, const EmitOptions& options) {
     spec["schedule"] = schedule.cron.front();
   }
   if (!schedule.timezone.empty()) spec["timezone"] = schedule.timezone;
-  spec["concurrencyPolicy"] = schedule.concurrency_policy;
+  if (schedule.concurrency_policy) spec["concurrencyPolicy"] = *schedule.concurrency_policy;
   if (schedule.starting_deadline_seconds)
     spec["startingDeadlineSeconds"] = IntScalar(*schedule.starting_deadline_seconds);
   spec["successfulJobsHistoryLimit"] = IntScalar(schedule.successful_history);

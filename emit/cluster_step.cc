@@ -54,6 +54,9 @@ void CollectVolumes(const Pipeline& pipeline, std::vector<const Volume*>& volume
   for (const Step& step : pipeline.steps)
     if (step.kind == Step::Kind::kPipeline && step.pipeline)
       CollectVolumes(*step.pipeline, volumes);
+  if (pipeline.on_exit && pipeline.on_exit->kind == Step::Kind::kPipeline &&
+      pipeline.on_exit->pipeline)
+    CollectVolumes(*pipeline.on_exit->pipeline, volumes);
 }
 
 }  // namespace
@@ -90,16 +93,7 @@ const Output* FindOutput(const Step& step, const std::string& name) {
 
 ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref) {
   const Step* producer = steps.Find(pipeline, ref.step);
-  if (!producer) return ValueKind::kParameter;
-  if (const Output* output = FindOutput(*producer, ref.name)) return output->kind;
-  if (producer->kind == Step::Kind::kPipeline && producer->pipeline) {
-    auto found = producer->pipeline->outputs.find(ref.name);
-    if (found != producer->pipeline->outputs.end())
-      if (const Ref* inner = found->second.SoleRef())
-        if (inner->kind == Ref::Kind::kStepOutput)
-          return ProducedKind(steps, *producer->pipeline, *inner);
-  }
-  return ValueKind::kParameter;
+  return producer ? producer->OutputKind(ref.name) : ValueKind::kParameter;
 }
 
 ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
@@ -139,6 +133,14 @@ ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, con
 std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope) {
   if (step.retry) return step.retry;
   return scope.retry;
+}
+
+std::string DurationText(std::chrono::milliseconds duration) {
+  const int64_t ms = duration.count();
+  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+  std::string fraction = fmt::format("{:03}", ms % 1000);
+  fraction.erase(fraction.find_last_not_of('0') + 1);
+  return fmt::format("{}.{}s", ms / 1000, fraction);
 }
 
 bool IsNumber(const std::string& text) {

@@ -2,6 +2,7 @@
 // container is started, and what its references point at.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +30,8 @@ const StepInput* FindStepInput(const std::vector<StepInput>& inputs, const Ref& 
 /// The output `name` of `step`, or nullptr.
 const Output* FindOutput(const Step& step, const std::string& name);
 
-/// The kind of value the step output `ref` names in `pipeline` (sub-pipeline outputs follow
-/// the inner reference); kParameter when it is not declared.
+/// The kind of value the step output `ref` names in `pipeline` (Step::OutputKind: a sub-pipeline's
+/// output has the kind of the inner step output it names); kParameter when it is not declared.
 ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref);
 
 /// The image, command and args a step runs with in a cluster.
@@ -53,8 +54,13 @@ const Pipeline& SubPipelineOf(const Step& step);
 /// The step's retry, or the pipeline's default retry.
 std::optional<Retry> EffectiveRetry(const Step& step, const Pipeline& scope);
 
-/// The volumes of `root` and of its sub-pipelines, each name once (a workflow has one set of
-/// volumes). Throws ctp::Error when two pipelines declare one name differently.
+/// A duration as both engines read it, Argo as a Go duration and KFP as a protobuf Duration:
+/// whole seconds as "10s", finer ones as "1.5s".
+std::string DurationText(std::chrono::milliseconds duration);
+
+/// The volumes of `root` and of its sub-pipelines (its exit handler's included), each name once
+/// (a workflow has one set of volumes). Throws ctp::Error when two pipelines declare one name
+/// differently.
 std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).

@@ -43,6 +43,8 @@ struct KfpScope {
   std::string item_type;     ///< its parameterType
   /// In the exit task's scope: the group whose final status the `status` input carries.
   std::string final_status_producer;
+  /// In a sub-pipeline run as the exit task: its params that carry that final status (a struct).
+  std::set<std::string> final_status_params;
 };
 
 /// The step output that stands for the claim a `createpvc-VOLUME` task creates.
@@ -62,6 +64,10 @@ bool FeedsLoop(const Pipeline& pipeline, const Ref& output);
 YamlValue KfpArtifactType(ValueKind kind);
 /// How a task of `scope` receives `ref`: componentInputParameter, taskOutputParameter, ...
 YamlValue KfpSource(const KfpScope& scope, const Ref& ref);
+/// `{taskFinalStatus: {producerTask: GROUP}}`: how the exit task receives the pipeline's final
+/// status. Throws ctp::Error at `step` when `scope` is not the exit task's (KFP gives the status
+/// to that task only).
+YamlValue KfpFinalStatusSource(const KfpScope& scope, const Step& step);
 /// A literal as a typed constant (`runtimeValue.constant` / `defaultValue`).
 YamlValue KfpConstant(const std::string& text, ParamType type);
 /// The CEL `triggerPolicy.condition` of a condition group in `scope`.

@@ -43,11 +43,7 @@ std::string Placeholder(const KfpScope& scope, const Step& step,
     case Ref::Kind::kWorkflowName:
       return "{{$.pipeline_job_name}}";
     case Ref::Kind::kWorkflowStatus:
-      if (scope.final_status_producer.empty())
-        throw Error(step.location,
-                    fmt::format("step '{}' reads the pipeline status, which KFP gives only to the "
-                                "exit handler",
-                                step.name));
+      KfpFinalStatusSource(scope, step);  // throws outside the exit handler
       return "{{$.inputs.parameters['" + std::string(kStatusInput) + "']}}";
   }
   return {};
@@ -271,9 +267,7 @@ YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
   for (const StepInput& input : CollectStepInputs(step))
     node[IsKfpArtifact(scope, input.ref) ? "artifacts" : "parameters"][input.name] =
         KfpSource(scope, input.ref);
-  if (ReadsStatus(step) && !scope.final_status_producer.empty())
-    node["parameters"][kStatusInput]["taskFinalStatus"]["producerTask"] =
-        scope.final_status_producer;
+  if (ReadsStatus(step)) node["parameters"][kStatusInput] = KfpFinalStatusSource(scope, step);
   return node;
 }
 

@@ -49,14 +49,15 @@ std::string ItemType(const Loop& loop) {
   return all_ints ? "NUMBER_INTEGER" : all_numbers ? "NUMBER_DOUBLE" : "STRING";
 }
 
+// KFP's RetryPolicy has no policy: its backend retries a task's pod with Argo's default
+// (OnFailure) whatever `retry.policy` says.
 YamlValue RetryPolicy(const Retry& retry) {
   YamlValue node;
-  node["backoffDuration"] = std::to_string(retry.backoff_seconds) + "s";
+  node["backoffDuration"] = DurationText(retry.backoff);
   std::string factor = fmt::format("{}", retry.backoff_factor);
   if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
   node["backoffFactor"] = PlainScalar(factor);
-  if (retry.backoff_max_seconds > 0)
-    node["backoffMaxDuration"] = std::to_string(retry.backoff_max_seconds) + "s";
+  if (retry.backoff_max.count() > 0) node["backoffMaxDuration"] = DurationText(retry.backoff_max);
   node["maxRetryCount"] = IntScalar(retry.limit);
   return node;
 }
@@ -68,23 +69,45 @@ std::vector<Ref> OutputRefs(const Step& step) {
   return refs;
 }
 
-// The component of sub-pipeline step `step`: its pipeline's DAG, params as inputs.
-std::string AddSubPipelineComponent(KfpBuilder& builder, const Step& step) {
+// The params of sub-pipeline step `step` (in `outer`) that get the pipeline's final status: from
+// ctp.workflow.status (the exit task's own input), or from a param of `outer` that carries it.
+std::map<std::string, bool> FinalStatusInputs(const KfpScope& outer, const Step& step) {
+  std::map<std::string, bool> from_task;  // param -> whether the task's input is the status itself
+  for (const Input& input : step.inputs)
+    if (const Ref* ref = input.value.SoleRef(); ref && ref->kind == Ref::Kind::kWorkflowStatus)
+      from_task[input.name] = true;
+    else if (ref && ref->kind == Ref::Kind::kParam && outer.final_status_params.count(ref->name))
+      from_task[input.name] = false;
+  return from_task;
+}
+
+// The component of sub-pipeline step `step` in `outer`: its pipeline's DAG, params as inputs. A
+// param that gets the final status is declared as the KFP compiler declares a pipeline's
+// PipelineTaskFinalStatus input (test_data/pipelines/pipeline_as_exit_task.yaml): optional,
+// TASK_FINAL_STATUS where the exit task receives it, and a STRUCT value inside.
+std::string AddSubPipelineComponent(KfpBuilder& builder, const KfpScope& outer, const Step& step) {
   const Pipeline& inner = SubPipelineOf(step);
   Dag::Build(inner);
   const std::string name = "comp-" + builder.UniqueSuffix(step.name);
+  const std::map<std::string, bool> status_inputs = FinalStatusInputs(outer, step);
   KfpScope scope;
   scope.pipeline = &inner;
   scope.steps = &builder.steps;
+  for (const auto& [param, from_task] : status_inputs) scope.final_status_params.insert(param);
   YamlValue component;
   component["dag"]["tasks"] = KfpDagTasks(builder, scope, PlanKfpGroups(builder, inner));
   for (const Param& param : inner.params) {
     YamlValue definition;
-    if (param.default_value) {
-      definition["defaultValue"] = KfpConstant(*param.default_value, param.type);
+    if (auto status = status_inputs.find(param.name); status != status_inputs.end()) {
       definition["isOptional"] = BoolScalar(true);
+      definition["parameterType"] = status->second ? "TASK_FINAL_STATUS" : "STRUCT";
+    } else {
+      if (param.default_value) {
+        definition["defaultValue"] = KfpConstant(*param.default_value, param.type);
+        definition["isOptional"] = BoolScalar(true);
+      }
+      definition["parameterType"] = KfpParamType(param.type);
     }
-    definition["parameterType"] = KfpParamType(param.type);
     component["inputDefinitions"]["parameters"][param.name] = std::move(definition);
   }
   std::vector<KfpNamedOutput> outputs;
@@ -123,7 +146,9 @@ YamlValue SubPipelineTaskInputs(const KfpScope& scope, const Step& step) {
                   fmt::format("sub-pipeline step '{}': KFP passes input '{}' only as a literal or "
                               "one parameter value",
                               step.name, input.name));
-    node["parameters"][input.name] = KfpSource(scope, *ref);
+    node["parameters"][input.name] = ref->kind == Ref::Kind::kWorkflowStatus
+                                         ? KfpFinalStatusSource(scope, step)
+                                         : KfpSource(scope, *ref);
   }
   std::vector<Ref> claims;
   AppendClaimRefs(*step.pipeline, claims);
@@ -147,6 +172,7 @@ std::string AddLayer(KfpBuilder& builder, const KfpScope& scope, const Step& ste
   inner.in_group = true;
   inner.item_channel = scope.item_channel;
   inner.item_type = scope.item_type;
+  inner.final_status_params = scope.final_status_params;
 
   YamlValue component, task;
   task["componentRef"]["name"] = "comp-" + group;
@@ -282,7 +308,7 @@ void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step
   const bool sub_pipeline = step.kind == Step::Kind::kPipeline;
   YamlValue task;
   task["cachingOptions"]["enableCache"] = BoolScalar(step.cache);
-  task["componentRef"]["name"] = sub_pipeline ? AddSubPipelineComponent(builder, step)
+  task["componentRef"]["name"] = sub_pipeline ? AddSubPipelineComponent(builder, scope, step)
                                               : AddKfpLeafComponent(builder, scope, step);
   if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
   YamlValue inputs =

@@ -62,6 +62,13 @@ std::string CelOperand(const KfpScope& scope, const Condition& c, const Template
                             "references",
                             step.name));
   const std::string text = CelValue(scope, *ref);
+  if (ref->kind == Ref::Kind::kParam && scope.final_status_params.count(ref->name))
+    throw Error(step.location,
+                fmt::format("step '{}' tests parameter '{}', which carries the pipeline status: "
+                            "KFP gives it as a PipelineTaskFinalStatus struct, not as the text "
+                            "Argo and ctp run give (Succeeded, Failed, Error), so the condition "
+                            "cannot hold alike (test the status inside the step)",
+                            step.name, ref->name));
   if (numeric) return "double(" + text + ")";
   const bool string_typed = ref->kind == Ref::Kind::kLoopItem
                                 ? ref->name.empty() && scope.item_type == "STRING"
@@ -220,6 +227,7 @@ bool FeedsLoop(const Pipeline& pipeline, const Ref& output) {
 std::string KfpParameterType(const KfpScope& scope, const Ref& ref) {
   switch (ref.kind) {
     case Ref::Kind::kParam:
+      if (scope.final_status_params.count(ref.name)) return "STRUCT";
       if (const Param* param = scope.pipeline->FindParam(ref.name))
         return KfpParamType(param->type);
       return "STRING";
@@ -272,6 +280,17 @@ YamlValue KfpSource(const KfpScope& scope, const Ref& ref) {
     default:
       break;
   }
+  return source;
+}
+
+YamlValue KfpFinalStatusSource(const KfpScope& scope, const Step& step) {
+  if (scope.final_status_producer.empty())
+    throw Error(step.location,
+                fmt::format("step '{}' reads the pipeline status, which KFP gives only to the "
+                            "exit handler",
+                            step.name));
+  YamlValue source;
+  source["taskFinalStatus"]["producerTask"] = scope.final_status_producer;
   return source;
 }
 

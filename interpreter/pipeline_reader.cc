@@ -244,13 +244,14 @@ class Reader {
     return c;
   }
 
+  // The DSL gives backoff and max_backoff in milliseconds (check.duration_ms).
   Retry ReadRetry(int index) {
     Retry retry;
     retry.limit = static_cast<int>(Int(index, "limit"));
-    retry.policy = Str(index, "policy", "Always");
-    retry.backoff_seconds = Int(index, "backoff");
+    if (Has(index, "policy")) retry.policy = Str(index, "policy");
+    retry.backoff = std::chrono::milliseconds(Int(index, "backoff"));
     retry.backoff_factor = Num(index, "factor", 2.0);
-    retry.backoff_max_seconds = Int(index, "max_backoff");
+    retry.backoff_max = std::chrono::milliseconds(Int(index, "max_backoff"));
     return retry;
   }
 
@@ -258,7 +259,7 @@ class Reader {
     Schedule s;
     s.cron = StringList(index, "cron");
     s.timezone = Str(index, "timezone");
-    s.concurrency_policy = Str(index, "concurrency", "Forbid");
+    if (Has(index, "concurrency")) s.concurrency_policy = Str(index, "concurrency");
     s.successful_history = static_cast<int>(Int(index, "keep_succeeded", 3));
     s.failed_history = static_cast<int>(Int(index, "keep_failed", 1));
     if (Has(index, "starting_deadline")) s.starting_deadline_seconds = Int(index, "starting_deadline");
@@ -376,6 +377,9 @@ class Reader {
     ReadResources(index, s.resources);
     if (Push(L_, index, "pipeline")) s.pipeline = SubPipeline(lua_gettop(L_));
     lua_pop(L_, 1);
+    // A sub-pipeline step's outputs are what its pipeline's outputs name: an artifact stays one.
+    if (s.pipeline)
+      for (Output& output : s.outputs) output.kind = s.pipeline->OutputKind(output.name);
     return s;
   }
 

@@ -29,7 +29,9 @@ std::string SuggestDnsLabel(const std::string& name) {
 
 class Checker {
  public:
-  explicit Checker(const Pipeline& pipeline) : p_(pipeline) {
+  /// Checks `pipeline`, as the pipeline of `sub_pipeline_step` when one is given.
+  explicit Checker(const Pipeline& pipeline, const Step* sub_pipeline_step = nullptr)
+      : p_(pipeline), sub_pipeline_step_(sub_pipeline_step) {
     for (const Param& param : p_.params) {
       param_names_.push_back(param.name);
       params_.emplace(param.name, &param);
@@ -136,11 +138,15 @@ class Checker {
                fmt::format("step '{}' must set parameter '{}' of pipeline '{}' (it has no default)",
                            step.name, param.name, inner.name));
     }
-    try {
-      CheckPipeline(inner);
-    } catch (const Error& error) {
-      for (const Diagnostic& d : error.diagnostics()) problems_.push_back(d);
+    std::vector<Diagnostic> inner_problems = Checker(inner, &step).Run();
+    if (inner_problems.empty()) {
+      try {
+        Dag::Build(inner);  // dangling `after` and cycles
+      } catch (const Error& error) {
+        inner_problems = error.diagnostics();
+      }
     }
+    problems_.insert(problems_.end(), inner_problems.begin(), inner_problems.end());
   }
 
   void CheckRef(const Ref& ref, const Step* step, const SourceLocation& at,
@@ -192,7 +198,15 @@ class Checker {
           Report(at, fmt::format("{} uses ctp.item but has no for_each", who));
         return;
       case Ref::Kind::kWorkflowStatus:
-        if (!is_exit_handler)
+        if (is_exit_handler) return;
+        if (sub_pipeline_step_)
+          Report(at, fmt::format("{} of pipeline '{}' uses ctp.workflow.status, which the steps "
+                                 "of a sub-pipeline cannot see, even when it is the exit handler: "
+                                 "pass the status in as a parameter of sub-pipeline step '{}' "
+                                 "(params = {{ status = ctp.workflow.status }}) and read the "
+                                 "parameter",
+                                 who, p_.name, sub_pipeline_step_->name));
+        else
           Report(at, fmt::format("{} uses ctp.workflow.status, which only the exit handler can "
                                  "see",
                                  who));
@@ -222,6 +236,7 @@ class Checker {
   }
 
   const Pipeline& p_;
+  const Step* sub_pipeline_step_;  ///< the step that runs p_ as a sub-pipeline, or nullptr
   std::map<std::string, const Param*> params_;
   std::map<std::string, const Step*> steps_;
   std::vector<std::string> param_names_, step_names_, volume_names_;

@@ -56,6 +56,22 @@ const Volume* Pipeline::FindVolume(const std::string& volume_name) const {
   return nullptr;
 }
 
+ValueKind Step::OutputKind(const std::string& output) const {
+  if (kind == Kind::kPipeline && pipeline) return pipeline->OutputKind(output);
+  for (const Output& declared : outputs)
+    if (declared.name == output) return declared.kind;
+  return ValueKind::kParameter;
+}
+
+ValueKind Pipeline::OutputKind(const std::string& output) const {
+  auto found = outputs.find(output);
+  if (found == outputs.end()) return ValueKind::kParameter;
+  const Ref* ref = found->second.SoleRef();
+  if (!ref || ref->kind != Ref::Kind::kStepOutput) return ValueKind::kParameter;
+  const Step* producer = FindStep(ref->step);
+  return producer ? producer->OutputKind(ref->name) : ValueKind::kParameter;
+}
+
 const char* ParamTypeName(ParamType type) {
   switch (type) {
     case ParamType::kString: return "string";

@@ -37,6 +37,23 @@ bool DidNotSucceed(RunStatus status) {
   return status == RunStatus::kFailed || status == RunStatus::kOmitted;
 }
 
+/// Whether the policy of `retry` retries an attempt that ended as `outcome`, as Argo decides: a
+/// step that ran and failed (or timed out) is Argo's Failed, retried by OnFailure and Always; one
+/// that could not start is Argo's Error, retried by OnError and Always. OnTransientError retries
+/// the errors Argo takes for transient (Kubernetes API trouble), which a local run never has.
+bool PolicyRetries(const Retry& retry, const TaskOutcome& outcome) {
+  const std::string policy = retry.policy.value_or(kDefaultRetryPolicy);
+  if (policy == "Always") return true;
+  if (policy == "OnFailure") return !outcome.could_not_start;
+  if (policy == "OnError") return outcome.could_not_start;
+  return false;
+}
+
+/// Seconds in `duration`.
+double Seconds(std::chrono::milliseconds duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
 /// A task waiting to run (again): at `not_before` after a failed attempt.
 struct Pending {
   std::shared_ptr<Task> task;
@@ -310,11 +327,10 @@ class Scheduler {
       --states_[step.name].running;
     }
     const std::optional<Retry> retry = RetryOf(step);
-    if (!outcome.succeeded && retry && task->attempts <= retry->limit && !cancelled_) {
-      double delay = static_cast<double>(retry->backoff_seconds) *
-                     std::pow(retry->backoff_factor, task->attempts - 1);
-      if (retry->backoff_max_seconds > 0)
-        delay = std::min(delay, static_cast<double>(retry->backoff_max_seconds));
+    if (!outcome.succeeded && retry && task->attempts <= retry->limit &&
+        PolicyRetries(*retry, outcome) && !cancelled_) {
+      double delay = Seconds(retry->backoff) * std::pow(retry->backoff_factor, task->attempts - 1);
+      if (retry->backoff_max.count() > 0) delay = std::min(delay, Seconds(retry->backoff_max));
       setup_.progress->Finished(task->name, "retrying", outcome.duration, false,
                                 fmt::format("{} (attempt {} of {}, next in {}s)", outcome.message,
                                             task->attempts, retry->limit + 1, delay));

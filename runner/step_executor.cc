@@ -67,6 +67,7 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   outcome.exit_code = result.exit_code;
   outcome.timed_out = result.timed_out;
   if (!result.error.empty()) {
+    outcome.could_not_start = true;
     outcome.message = result.error;
     AppendLog(task, "ctp: " + result.error + "\n");
   } else if (result.timed_out) {

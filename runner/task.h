@@ -36,6 +36,7 @@ struct TaskOutcome {
   bool succeeded = false;
   bool cache_hit = false;
   bool timed_out = false;
+  bool could_not_start = false;  ///< the process could not start (Argo's Error, not Failed)
   int exit_code = 0;
   std::string message;                         ///< why it failed
   std::map<std::string, std::string> outputs;  ///< published output values (artifacts: paths)

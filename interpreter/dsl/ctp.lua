@@ -257,7 +257,7 @@ local function loop(v, where, path)
 end
 
 local retry_checker = check.record({
-  limit = check.non_negative, backoff = check.duration, factor = check.number, max_backoff = check.duration,
+  limit = check.non_negative, backoff = check.duration_ms, factor = check.number, max_backoff = check.duration_ms,
   policy = check.enum { "Always", "OnFailure", "OnError", "OnTransientError" },
 }, { "limit" })
 
@@ -399,7 +399,7 @@ function ctp.sub_pipeline(fields)
   }
   local f = check.fields("ctp.sub_pipeline", where, fields, schema, { "name", "pipeline" })
   f.inputs, f.params = f.params, nil
-  f.outputs = {}
+  f.outputs = {}  -- their kinds are the pipeline's (the reader follows each to its producer)
   for name in pairs(f.pipeline.outputs) do f.outputs[name] = { kind = "parameter", path = "", doc = "" } end
   return make_step("pipeline", where, f, nil, "ctp.sub_pipeline", schema)
 end

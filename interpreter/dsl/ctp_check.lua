@@ -172,22 +172,61 @@ function M.record(schema, required)
   end
 end
 
-local duration_units = { s = 1, m = 60, h = 3600, d = 86400 }
+-- Nanoseconds per unit of Go's time.ParseDuration, which Argo uses, and "d" (days), which ctp reads
+-- too (it writes durations in seconds).
+local duration_units = { ns = 1, us = 1000, ["\u{b5}s"] = 1000, ["\u{3bc}s"] = 1000, ms = 1000000,
+                         s = 1000000000, m = 60000000000, h = 3600000000000, d = 86400000000000 }
 
---- A duration: seconds (a positive integer) or text like "90s", "5m", "1h30m", "2d".
-function M.duration(v, where, path)
-  if math.type(v) == "integer" and v > 0 then return v end
-  if type(v) == "string" and v ~= "" then
-    local total, rest = 0, v
-    while rest ~= "" do
-      local amount, unit, tail = rest:match("^(%d+)([smhd])(.*)$")
-      if not amount then break end
-      total, rest = total + tonumber(amount) * duration_units[unit], tail
+-- The nanoseconds `v` stands for, read as Argo reads a duration (a bare number is seconds, else Go
+-- duration text: "90s", "1m30s", "1.5h", "500ms"), or nil. Fractions finer than a nanosecond are
+-- cut off, as Go does.
+local function nanoseconds(v)
+  if math.type(v) == "integer" then
+    return v <= math.maxinteger // duration_units.s and v * duration_units.s or nil
+  end
+  if type(v) ~= "string" or v == "" then return nil end
+  if v:match("^%d+$") then return nanoseconds(math.tointeger(tonumber(v))) end
+  local total, rest = 0, v
+  while rest ~= "" do
+    local whole, fraction, unit, tail = rest:match("^(%d*)%.?(%d*)([^%d%.]+)(.*)$")
+    local scale = unit and duration_units[unit]
+    if not scale or whole .. fraction == "" then return nil end
+    local amount = whole == "" and 0 or math.tointeger(tonumber(whole))
+    if not amount or amount > (math.maxinteger - total) // scale then return nil end
+    total = total + amount * scale
+    for digit in fraction:gmatch("%d") do
+      scale = scale // 10
+      total = total + tonumber(digit) * scale
     end
-    if rest == "" and total > 0 then return total end
+    rest = tail
+  end
+  return total
+end
+
+local function shown(v) return type(v) == "string" and ("'" .. v .. "'") or M.describe(v) end
+
+--- A duration in whole seconds, returned as seconds: a positive number of seconds (a number, or
+--- text of digits) or text like "90s", "5m", "1h30m", "1.5h", "2d".
+function M.duration(v, where, path)
+  local ns = nanoseconds(v)
+  if ns and ns > 0 and ns % duration_units.s == 0 then return ns // duration_units.s end
+  if ns and ns > 0 then
+    M.fail(where, path:match("^[%w_]+"), "field '%s' must be whole seconds, got %s", path, shown(v))
   end
   M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like \"90s\", \"5m\", \"1h30m\"), got %s",
-         path, type(v) == "string" and ("'" .. v .. "'") or M.describe(v))
+         path, shown(v))
+end
+
+--- A duration to the millisecond, returned as milliseconds: what M.duration takes, and the finer
+--- Go durations Argo reads in a retry backoff ("1.5s", "500ms").
+function M.duration_ms(v, where, path)
+  local ns = nanoseconds(v)
+  if ns and ns > 0 and ns % duration_units.ms == 0 then return ns // duration_units.ms end
+  if ns and ns > 0 then
+    M.fail(where, path:match("^[%w_]+"), "field '%s' must be whole milliseconds, got %s", path, shown(v))
+  end
+  M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like \"90s\", \"1m30s\", \"500ms\"), got %s",
+         path, shown(v))
 end
 
 --- A Kubernetes quantity ("500m", "4Gi", 2): returned as a string.

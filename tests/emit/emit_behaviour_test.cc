@@ -161,3 +161,17 @@ TEST_CASE("KFP writes a read-only mount read-write: kfp-kubernetes' PvcMount has
   CHECK(kfp.find("readOnly") == std::string::npos);
   CHECK(kfp.find("read_only") == std::string::npos);
 }
+
+TEST_CASE("Argo refuses a sub-pipeline output that puts an artifact into text") {
+  Pipeline p = SubPipelineArtifactPipeline();
+  auto inner = std::make_shared<Pipeline>(*p.steps[0].pipeline);
+  inner->outputs["file"] = Text({"zip at ", OutputRef("zip", "archive")});
+  p.steps[0].pipeline = inner;
+  CHECK(ErrorOf([&] { EmitArgo(p); }) ==
+        "inner.lua:1: error: pipeline 'package': output 'file' puts artifact 'archive' of step "
+        "'zip' into text, but Argo passes an artifact only whole (make the output exactly that "
+        "step output)\n");
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "inner.lua:1: error: pipeline 'package': KFP pipeline output 'file' must be one step "
+        "output\n");
+}

@@ -127,21 +127,58 @@ inline Pipeline ExitHandlerPipeline() {
   return p;
 }
 
-/// Retries with backoff, a step deadline, a pipeline deadline and default retry, no caching.
+/// An exit handler that is a sub-pipeline: the status and a parameter passed in, two inner steps.
+inline Pipeline ExitSubPipelinePipeline() {
+  auto inner = std::make_shared<Pipeline>();
+  inner->name = "notify";
+  inner->location = {"notify.lua", 1};
+  inner->params = {MakeParam("status"), MakeParam("channel", ParamType::kString, "#ml")};
+  Step format = CommandStep("format", 2, "alpine:3.19", {"sh", "-c"});
+  format.args = {Text({"echo run ", ParamRef("status"), " > ", OutputPathRef("message")})};
+  WithOutput(format, "message");
+  format.location.file = "notify.lua";
+  Step send = CommandStep("send", 3, "curlimages/curl:8.5.0", {"echo"});
+  WithArg(send, OutputRef("format", "message"));
+  WithArg(send, ParamRef("channel"));
+  send.location.file = "notify.lua";
+  inner->steps = {format, send};
+
+  Pipeline p;
+  p.name = "exit-sub-pipeline";
+  p.location = {"test.lua", 1};
+  p.params = {MakeParam("channel", ParamType::kString, "#ops")};
+  Step train = CommandStep("train", 2, "alpine:3.19", {"true"});
+  p.steps = {train};
+  Step notify;
+  notify.name = "notify";
+  notify.kind = Step::Kind::kPipeline;
+  notify.location = {"test.lua", 3};
+  notify.pipeline = inner;
+  notify.inputs = {{"channel", Template::Of(ParamRef("channel")), {"test.lua", 3}},
+                   {"status", Template::Of(StatusRef()), {"test.lua", 3}}};
+  p.on_exit = notify;
+  return p;
+}
+
+/// Retries with backoff, a step deadline, a pipeline deadline and default retry, no caching; a
+/// retry without policy (the engine's default applies) and with a backoff finer than a second.
 inline Pipeline RetryPipeline() {
+  using std::chrono::milliseconds, std::chrono::seconds;
   Pipeline p;
   p.name = "retries";
   p.location = {"test.lua", 1};
   p.timeout_seconds = 7200;
   p.parallelism = 4;
-  p.retry = Retry{1, "OnError", 0, 2.0, 0};
+  p.retry = Retry{1, "OnError", {}, 2.0, {}};
   Step flaky = CommandStep("flaky", 2, "alpine:3.19", {"sh", "-c", "exit $((RANDOM % 2))"});
-  flaky.retry = Retry{3, "OnFailure", 10, 2.0, 300};
+  flaky.retry = Retry{3, "OnFailure", seconds(10), 2.0, seconds(300)};
   flaky.timeout_seconds = 600;
   flaky.cache = false;
   Step steady = CommandStep("steady", 3, "alpine:3.19", {"true"});
   steady.after = {"flaky"};
-  p.steps = {flaky, steady};
+  Step patient = CommandStep("patient", 4, "alpine:3.19", {"true"});
+  patient.retry = Retry{2, std::nullopt, milliseconds(1500), 1.5, {}};
+  p.steps = {flaky, steady, patient};
   return p;
 }
 
@@ -257,6 +294,39 @@ inline Pipeline SubPipelinePipeline() {
   return p;
 }
 
+/// A sub-pipeline whose outputs are an artifact and a parameter of its steps, read downstream:
+/// the artifact stays an artifact (the step declares its outputs as parameters, as the DSL does;
+/// their kinds come from the sub-pipeline).
+inline Pipeline SubPipelineArtifactPipeline() {
+  auto inner = std::make_shared<Pipeline>();
+  inner->name = "package";
+  inner->location = {"inner.lua", 1};
+  Step zip = CommandStep("zip", 2, "alpine:3.19", {"sh", "-c"});
+  zip.args = {
+      Text({"echo data > ", OutputPathRef("archive"), " && echo 1 > ", OutputPathRef("count")})};
+  WithOutput(zip, "archive", ValueKind::kArtifact);
+  WithOutput(zip, "count");
+  inner->steps = {zip};
+  inner->outputs = {{"file", Template::Of(OutputRef("zip", "archive"))},
+                    {"files", Template::Of(OutputRef("zip", "count"))}};
+
+  Pipeline p;
+  p.name = "sub-artifact";
+  p.location = {"test.lua", 1};
+  Step pack;
+  pack.name = "pack";
+  pack.kind = Step::Kind::kPipeline;
+  pack.location = {"test.lua", 2};
+  pack.pipeline = inner;
+  WithOutput(pack, "file");
+  WithOutput(pack, "files");
+  Step upload = CommandStep("upload", 3, "alpine:3.19", {"cp"});
+  WithArg(upload, OutputRef("pack", "file"));
+  WithArg(upload, OutputRef("pack", "files"));
+  p.steps = {pack, upload};
+  return p;
+}
+
 /// A native step and a Lua function step, run in the ctp image.
 inline Pipeline NativeLuaPipeline() {
   Pipeline p;
@@ -308,11 +378,13 @@ inline std::vector<std::pair<std::string, Pipeline>> AllSamplePipelines() {
           {"conditions", ConditionPipeline()},
           {"loops", LoopPipeline()},
           {"exit-handler", ExitHandlerPipeline()},
+          {"exit-sub-pipeline", ExitSubPipelinePipeline()},
           {"retries", RetryPipeline()},
           {"volumes", VolumePipeline()},
           {"secrets", SecretsPipeline()},
           {"gpu", GpuPipeline()},
           {"sub-pipeline", SubPipelinePipeline()},
+          {"sub-pipeline-artifact", SubPipelineArtifactPipeline()},
           {"native-lua", NativeLuaPipeline()},
           {"nightly", ScheduledPipeline()}};
 }

@@ -94,9 +94,9 @@ TEST_CASE("a container step with env, secrets, volumes, placement, retry and tim
   REQUIRE(s.retry);
   CHECK(s.retry->limit == 3);
   CHECK(s.retry->policy == "OnFailure");
-  CHECK(s.retry->backoff_seconds == 10);
+  CHECK(s.retry->backoff == std::chrono::seconds(10));
   CHECK(s.retry->backoff_factor == 2.0);
-  CHECK(s.retry->backoff_max_seconds == 300);
+  CHECK(s.retry->backoff_max == std::chrono::minutes(5));
   CHECK(s.timeout_seconds == 5400);
   CHECK_FALSE(s.cache);
 
@@ -244,4 +244,51 @@ TEST_CASE(
     wrong += !exact;
   }
   CHECK(wrong == 0);
+}
+
+TEST_CASE("a sub-pipeline step's outputs have the kinds of the step outputs its pipeline names") {
+  RegisterBuiltinSteps(StepRegistry::Default());
+  Pipeline p = LoadPipelineFromString(R"(
+    local ctp = require "ctp"
+    local make = ctp.container { name = "make", image = "alpine", outputs = {
+      data = "artifact", score = "metrics", count = "parameter" } }
+    local inner = ctp.pipeline { name = "inner", steps = { make }, outputs = {
+      file = make.outputs.data, score = make.outputs.score, count = make.outputs.count,
+      note = "n=" .. make.outputs.count } }
+    local sub = ctp.sub_pipeline { name = "sub", pipeline = inner }
+    local nested = ctp.pipeline { name = "nested", steps = { sub }, outputs = { file = sub.outputs.file } }
+    local outer = ctp.sub_pipeline { name = "outer", pipeline = nested }
+    local use = ctp.container { name = "use", image = "alpine", args = { outer.outputs.file } }
+    return ctp.pipeline { name = "p", steps = { outer, use } }
+  )",
+                                      "inline.lua");
+  const Step& outer = p.steps[0];
+  REQUIRE(outer.outputs.size() == 1);
+  CHECK(outer.outputs[0].kind == ValueKind::kArtifact);  // through two sub-pipelines
+  const Step& sub = outer.pipeline->steps[0];
+  std::map<std::string, ValueKind> kinds;
+  for (const Output& output : sub.outputs) kinds[output.name] = output.kind;
+  CHECK(kinds == std::map<std::string, ValueKind>{{"count", ValueKind::kParameter},
+                                                  {"file", ValueKind::kArtifact},
+                                                  {"note", ValueKind::kParameter},
+                                                  {"score", ValueKind::kMetrics}});
+}
+
+TEST_CASE("a sub-pipeline can be the exit handler, given ctp.workflow.status as a parameter") {
+  RegisterBuiltinSteps(StepRegistry::Default());
+  Pipeline p = LoadPipelineFromString(R"(
+    local ctp = require "ctp"
+    local np = ctp.params { status = ctp.string {} }
+    local send = ctp.container { name = "send", image = "alpine", args = { np.status } }
+    local notify = ctp.pipeline { name = "notify", params = np, steps = { send } }
+    local train = ctp.container { name = "train", image = "alpine" }
+    return ctp.pipeline { name = "p", steps = { train },
+      on_exit = ctp.sub_pipeline { name = "report", pipeline = notify,
+                                   params = { status = ctp.workflow.status } } }
+  )",
+                                      "inline.lua");
+  REQUIRE(p.on_exit);
+  CHECK(p.on_exit->kind == Step::Kind::kPipeline);
+  REQUIRE(p.on_exit->inputs.size() == 1);
+  CHECK(p.on_exit->inputs[0].value.SoleRef()->kind == Ref::Kind::kWorkflowStatus);
 }

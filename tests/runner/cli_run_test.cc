@@ -134,6 +134,14 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
           "run runs it on this machine and cannot use the image's entrypoint (set command)\n"
           "  local bare = ctp.container { name = \"bare\", image = \"alpine:3.19\" }\n");
   }
+  SUBCASE("a sub-pipeline exit handler: refused before anything runs, as every sub-pipeline") {
+    CommandResult r = RunCtp("run tests/runner/scripts/exit_sub_pipeline.lua" + workdir);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("tests/runner/scripts/exit_sub_pipeline.lua:7: error: step 'report' is a "
+                      "sub-pipeline; ctp run cannot run those yet\n",
+                      0) == 0);
+    CHECK(r.out.find("train") == std::string::npos);
+  }
   SUBCASE("a program that is not installed") {
     CommandResult r = RunCtp("run tests/runner/scripts/missing_program.lua" + workdir);
     CHECK(r.exit_code == 1);

@@ -4,6 +4,7 @@
 //   write PATH WORD...   writes the words (space-separated, then a newline) to PATH
 //   copy FROM TO         copies the file FROM to TO
 //   fail [CODE]          exits with CODE (default 1)
+//   cannot-start         cannot start (the launcher reports an error, as for a missing program)
 //   flaky N              fails until the task's N-th attempt
 //   meet N               waits until N tasks run at once
 //   hang                 waits until the run is stopping, then reports itself cancelled
@@ -129,6 +130,11 @@ class FakeLauncher : public ProcessLauncher {
     if (command == "write") return Write(argv);
     if (command == "copy") return Copy(argv);
     if (command == "fail") return Exit(argv.size() > 1 ? std::stoi(argv[1]) : 1);
+    if (command == "cannot-start") {
+      ProcessResult result = Exit(127);
+      result.error = "cannot start 'cannot-start': No such file or directory";
+      return result;
+    }
     if (command == "flaky") return Exit(attempt < std::stoi(argv.at(1)) ? 1 : 0);
     if (command == "meet") return Meet(std::stoi(argv.at(1)));
     if (command == "hang") return Hang(cancelled);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "fake_launcher.h"
 #include "runner_support.h"
@@ -241,6 +242,42 @@ TEST_CASE("a failed step is retried up to its limit") {
     CHECK(ran.result.status == RunStatus::kFailed);
     CHECK(ran.Step("flaky").attempts == 2);
     CHECK(launcher.Attempts("flaky") == 2);
+  }
+}
+
+// Step `a` fails (`fail`) or cannot start (`cannot-start`), with retry { limit = 2 } and the
+// policy given (none when empty).
+std::string RetryPolicyScript(const std::string& command, const std::string& policy) {
+  return "local ctp = require 'ctp'\n"
+         "local a = ctp.container { name = 'a', image = 'x', command = { '" +
+         command + "' }, retry = { limit = 2" +
+         (policy.empty() ? std::string() : ", policy = '" + policy + "'") +
+         " } }\n"
+         "return ctp.pipeline { name = 'policy', steps = { a } }\n";
+}
+
+TEST_CASE("the retry policy decides what is retried, as in Argo; no policy is Argo's OnFailure") {
+  // A step that ran and failed is Argo's Failed; one that could not start is its Error.
+  const std::vector<std::tuple<std::string, std::string, int>> cases = {
+      {"fail", "", 3},
+      {"cannot-start", "", 1},
+      {"fail", "OnFailure", 3},
+      {"cannot-start", "OnFailure", 1},
+      {"fail", "OnError", 1},
+      {"cannot-start", "OnError", 3},
+      {"fail", "Always", 3},
+      {"cannot-start", "Always", 3},
+      {"fail", "OnTransientError", 1},
+      {"cannot-start", "OnTransientError", 1},
+  };
+  for (const auto& [command, policy, attempts] : cases) {
+    CAPTURE(command);
+    CAPTURE(policy);
+    FakeLauncher launcher;
+    Ran ran = RunFaked(launcher, RetryPolicyScript(command, policy));
+    CHECK(ran.result.status == RunStatus::kFailed);
+    CHECK(launcher.Attempts("a") == attempts);
+    CHECK(ran.Step("a").attempts == attempts);
   }
 }
 

@@ -8,7 +8,9 @@
 ---A value a step can take: text, a number, a boolean, a reference, or text built from them with `..`.
 ---@alias ctp.Value string|number|boolean|ctp.Ref|ctp.String
 
----A duration: seconds, or text such as "90s", "5m", "1h30m", "2d".
+---A duration as Argo reads one: seconds (a number, or text of digits such as "90"), or Go duration
+---text such as "90s", "5m", "1h30m", "1.5h" (and "2d"). Timeouts are whole seconds; a retry
+---backoff may be finer ("1.5s", "500ms").
 ---@alias ctp.Duration integer|string
 
 ---A Kubernetes quantity such as "500m", "2" or "4Gi".
@@ -131,10 +133,10 @@ function Volume:mount(path, options) end
 ---How a failed step is retried.
 ---@class ctp.Retry
 ---@field limit integer retries after the first try
----@field backoff? ctp.Duration first delay
+---@field backoff? ctp.Duration first delay; default: none
 ---@field factor? number delay multiplier per retry (default 2)
 ---@field max_backoff? ctp.Duration longest delay
----@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError"
+---@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError" what is retried; default: the engine's (Argo: OnFailure; KFP has no policy)
 
 ---A node taint a step tolerates.
 ---@class ctp.Toleration
@@ -196,8 +198,8 @@ function Volume:mount(path, options) end
 
 ---The fields of `ctp.sub_pipeline`.
 ---@class ctp.SubPipelineFields: ctp.StepFields
----@field pipeline ctp.Pipeline the pipeline used as a step
----@field params? { [string]: ctp.Value } its parameters (those without defaults are required)
+---@field pipeline ctp.Pipeline the pipeline used as a step (or as `on_exit`)
+---@field params? { [string]: ctp.Value } its parameters (those without defaults are required); as `on_exit` it gets the status as one: `status = ctp.workflow.status`
 
 ---The fields of a native step registered by an embedding program (`ctp.steps.NAME`): the step's
 ---own arguments (`ctp step NAME --help`). The built-in steps have typed fields (ctp.steps.NAME.Args).
@@ -338,7 +340,7 @@ function Volume:mount(path, options) end
 ---@class ctp.Schedule
 ---@field cron string|string[] cron expressions
 ---@field timezone? string e.g. "Europe/Berlin"
----@field concurrency? "Allow"|"Forbid"|"Replace"
+---@field concurrency? "Allow"|"Forbid"|"Replace" a run due while one runs; default: Argo's (Allow)
 ---@field keep_succeeded? integer finished runs kept (default 3)
 ---@field keep_failed? integer failed runs kept (default 1)
 ---@field starting_deadline? ctp.Duration
@@ -350,7 +352,7 @@ function Volume:mount(path, options) end
 ---@field description? string
 ---@field params? ctp.Params from ctp.params { ... }
 ---@field steps ctp.Step[]
----@field on_exit? ctp.Step the exit handler (sees ctp.workflow.status)
+---@field on_exit? ctp.Step the exit handler (sees ctp.workflow.status; a ctp.sub_pipeline gets it as a parameter)
 ---@field labels? { [string]: string }
 ---@field annotations? { [string]: string }
 ---@field service_account? string

@@ -4,6 +4,7 @@
 // file:line of its declaration so that later checks can point at the user's script.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -163,13 +164,18 @@ struct Resources {
   bool Empty() const;
 };
 
+/// The retry policy when a script names none: Argo's (emitters write no policy, so the engine
+/// applies its own), and what `ctp run` follows.
+inline constexpr const char* kDefaultRetryPolicy = "OnFailure";
+
 /// How a failed step is retried.
 struct Retry {
   int limit = 0;
-  std::string policy = "Always";  ///< Always | OnFailure | OnError | OnTransientError
-  int64_t backoff_seconds = 0;    ///< first delay; 0 = no backoff
+  /// Always | OnFailure | OnError | OnTransientError; unset: the engine's, kDefaultRetryPolicy.
+  std::optional<std::string> policy;
+  std::chrono::milliseconds backoff{0};  ///< first delay; 0 = no backoff
   double backoff_factor = 2.0;
-  int64_t backoff_max_seconds = 0;  ///< 0 = unbounded
+  std::chrono::milliseconds backoff_max{0};  ///< 0 = unbounded
 };
 
 /// A condition on parameters and outputs, evaluated before a step runs.
@@ -236,13 +242,18 @@ struct Step {
   std::optional<int64_t> timeout_seconds;
   bool cache = true;
   Resources resources;
+
+  /// The kind of this step's output `output`: as declared, or for a sub-pipeline step, the kind
+  /// of the value its pipeline produces (Pipeline::OutputKind); kParameter when undeclared.
+  ValueKind OutputKind(const std::string& output) const;
 };
 
 /// When a scheduled pipeline runs (CronWorkflow).
 struct Schedule {
   std::vector<std::string> cron;
   std::string timezone;
-  std::string concurrency_policy = "Forbid";  ///< Allow | Forbid | Replace
+  /// Allow | Forbid | Replace; unset: Argo's (Allow), and nothing is emitted.
+  std::optional<std::string> concurrency_policy;
   int successful_history = 3;
   int failed_history = 1;
   std::optional<int64_t> starting_deadline_seconds;
@@ -277,6 +288,9 @@ struct Pipeline {
   const Param* FindParam(const std::string& name) const;
   /// The volume with this name, or nullptr.
   const Volume* FindVolume(const std::string& name) const;
+  /// The kind of pipeline output `output`: that of the step output it names (followed into
+  /// sub-pipelines); kParameter for text and for an output that names no step output.
+  ValueKind OutputKind(const std::string& output) const;
 };
 
 /// The text of a ParamType as scripts write it: "string", "int", "float", "bool", "list".

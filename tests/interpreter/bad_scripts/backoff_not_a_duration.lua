@@ -1,0 +1,3 @@
+local ctp = require "ctp"
+local a = ctp.container { name = "a", image = "alpine", retry = { limit = 2, backoff = "1 minute" } }
+return ctp.pipeline { name = "p", steps = { a } }
