@@ -61,6 +61,8 @@ YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step);
 /// its container template, or for a sub-pipeline the DAG template of the sub-pipeline's tasks
 /// (then their templates). No task calls them, so their inputs carry their values themselves.
 void AddArgoExitTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates);
+/// The template `onExit` names: the exit handler's own, or the DAG that holds its condition.
+std::string ArgoExitEntry(const Step& step);
 
 /// Appends `dag_template` (named, maybe with inputs and outputs) with a DAG of every step of
 /// `scope`, then every template those steps call.

@@ -235,11 +235,31 @@ void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& t
     templates.PushBack(ArgoStepTemplate(scope, step));
 }
 
+std::string ArgoExitEntry(const Step& step) { return step.when ? step.name + "-when" : step.name; }
+
 void AddArgoExitTemplates(const ArgoScope& scope, const Step& step, YamlValue& templates) {
+  RefuseLoopingExitHandler(step);
   if (step.kind == Step::Kind::kPipeline)
     AddSubPipelineTemplates(scope, step, ArgoSite::kExitHandler, templates);
   else
     templates.PushBack(ArgoExitTemplate(scope, step));
+  if (!step.when) return;
+  // Argo runs the template onExit names whatever the step's `when`: a DAG of one task carries
+  // the condition (the shape of Argo's exit-handler examples).
+  const std::string entry = ArgoExitEntry(step);
+  if (scope.pipeline->FindStep(entry))
+    throw Error(step.location,
+                fmt::format("the exit handler '{}' has a condition, which Argo evaluates in a "
+                            "template named '{}'; a step has that name already (rename one)",
+                            step.name, entry));
+  YamlValue task;
+  task["name"] = step.name;
+  task["template"] = step.name;
+  task["when"] = ArgoWhen(scope, *step.when, step);
+  YamlValue dag;
+  dag["name"] = entry;
+  dag["dag"]["tasks"].PushBack(std::move(task));
+  templates.PushBack(std::move(dag));
 }
 
 YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream) {

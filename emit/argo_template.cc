@@ -159,19 +159,24 @@ YamlValue Tolerations(const std::vector<Toleration>& tolerations) {
   return list;
 }
 
-// Backoff factor as an IntOrString: "2" for whole numbers, "1.5" otherwise.
-std::string Factor(double factor) {
-  if (factor == std::floor(factor)) return std::to_string(static_cast<int64_t>(factor));
-  return fmt::format("{}", factor);
+// Backoff factor as an IntOrString; Argo reads it as a whole number (intstr.Int32), so a
+// fraction, which ctp run and KFP take, is refused.
+std::string Factor(double factor, const Step& step) {
+  if (factor != std::floor(factor))
+    throw Error(step.location,
+                fmt::format("step '{}': Argo's retry backoff factor is a whole number, not {} "
+                            "(ctp run and KFP take fractions; Argo would fail the retry)",
+                            step.name, factor));
+  return std::to_string(static_cast<int64_t>(factor));
 }
 
-YamlValue RetryStrategy(const Retry& retry) {
+YamlValue RetryStrategy(const Retry& retry, const Step& step) {
   YamlValue node;
   node["limit"] = std::to_string(retry.limit);
   if (retry.policy) node["retryPolicy"] = *retry.policy;  // unset: Argo's default, OnFailure
   if (retry.backoff.count() > 0) {
     node["backoff"]["duration"] = DurationText(retry.backoff);
-    node["backoff"]["factor"] = Factor(retry.backoff_factor);
+    node["backoff"]["factor"] = Factor(retry.backoff_factor, step);
     if (retry.backoff_max.count() > 0)
       node["backoff"]["maxDuration"] = DurationText(retry.backoff_max);
   }
@@ -191,7 +196,7 @@ YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite s
   if (!step.resources.tolerations.empty())
     node["tolerations"] = Tolerations(step.resources.tolerations);
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
-    node["retryStrategy"] = RetryStrategy(*retry);
+    node["retryStrategy"] = RetryStrategy(*retry, step);
   if (step.timeout_seconds) node["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
   node["container"] = Container(scope, step, inputs);
   return node;

@@ -100,7 +100,7 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
 
   YamlValue spec;
   spec["entrypoint"] = EntryName(pipeline);
-  if (pipeline.on_exit) spec["onExit"] = pipeline.on_exit->name;
+  if (pipeline.on_exit) spec["onExit"] = emit::ArgoExitEntry(*pipeline.on_exit);
   if (!pipeline.params.empty()) spec["arguments"]["parameters"] = Parameters(pipeline);
   if (!pipeline.service_account.empty()) spec["serviceAccountName"] = pipeline.service_account;
   if (pipeline.parallelism > 0) spec["parallelism"] = IntScalar(pipeline.parallelism);

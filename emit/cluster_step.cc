@@ -171,4 +171,14 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root) {
   return volumes;
 }
 
+void RefuseLoopingExitHandler(const Step& exit) {
+  if (exit.loop)
+    throw Error(exit.location,
+                fmt::format("the exit handler '{}' loops (for_each): a cluster runs an exit "
+                            "handler once (Argo's onExit, KFP's exit task), where ctp run runs "
+                            "it per item (loop inside the handler, or make it a sub-pipeline with "
+                            "a looping step)",
+                            exit.name));
+}
+
 }  // namespace ctp::emit

@@ -66,4 +66,8 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).
 bool IsNumber(const std::string& text);
 
+/// Refuses an exit handler with `for_each`: Argo's onExit and KFP's exit task run it once, where
+/// ctp run runs it per item.
+void RefuseLoopingExitHandler(const Step& exit);
+
 }  // namespace ctp::emit

@@ -179,6 +179,13 @@ void AddExitHandler(KfpBuilder& builder, const Pipeline& pipeline, KfpScope& roo
     root.tasks[step.name] = group;
     root.wrapped.insert(step.name);
   }
+  emit::RefuseLoopingExitHandler(*pipeline.on_exit);
+  if (pipeline.on_exit->when)
+    throw Error(pipeline.on_exit->location,
+                fmt::format("the exit handler '{}' has a condition: KFP runs its exit task "
+                            "whatever the condition (dsl.ExitHandler takes none), so it would "
+                            "run where ctp run and Argo skip it (decide inside the step)",
+                            pipeline.on_exit->name));
   KfpScope exit_scope = root;
   exit_scope.final_status_producer = group;
   std::vector<std::string> exit_dependencies = emit::KfpDependentTasks(root, *pipeline.on_exit);

@@ -175,3 +175,12 @@ TEST_CASE("Argo refuses a sub-pipeline output that puts an artifact into text") 
         "inner.lua:1: error: pipeline 'package': KFP pipeline output 'file' must be one step "
         "output\n");
 }
+
+TEST_CASE("Argo refuses a fractional retry backoff factor (it reads a whole number)") {
+  Pipeline p = RetryPipeline();
+  p.steps[2].retry->backoff_factor = 1.5;
+  CHECK(ErrorOf([&] { EmitArgo(p); }) ==
+        "test.lua:4: error: step 'patient': Argo's retry backoff factor is a whole number, not 1.5 "
+        "(ctp run and KFP take fractions; Argo would fail the retry)\n");
+  CHECK_NOTHROW(EmitKfp(p));
+}

@@ -98,7 +98,7 @@ TEST_CASE("KFP refuses a condition on the status inside a sub-pipeline exit hand
   // Argo compares the text it passes in.
   const YAML::Node templates = Get(YAML::Load(EmitArgo(p)), "spec", "templates");
   CHECK(Scalar(Get(Named(Get(Named(templates, "notify"), "dag", "tasks"), "send"), "when")) ==
-        "'{{inputs.parameters.status}}' == 'Failed'");
+        "{{=inputs.parameters['status'] == 'Failed'}}");
 }
 
 TEST_CASE("KFP gives the status to a sub-pipeline only as the exit handler") {
@@ -131,4 +131,36 @@ TEST_CASE("a sub-pipeline exit handler's new claim is created and passed in like
   CHECK(Scalar(Get(task, "inputs", "parameters", "pipelinechannel--createpvc-scratch-name",
                    "taskOutputParameter", "producerTask")) == "createpvc-scratch");
   CHECK(Get(kfp, "root", "dag", "tasks", "deletepvc-scratch"));
+}
+
+TEST_CASE("an exit handler's condition: an Argo DAG of one task carries it; KFP refuses it") {
+  Pipeline p = ExitHandlerPipeline();
+  p.on_exit->when =
+      Compare(Condition::Op::kEq, Template::Of(StatusRef()), Template::Of("Failed"));
+  const YAML::Node spec = Get(YAML::Load(EmitArgo(p)), "spec");
+  const std::string exit = p.on_exit->name;
+  CHECK(Scalar(Get(spec, "onExit")) == exit + "-when");
+  const YAML::Node task = Get(Named(Get(spec, "templates"), exit + "-when"), "dag", "tasks", 0);
+  CHECK(Scalar(Get(task, "template")) == exit);
+  CHECK(Scalar(Get(task, "when")) == "'{{workflow.status}}' == 'Failed'");
+  CHECK(Named(Get(spec, "templates"), exit)["container"]);
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "test.lua:" + std::to_string(p.on_exit->location.line) + ": error: the exit handler '" +
+            exit +
+            "' has a condition: KFP runs its exit task whatever the condition (dsl.ExitHandler "
+            "takes none), so it would run where ctp run and Argo skip it (decide inside the "
+            "step)\n");
+}
+
+TEST_CASE("an exit handler that loops is refused by both emitters (a cluster runs it once)") {
+  Pipeline p = ExitHandlerPipeline();
+  p.on_exit->loop = Loop{{"1", "2"}, std::nullopt, 0};
+  const std::string expected =
+      "test.lua:" + std::to_string(p.on_exit->location.line) + ": error: the exit handler '" +
+      p.on_exit->name +
+      "' loops (for_each): a cluster runs an exit handler once (Argo's onExit, KFP's exit task), "
+      "where ctp run runs it per item (loop inside the handler, or make it a sub-pipeline with a "
+      "looping step)\n";
+  CHECK(ErrorOf([&] { EmitArgo(p); }) == expected);
+  CHECK(ErrorOf([&] { EmitKfp(p); }) == expected);
 }

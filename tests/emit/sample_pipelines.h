@@ -177,7 +177,7 @@ inline Pipeline RetryPipeline() {
   Step steady = CommandStep("steady", 3, "alpine:3.19", {"true"});
   steady.after = {"flaky"};
   Step patient = CommandStep("patient", 4, "alpine:3.19", {"true"});
-  patient.retry = Retry{2, std::nullopt, milliseconds(1500), 1.5, {}};
+  patient.retry = Retry{2, std::nullopt, milliseconds(1500), 3.0, {}};
   p.steps = {flaky, steady, patient};
   return p;
 }
