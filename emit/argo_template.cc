@@ -170,15 +170,26 @@ std::string Factor(double factor, const Step& step) {
   return std::to_string(static_cast<int64_t>(factor));
 }
 
-YamlValue RetryStrategy(const Retry& retry, const Step& step) {
+YamlValue RetryStrategy(const Retry& retry, const Step& step, int argo_major_version) {
   YamlValue node;
   node["limit"] = std::to_string(retry.limit);
   if (retry.policy) node["retryPolicy"] = *retry.policy;  // unset: Argo's default, OnFailure
   if (retry.backoff.count() > 0) {
     node["backoff"]["duration"] = DurationText(retry.backoff);
     node["backoff"]["factor"] = Factor(retry.backoff_factor, step);
-    if (retry.backoff_max.count() > 0)
-      node["backoff"]["maxDuration"] = DurationText(retry.backoff_max);
+    if (retry.backoff_max.count() > 0) {
+      // `max_backoff` caps each delay: Argo 4's `cap`. Argo 3 has only maxDuration, a limit on
+      // the whole time spent retrying, which would stop retries ctp run makes.
+      if (argo_major_version < 4)
+        throw Error(step.location,
+                    fmt::format("step '{}': Argo 3 cannot cap a retry's delay (max_backoff; "
+                                "its maxDuration, ctp's max_duration, limits the whole retrying "
+                                "time instead): emit for Argo 4 or leave max_backoff out",
+                                step.name));
+      node["backoff"]["cap"] = DurationText(retry.backoff_max);
+    }
+    if (retry.max_duration.count() > 0)
+      node["backoff"]["maxDuration"] = DurationText(retry.max_duration);
   }
   return node;
 }
@@ -196,7 +207,7 @@ YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite s
   if (!step.resources.tolerations.empty())
     node["tolerations"] = Tolerations(step.resources.tolerations);
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
-    node["retryStrategy"] = RetryStrategy(*retry, step);
+    node["retryStrategy"] = RetryStrategy(*retry, step, scope.options->argo_major_version);
   if (step.timeout_seconds) node["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
   node["container"] = Container(scope, step, inputs);
   return node;

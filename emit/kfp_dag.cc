@@ -51,13 +51,19 @@ std::string ItemType(const Loop& loop) {
 
 // KFP's RetryPolicy has no policy: its backend retries a task's pod with Argo's default
 // (OnFailure) whatever `retry.policy` says.
-YamlValue RetryPolicy(const Retry& retry) {
+YamlValue RetryPolicy(const Retry& retry, const Step& step) {
   YamlValue node;
   node["backoffDuration"] = DurationText(retry.backoff);
   std::string factor = fmt::format("{}", retry.backoff_factor);
   if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
   node["backoffFactor"] = PlainScalar(factor);
-  if (retry.backoff_max.count() > 0) node["backoffMaxDuration"] = DurationText(retry.backoff_max);
+  if (retry.backoff_max.count() > 0)
+    throw Error(step.location,
+                fmt::format("step '{}': KFP cannot cap a retry's delay (max_backoff): its "
+                            "backoffMaxDuration limits the whole time spent retrying, which "
+                            "would stop retries ctp run and Argo make (that limit is max_duration)",
+                            step.name));
+  if (retry.max_duration.count() > 0) node["backoffMaxDuration"] = DurationText(retry.max_duration);
   node["maxRetryCount"] = IntScalar(retry.limit);
   return node;
 }
@@ -315,7 +321,7 @@ void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step
       sub_pipeline ? SubPipelineTaskInputs(scope, step) : KfpLeafTaskInputs(scope, step);
   if (inputs.size() > 0) task["inputs"] = std::move(inputs);
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
-    task["retryPolicy"] = RetryPolicy(*retry);
+    task["retryPolicy"] = RetryPolicy(*retry, step);
   task["taskInfo"]["name"] = step.name;
   tasks.Append(step.name, std::move(task));
 }

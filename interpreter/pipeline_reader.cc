@@ -252,6 +252,7 @@ class Reader {
     retry.backoff = std::chrono::milliseconds(Int(index, "backoff"));
     retry.backoff_factor = Num(index, "factor", 2.0);
     retry.backoff_max = std::chrono::milliseconds(Int(index, "max_backoff"));
+    retry.max_duration = std::chrono::milliseconds(Int(index, "max_duration"));
     return retry;
   }
 

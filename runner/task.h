@@ -29,6 +29,7 @@ struct Task {
   std::string fingerprint;  ///< of the resolved spec and input contents
   bool cacheable = false;   ///< may be served from, and saved to, the cache
   int attempts = 0;         ///< attempts started so far
+  std::chrono::steady_clock::time_point first_start;  ///< when the first attempt started
 };
 
 /// How one attempt of a task ended.

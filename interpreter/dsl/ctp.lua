@@ -258,6 +258,7 @@ end
 
 local retry_checker = check.record({
   limit = check.non_negative, backoff = check.duration_ms, factor = check.number, max_backoff = check.duration_ms,
+  max_duration = check.duration_ms,
   policy = check.enum { "Always", "OnFailure", "OnError", "OnTransientError" },
 }, { "limit" })
 

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import unittest
 
+import test_report  # noqa: E402 (same folder)
+
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -597,19 +599,7 @@ class CommandLine(unittest.TestCase):
             self.assertEqual(process.returncode, 0, process.stdout)  # rules need --refs
 
 
-def test_id(test):
-    """The id of a test, or of the test a subtest belongs to."""
-    return getattr(test, "test_case", test).id()
-
-
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-    failed = {test_id(t) for t, _ in result.failures + result.errors}
-    passed = result.testsRun - len(failed)
-    print(f"{passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test_report.run_module(__name__))

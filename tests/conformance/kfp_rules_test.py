@@ -23,6 +23,8 @@ import sys
 import tempfile
 import unittest
 
+import test_report  # noqa: E402 (same folder)
+
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -483,27 +485,7 @@ class CommandLine(KfpRulesTestCase):
         self.assertEqual(lines[-1], "1/1 valid")
 
 
-# -------------------------------------------------------------------- runner
-
-def test_id(test):
-    """The id of a test, or of the test a subtest belongs to."""
-    return getattr(test, "test_case", test).id()
-
-
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-    failed = {test_id(t) for t, _ in result.failures + result.errors}
-    failed |= {test_id(t) for t in result.unexpectedSuccesses}
-    skipped = {test_id(t): reason for t, reason in result.skipped}
-    for name, reason in sorted(skipped.items()):
-        print(f"SKIPPED {name}: {reason}")
-    if skipped:
-        print(f"{len(skipped)} skipped")
-    passed = result.testsRun - len(failed) - len(skipped)
-    print(f"{passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(test_report.run_module(__name__))

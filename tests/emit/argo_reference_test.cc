@@ -144,7 +144,7 @@ TEST_CASE("like retry-backoff: retries with exponential backoff") {
   step.args = {
       Template::Of("import random; import sys; exit_code = random.choice([0, 1, 1]); "
                    "sys.exit(exit_code)")};
-  step.retry = Retry{10, "Always", std::chrono::seconds(1), 2.0, std::chrono::seconds(60)};
+  step.retry = Retry{10, "Always", std::chrono::seconds(1), 2.0, {}, std::chrono::seconds(60)};
   p.steps = {step};
   CheckLikeExample("retry-backoff", p);
 }

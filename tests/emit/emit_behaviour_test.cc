@@ -3,23 +3,14 @@
 
 #include "ctp/model/diagnostic.h"
 #include "ctp/emit/emit.h"
+#include "emit_error.h"
 #include "sample_pipelines.h"
+#include "yaml_get.h"
 
 using namespace ctp;
 using namespace ctp::testing;
 
 namespace {
-
-// The error text EmitArgo / EmitKfp throw, without source lines.
-template <class Emit>
-std::string ErrorOf(Emit emit) {
-  try {
-    emit();
-  } catch (const Error& e) {
-    return FormatError(e, false);
-  }
-  return "no error";
-}
 
 Pipeline LuaUpvaluePipeline() {
   Pipeline p = NativeLuaPipeline();
@@ -183,4 +174,23 @@ TEST_CASE("Argo refuses a fractional retry backoff factor (it reads a whole numb
         "test.lua:4: error: step 'patient': Argo's retry backoff factor is a whole number, not 1.5 "
         "(ctp run and KFP take fractions; Argo would fail the retry)\n");
   CHECK_NOTHROW(EmitKfp(p));
+}
+
+TEST_CASE("max_backoff caps each retry delay: Argo 4's cap; refused by Argo 3 and KFP") {
+  Pipeline p = RetryPipeline();
+  p.steps[0].retry->backoff_max = std::chrono::seconds(300);
+  const YAML::Node backoff = Get(YAML::Load(EmitArgo(p)), "spec", "templates", 1, "retryStrategy",
+                                 "backoff");
+  CHECK(Scalar(Get(backoff, "cap")) == "300s");
+  CHECK_FALSE(backoff["maxDuration"]);
+  EmitOptions argo3;
+  argo3.argo_major_version = 3;
+  CHECK(ErrorOf([&] { EmitArgo(p, argo3); }) ==
+        "test.lua:2: error: step 'flaky': Argo 3 cannot cap a retry's delay (max_backoff; its "
+        "maxDuration, ctp's max_duration, limits the whole retrying time instead): emit for Argo "
+        "4 or leave max_backoff out\n");
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "test.lua:2: error: step 'flaky': KFP cannot cap a retry's delay (max_backoff): its "
+        "backoffMaxDuration limits the whole time spent retrying, which would stop retries ctp "
+        "run and Argo make (that limit is max_duration)\n");
 }

@@ -5,33 +5,12 @@
 
 #include "ctp/emit/emit.h"
 #include "ctp/model/diagnostic.h"
+#include "emit_error.h"
 #include "sample_pipelines.h"
 #include "yaml_get.h"
 
 using namespace ctp;
 using namespace ctp::testing;
-
-namespace {
-
-// The entry of `list` (a sequence of maps) whose `name` is `name`.
-YAML::Node Named(const YAML::Node& list, const std::string& name) {
-  if (list && list.IsSequence())
-    for (const YAML::Node& entry : list)
-      if (Scalar(entry["name"]) == name) return entry;
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
-template <class Emit>
-std::string ErrorOf(Emit emit) {
-  try {
-    emit();
-  } catch (const Error& e) {
-    return FormatError(e, false);
-  }
-  return "no error";
-}
-
-}  // namespace
 
 TEST_CASE("Argo: onExit names the DAG template of the sub-pipeline's tasks, inputs given") {
   const YAML::Node spec = Get(YAML::Load(EmitArgo(ExitSubPipelinePipeline())), "spec");

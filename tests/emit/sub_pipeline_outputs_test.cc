@@ -10,18 +10,6 @@
 using namespace ctp;
 using namespace ctp::testing;
 
-namespace {
-
-// The entry of `list` (a sequence of maps) whose `name` is `name`.
-YAML::Node Named(const YAML::Node& list, const std::string& name) {
-  if (list && list.IsSequence())
-    for (const YAML::Node& entry : list)
-      if (Scalar(entry["name"]) == name) return entry;
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
-}  // namespace
-
 TEST_CASE("Step::OutputKind: a sub-pipeline step's output has the kind its pipeline produces") {
   const Pipeline p = SubPipelineArtifactPipeline();
   const Step& pack = p.steps[0];

@@ -21,4 +21,12 @@ inline std::string Scalar(const YAML::Node& node) {
   return node && node.IsScalar() ? node.Scalar() : "";
 }
 
+/// The entry of `list` (a sequence of maps) whose `name` is `name`, or an undefined node.
+inline YAML::Node Named(const YAML::Node& list, const std::string& name) {
+  if (list && list.IsSequence())
+    for (const YAML::Node& entry : list)
+      if (Scalar(entry["name"]) == name) return entry;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 }  // namespace ctp::testing

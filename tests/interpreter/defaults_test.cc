@@ -99,11 +99,14 @@ TEST_CASE("a backoff is written as the same duration for Argo and KFP") {
   const Pipeline whole = WithRetry("limit = 1, backoff = '1'");
   CHECK(YAML::Load(EmitArgo(whole))["spec"]["templates"][1]["retryStrategy"]["backoff"]["duration"]
             .as<std::string>() == "1s");
-  const Pipeline fine = WithRetry("limit = 1, backoff = '500ms', max_backoff = '1m30s'");
+  const Pipeline fine = WithRetry("limit = 1, backoff = '500ms', max_duration = '1m30s'");
   const YAML::Node backoff =
       YAML::Load(EmitArgo(fine))["spec"]["templates"][1]["retryStrategy"]["backoff"];
   CHECK(backoff["duration"].as<std::string>() == "0.5s");
   CHECK(backoff["maxDuration"].as<std::string>() == "90s");
+  const Pipeline capped = WithRetry("limit = 1, backoff = '500ms', max_backoff = '1m30s'");
+  CHECK(YAML::Load(EmitArgo(capped))["spec"]["templates"][1]["retryStrategy"]["backoff"]["cap"]
+            .as<std::string>() == "90s");
   const YAML::Node retry =
       YAML::LoadAll(EmitKfp(fine)).front()["root"]["dag"]["tasks"]["a"]["retryPolicy"];
   CHECK(retry["backoffDuration"].as<std::string>() == "0.5s");

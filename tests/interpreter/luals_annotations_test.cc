@@ -95,7 +95,8 @@ TEST_CASE("the check notices a missing function, field or record field") {
         "ctp.lua: field 'image_pull_policy' is missing from ctp.LuaFields\n"
         "ctp.sub_pipeline: field 'image_pull_policy' is missing from ctp.SubPipelineFields\n");
   CHECK(Problems(Without(annotations, "---@field max_backoff")) ==
-        "no class in ctp.d.lua has the fields { backoff, factor, limit, max_backoff, policy }\n");
+        "no class in ctp.d.lua has the fields { backoff, factor, limit, max_backoff, max_duration, "
+        "policy }\n");
 }
 
 TEST_CASE("ctp.d.lua types the native steps' arguments exactly as the registry declares them") {

@@ -281,6 +281,22 @@ TEST_CASE("the retry policy decides what is retried, as in Argo; no policy is Ar
   }
 }
 
+TEST_CASE("max_duration stops retrying when the next attempt would start after it") {
+  // Delays 0.2 s, then 0.4 s: with max_duration 0.5 s the second retry would start past it.
+  const char* script = R"(
+local ctp = require "ctp"
+local a = ctp.container { name = "a", image = "x", command = { "fail" },
+                          retry = { limit = 5, backoff = "200ms", max_duration = "500ms" } }
+return ctp.pipeline { name = "limited", steps = { a } }
+)";
+  FakeLauncher launcher;
+  Ran ran = RunFaked(launcher, script);
+  CHECK(ran.result.status == RunStatus::kFailed);
+  CHECK(launcher.Attempts("a") == 2);
+  CHECK(ran.Step("a").message.find("(no retry: the next would start after max_duration 0.5s from "
+                                   "the first attempt)") != std::string::npos);
+}
+
 const char* kTimeout = R"(
 local ctp = require "ctp"
 local slow = ctp.container { name = "slow", image = "x", timeout = 2, command = { "time-out" } }

@@ -135,7 +135,8 @@ function Volume:mount(path, options) end
 ---@field limit integer retries after the first try
 ---@field backoff? ctp.Duration first delay; default: none
 ---@field factor? number delay multiplier per retry (default 2)
----@field max_backoff? ctp.Duration longest delay
+---@field max_backoff? ctp.Duration longest delay (Argo 4's cap)
+---@field max_duration? ctp.Duration how long retrying may go on from the first attempt's start (Argo's maxDuration, KFP's backoffMaxDuration)
 ---@field policy? "Always"|"OnFailure"|"OnError"|"OnTransientError" what is retried; default: the engine's (Argo: OnFailure; KFP has no policy)
 
 ---A node taint a step tolerates.

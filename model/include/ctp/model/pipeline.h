@@ -175,7 +175,10 @@ struct Retry {
   std::optional<std::string> policy;
   std::chrono::milliseconds backoff{0};  ///< first delay; 0 = no backoff
   double backoff_factor = 2.0;
-  std::chrono::milliseconds backoff_max{0};  ///< 0 = unbounded
+  std::chrono::milliseconds backoff_max{0};  ///< cap on each delay; 0 = none
+  /// How long retrying may go on, from the first attempt's start: a retry whose delay would end
+  /// later is not made (Argo's maxDuration, KFP's backoffMaxDuration); 0 = no limit.
+  std::chrono::milliseconds max_duration{0};
 };
 
 /// A condition on parameters and outputs, evaluated before a step runs.
