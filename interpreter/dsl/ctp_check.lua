@@ -205,29 +205,26 @@ end
 
 local function shown(v) return type(v) == "string" and ("'" .. v .. "'") or M.describe(v) end
 
+-- A checker of durations in whole `unit`s (a key of duration_units), returned in that unit.
+local function duration_in(unit, unit_name, examples)
+  return function(v, where, path)
+    local ns = nanoseconds(v)
+    if ns and ns > 0 and ns % duration_units[unit] == 0 then return ns // duration_units[unit] end
+    if ns and ns > 0 then
+      M.fail(where, path:match("^[%w_]+"), "field '%s' must be whole %s, got %s", path, unit_name, shown(v))
+    end
+    M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like %s), got %s",
+           path, examples, shown(v))
+  end
+end
+
 --- A duration in whole seconds, returned as seconds: a positive number of seconds (a number, or
 --- text of digits) or text like "90s", "5m", "1h30m", "1.5h", "2d".
-function M.duration(v, where, path)
-  local ns = nanoseconds(v)
-  if ns and ns > 0 and ns % duration_units.s == 0 then return ns // duration_units.s end
-  if ns and ns > 0 then
-    M.fail(where, path:match("^[%w_]+"), "field '%s' must be whole seconds, got %s", path, shown(v))
-  end
-  M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like \"90s\", \"5m\", \"1h30m\"), got %s",
-         path, shown(v))
-end
+M.duration = duration_in("s", "seconds", '"90s", "5m", "1h30m"')
 
 --- A duration to the millisecond, returned as milliseconds: what M.duration takes, and the finer
 --- Go durations Argo reads in a retry backoff ("1.5s", "500ms").
-function M.duration_ms(v, where, path)
-  local ns = nanoseconds(v)
-  if ns and ns > 0 and ns % duration_units.ms == 0 then return ns // duration_units.ms end
-  if ns and ns > 0 then
-    M.fail(where, path:match("^[%w_]+"), "field '%s' must be whole milliseconds, got %s", path, shown(v))
-  end
-  M.fail(where, path:match("^[%w_]+"), "field '%s' must be a duration (seconds, or text like \"90s\", \"1m30s\", \"500ms\"), got %s",
-         path, shown(v))
-end
+M.duration_ms = duration_in("ms", "milliseconds", '"90s", "1m30s", "500ms"')
 
 --- A Kubernetes quantity ("500m", "4Gi", 2): returned as a string.
 function M.quantity(v, where, path)
