@@ -50,8 +50,14 @@ std::string ItemType(const Loop& loop) {
 }
 
 // KFP's RetryPolicy has no policy: its backend retries a task's pod with Argo's default
-// (OnFailure) whatever `retry.policy` says.
+// (OnFailure), so another policy, which ctp run and Argo follow, is refused.
 YamlValue RetryPolicy(const Retry& retry, const Step& step) {
+  if (retry.policy && *retry.policy != kDefaultRetryPolicy)
+    throw Error(step.location,
+                fmt::format("step '{}': KFP retries a task only when it fails ({}), so retry "
+                            "policy '{}' would retry differently there (leave policy out, or "
+                            "use {})",
+                            step.name, kDefaultRetryPolicy, *retry.policy, kDefaultRetryPolicy));
   YamlValue node;
   node["backoffDuration"] = DurationText(retry.backoff);
   std::string factor = fmt::format("{}", retry.backoff_factor);

@@ -37,7 +37,9 @@ std::optional<std::string> Lookup(
 // An error in a secrets file: it names the file, the line and the key, and never shows the line
 // (it holds a secret value).
 Error SecretsFileError(SourceLocation location, std::string message) {
-  Diagnostic diagnostic{std::move(location), std::move(message)};
+  Diagnostic diagnostic;
+  diagnostic.location = std::move(location);
+  diagnostic.message = std::move(message);
   diagnostic.quote_line = false;
   return Error(std::move(diagnostic));
 }

@@ -194,3 +194,13 @@ TEST_CASE("max_backoff caps each retry delay: Argo 4's cap; refused by Argo 3 an
         "backoffMaxDuration limits the whole time spent retrying, which would stop retries ctp "
         "run and Argo make (that limit is max_duration)\n");
 }
+
+TEST_CASE("KFP refuses a retry policy other than OnFailure (its backend retries failures only)") {
+  Pipeline p = RetryPipeline();
+  p.steps[0].retry->policy = "Always";
+  CHECK(ErrorOf([&] { EmitKfp(p); }) ==
+        "test.lua:2: error: step 'flaky': KFP retries a task only when it fails (OnFailure), so "
+        "retry policy 'Always' would retry differently there (leave policy out, or use "
+        "OnFailure)\n");
+  CHECK(ErrorOf([&] { EmitArgo(p); }) == "no error");
+}

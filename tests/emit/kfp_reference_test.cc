@@ -177,7 +177,7 @@ TEST_CASE("like KFP pipeline_with_retry") {
   Pipeline p = Named("test-pipeline");
   p.params = {MakeParam("a", ParamType::kFloat, "1.0"), MakeParam("b", ParamType::kFloat, "7.0")};
   Step add = PythonStep("add", {ParamRef("a"), ParamRef("b")}, true);
-  add.retry = Retry{3, "Always", {}, 2.0, {}, std::chrono::seconds(3600)};
+  add.retry = Retry{3, std::nullopt, {}, 2.0, {}, std::chrono::seconds(3600)};
   p.steps = {add};
   CheckLikeReference("v2/pipeline_with_retry", p);
 }

@@ -169,7 +169,7 @@ inline Pipeline RetryPipeline() {
   p.location = {"test.lua", 1};
   p.timeout_seconds = 7200;
   p.parallelism = 4;
-  p.retry = Retry{1, "OnError", {}, 2.0, {}};
+  p.retry = Retry{1, "OnFailure", {}, 2.0, {}};
   Step flaky = CommandStep("flaky", 2, "alpine:3.19", {"sh", "-c", "exit $((RANDOM % 2))"});
   flaky.retry = Retry{3, "OnFailure", seconds(10), 2.0, {}};
   flaky.timeout_seconds = 600;
