@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "ctp/base/input_file.h"
+#include "ctp/base/text_check.h"
 #include "ctp/model/diagnostic.h"
 #include "ctp/step/native_args.h"
 #include "pipeline_reader.h"
@@ -77,7 +78,11 @@ void AddParamAssignment(ParamValues& params, const std::string& assignment) {
   std::size_t equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
     throw std::invalid_argument(fmt::format("-p expects name=value, got '{}'", assignment));
-  params.values[assignment.substr(0, equals)] = {assignment.substr(equals + 1), {"-p", 0}, false};
+  const std::string name = assignment.substr(0, equals), value = assignment.substr(equals + 1);
+  if (std::optional<std::string> problem = base::TextProblem(assignment))
+    throw std::invalid_argument(fmt::format("-p{}: the assignment {}",
+                                            base::TextProblem(name) ? "" : " " + name, *problem));
+  params.values[name] = {value, {"-p", 0}, false};
 }
 
 void AddParamFile(ParamValues& params, const std::string& path) {
@@ -87,6 +92,8 @@ void AddParamFile(ParamValues& params, const std::string& path) {
   } catch (const base::InputFileError& e) {
     throw Error(SourceLocation{path, 0}, std::string("cannot read the parameter file: ") + e.what());
   }
+  if (std::optional<std::string> problem = base::TextProblem(text))
+    throw Error(SourceLocation{path, 0}, "the parameter file " + *problem);
   YAML::Node root;
   try {
     root = YAML::Load(text);

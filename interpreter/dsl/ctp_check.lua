@@ -82,14 +82,31 @@ local function expect(ok, where, path, wanted, value)
   if not ok then M.fail(where, path:match("^[%w_]+"), "field '%s' must be %s, got %s", path, wanted, M.describe(value)) end
 end
 
+--- Why text cannot go into a pipeline (YAML, a command line, a file name), or nil: a NUL byte
+--- would cut it short there, and bytes that are not UTF-8 are not YAML.
+function M.text_problem(text)
+  local nul = text:find("\0", 1, true)
+  if nul then return string.format("contains a NUL byte (at byte %d)", nul) end
+  local _, bad = utf8.len(text)
+  if bad then return string.format("is not valid UTF-8 (at byte %d)", bad) end
+  return nil
+end
+
+--- Fails at `where` when `text` (the value of `path`) has a M.text_problem.
+function M.check_text(text, where, path)
+  local problem = M.text_problem(text)
+  if problem then M.fail(where, path and path:match("^[%w_]+"), "%s %s", path and ("field '" .. path .. "'") or "a string", problem) end
+  return text
+end
+
 function M.string(v, where, path)
   expect(type(v) == "string", where, path, "a string", v)
-  return v
+  return M.check_text(v, where, path)
 end
 
 function M.nonempty_string(v, where, path)
   expect(type(v) == "string" and v ~= "", where, path, "a non-empty string", v)
-  return v
+  return M.check_text(v, where, path)
 end
 
 function M.integer(v, where, path)

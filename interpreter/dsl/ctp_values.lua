@@ -27,7 +27,7 @@ local function parts_of(value, where, field)
   if is(value, Template) then return value.parts end
   if is(value, Ref) then return { value } end
   local t = type(value)
-  if t == "string" then return { value } end
+  if t == "string" then return { check.check_text(value, where, field) } end
   if t == "number" then
     if math.type(value) == "integer" then return { string.format("%d", value) } end
     return { tostring(value) }

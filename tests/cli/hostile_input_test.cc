@@ -102,3 +102,19 @@ TEST_CASE("hostile input: a KFP component placeholder naming a 100,000-byte inpu
                              "... (100000 bytes)'",
                          0) == 0);
 }
+
+TEST_CASE("hostile input: text that is not UTF-8 or holds a NUL byte is refused, nothing written") {
+  TempDir dir("hostile_text");
+  const std::filesystem::path out = dir.path / "out.yaml";
+  CommandResult latin1 = RunCtp("emit scripts/hello.lua -p \"$(printf 'who=caf\\351')\" -o " +
+                                 Quoted(out));
+  CHECK(latin1.exit_code == 2);
+  CHECK(latin1.err == "ctp emit: -p who: the assignment is not valid UTF-8 (at byte 8)\n");
+  const std::filesystem::path params = dir.path / "params.yaml";
+  WriteFile(params, "who: \"caf\xe9\"\n");
+  CommandResult file = RunCtp("emit scripts/hello.lua --params " + Quoted(params) + " -o " +
+                              Quoted(out));
+  CHECK(file.exit_code == 1);
+  CHECK(file.err == params.string() + ": error: the parameter file is not valid UTF-8 (at byte 10)\n");
+  CHECK_FALSE(std::filesystem::exists(out));
+}
