@@ -58,7 +58,13 @@ void ParseGeometry(const json& geometry, const std::string& where, std::vector<R
     for (const json& part : geometry["geometries"]) ParseGeometry(part, where, out);
     return;
   }
-  if (type != "Polygon" && type != "MultiPolygon") return;  // points, lines: not regions
+  // Points and lines are valid GeoJSON but not regions; any other type is a mistake (RFC 7946 3.1).
+  if (type == "Point" || type == "MultiPoint" || type == "LineString" || type == "MultiLineString")
+    return;
+  if (type != "Polygon" && type != "MultiPolygon")
+    throw std::runtime_error(where + ": unknown geometry type '" + type +
+                             "' (GeoJSON's are Point, MultiPoint, LineString, MultiLineString, "
+                             "Polygon, MultiPolygon and GeometryCollection)");
   if (!geometry.contains("coordinates"))
     throw std::runtime_error(where + ": " + type + " has no \"coordinates\"");
   const json& coordinates = geometry["coordinates"];

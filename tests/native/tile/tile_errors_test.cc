@@ -93,6 +93,16 @@ TEST_CASE("tile: GeoJSON shapes and malformed GeoJSON messages") {
         "geometry: a ring needs at least 3 positions");
   CHECK(ParseError(R"({"type":"Polygon","coordinates":[[[0,"a"],[1,0],[1,1]]]})") ==
         "geometry: a position must be [x, y] numbers");
+  const std::string types =
+      " (GeoJSON's are Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon and "
+      "GeometryCollection)";
+  CHECK(ParseError(R"({"type":"Polgon","coordinates":[[[0,0],[1,0],[1,1]]]})") ==
+        "geometry: unknown geometry type 'Polgon'" + types);
+  CHECK(ParseError(R"({"type":"FeatureCollecton","features":[]})") ==
+        "geometry: unknown geometry type 'FeatureCollecton'" + types);
+  CHECK(native::ParseGeoJsonRegions(
+            R"({"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}})")
+            .empty());
 }
 
 TEST_CASE("tile: bad arguments are named") {
