@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -77,28 +78,79 @@ Json ModelInfo::ToJson() const {
           {"metrics", metrics}};
 }
 
-ModelInfo ModelInfo::FromJson(const Json& json, const std::string& source) {
+namespace {
+
+// The value at `path` (dotted: "input.height") of a model.json as T; a missing field or one of
+// another JSON type is an error naming the file and the field.
+template <class T>
+T Field(const Json& json, const std::string& path, const std::string& source) {
+  const Json* node = &json;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string key = path.substr(start, dot - start);
+    if (!node->is_object() || !node->contains(key))
+      throw std::runtime_error(source + ": field '" + path + "' is missing");
+    node = &(*node)[key];
+    start = dot + 1;
+  }
   try {
-    if (json.at("format") != "ctp-model" || json.at("version") != 1)
-      throw std::runtime_error(source + ": not a ctp model.json (format ctp-model, version 1)");
-    ModelInfo info;
-    info.model.name = json.at("model").at("name");
-    info.model.layers = json.at("model").at("layers");
+    return node->get<T>();
+  } catch (const Json::exception&) {
+    throw std::runtime_error(source + ": field '" + path + "' has the wrong type (" +
+                             node->type_name() + ")");
+  }
+}
+
+// An input dimension: a whole number from 1 to `most`.
+int Dimension(const Json& json, const std::string& path, int most, const std::string& source) {
+  const Json value = Field<Json>(json, path, source);
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+      value.get<std::int64_t>() > most)
+    throw std::runtime_error(source + ": field '" + path + "' must be a whole number from 1 to " +
+                             std::to_string(most) + ", got " + value.dump());
+  return value.get<int>();
+}
+
+// Normalization values: one finite number per channel; a std must also be above 0.
+std::vector<float> PerChannel(const Json& json, const std::string& path, int channels,
+                              bool positive, const std::string& source) {
+  const std::vector<float> values = Field<std::vector<float>>(json, path, source);
+  if (values.size() != static_cast<std::size_t>(channels))
+    throw std::runtime_error(source + ": field '" + path + "' needs " + std::to_string(channels) +
+                             " values (one per input channel), got " +
+                             std::to_string(values.size()));
+  for (float value : values)
+    if (!std::isfinite(value) || (positive && value <= 0))
+      throw std::runtime_error(source + ": field '" + path + "' must hold finite numbers" +
+                               (positive ? " above 0" : "") + ", got " + Json(value).dump());
+  return values;
+}
+
+}  // namespace
+
+ModelInfo ModelInfo::FromJson(const Json& json, const std::string& source) {
+  if (!json.is_object() || json.value("format", Json()) != "ctp-model" ||
+      json.value("version", Json()) != 1)
+    throw std::runtime_error(source + ": not a ctp model.json (format ctp-model, version 1)");
+  ModelInfo info;
+  info.model.name = Field<std::string>(json, "model.name", source);
+  info.model.layers = Field<Json>(json, "model.layers", source);
+  try {
     info.model.specs = ParseLayers(info.model.layers);
-    info.channels = json.at("input").at("channels");
-    info.height = json.at("input").at("height");
-    info.width = json.at("input").at("width");
-    info.class_names = json.at("class_names").get<std::vector<std::string>>();
-    info.normalization.mean = json.at("normalization").at("mean").get<std::vector<float>>();
-    info.normalization.std = json.at("normalization").at("std").get<std::vector<float>>();
-    info.training = json.value("training", Json::object());
-    info.metrics = json.value("metrics", Json::object());
-    return info;
-  } catch (const Json::exception& e) {
-    throw std::runtime_error(source + ": " + e.what());
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(source + ": " + e.what());
   }
+  info.channels = Dimension(json, "input.channels", kMaxInputChannels, source);
+  info.height = Dimension(json, "input.height", kMaxInputSide, source);
+  info.width = Dimension(json, "input.width", kMaxInputSide, source);
+  info.class_names = Field<std::vector<std::string>>(json, "class_names", source);
+  if (info.class_names.empty())
+    throw std::runtime_error(source + ": field 'class_names' is empty");
+  info.normalization.mean = PerChannel(json, "normalization.mean", info.channels, false, source);
+  info.normalization.std = PerChannel(json, "normalization.std", info.channels, true, source);
+  info.training = json.value("training", Json::object());
+  info.metrics = json.value("metrics", Json::object());
+  return info;
 }
 
 Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed, kernels::Device device) {

@@ -13,6 +13,10 @@
 
 namespace ctp::native {
 
+/// The largest input a model.json may declare: channels, and height or width in pixels.
+inline constexpr int kMaxInputChannels = 64;
+inline constexpr int kMaxInputSide = 8192;
+
 /// Everything model.json records besides the weights.
 struct ModelInfo {
   ModelSpec model;
@@ -24,7 +28,9 @@ struct ModelInfo {
 
   /// The model.json document (format "ctp-model", version 1).
   nlohmann::json ToJson() const;
-  /// Parses model.json; `source` names the file in errors. Throws std::runtime_error.
+  /// Parses model.json; `source` names the file in errors, and the field: missing, of the wrong
+  /// type, an input dimension out of range, normalization not finite (std not above 0) or not one
+  /// value per channel. Throws std::runtime_error.
   static ModelInfo FromJson(const nlohmann::json& json, const std::string& source);
 };
 

@@ -96,7 +96,7 @@ TEST_CASE("a container step with env, secrets, volumes, placement, retry and tim
   CHECK(s.retry->policy == "OnFailure");
   CHECK(s.retry->backoff == std::chrono::seconds(10));
   CHECK(s.retry->backoff_factor == 2.0);
-  CHECK(s.retry->backoff_max == std::chrono::minutes(5));
+  CHECK(s.retry->max_duration == std::chrono::minutes(5));
   CHECK(s.timeout_seconds == 5400);
   CHECK_FALSE(s.cache);
 

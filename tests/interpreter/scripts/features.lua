@@ -33,7 +33,7 @@ local prepare = ctp.container {
              creds:mount("/etc/creds") },
   node_selector = { ["cloud.google.com/gke-nodepool"] = "cpu" },
   tolerations = { { key = "dedicated", operator = "Equal", value = "ml", effect = "NoSchedule" } },
-  retry = { limit = 3, backoff = "10s", factor = 2, max_backoff = "5m", policy = "OnFailure" },
+  retry = { limit = 3, backoff = "10s", factor = 2, max_duration = "5m", policy = "OnFailure" },
   timeout = "1h30m",
   cache = false,
 }

@@ -55,7 +55,33 @@ TEST_CASE("model.json round trip") {
   CHECK(back.model.specs.size() == info.model.specs.size());
   auto bad = info.ToJson();
   bad.erase("input");
-  CHECK_THROWS_WITH(ModelInfo::FromJson(bad, "m/model.json"), doctest::Contains("m/model.json: "));
+  CHECK_THROWS_WITH(ModelInfo::FromJson(bad, "m/model.json"),
+                    "m/model.json: field 'input.channels' is missing");
+}
+
+TEST_CASE("model.json: a wrong type, a size out of range or a bad normalization names the field") {
+  const ModelInfo info = Info("small_cnn", 3, 16);
+  auto with = [&](const std::string& pointer, const nlohmann::json& value) {
+    nlohmann::json json = info.ToJson();
+    json[nlohmann::json::json_pointer(pointer)] = value;
+    try {
+      ModelInfo::FromJson(json, "m/model.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(with("/input/height", "28") == "m/model.json: field 'input.height' must be a whole number "
+                                       "from 1 to 8192, got \"28\"");
+  CHECK(with("/input/width", 1000000) == "m/model.json: field 'input.width' must be a whole "
+                                         "number from 1 to 8192, got 1000000");
+  CHECK(with("/class_names", "cat") ==
+        "m/model.json: field 'class_names' has the wrong type (string)");
+  CHECK(with("/normalization/std", nlohmann::json::array({0.5, 0.0, 0.5})) ==
+        "m/model.json: field 'normalization.std' must hold finite numbers above 0, got 0.0");
+  CHECK(with("/normalization/mean", nlohmann::json::array({0.5})) ==
+        "m/model.json: field 'normalization.mean' needs 3 values (one per input channel), got 1");
+  CHECK(with("/model/name", 7) == "m/model.json: field 'model.name' has the wrong type (number)");
 }
 
 TEST_CASE("checkpoint: save then load gives the same weights, buffers and outputs") {
