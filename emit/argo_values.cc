@@ -20,11 +20,6 @@ std::string QuotedOperand(const std::string& text, const Step& step) {
   return fmt::format("'{}'", text);
 }
 
-// A number written so that expr compares it as a float64 (as asFloat's results are).
-std::string FloatLiteral(const std::string& text) {
-  return text.find_first_of(".eEnN") == std::string::npos ? text + ".0" : text;
-}
-
 // A quoted expr string literal.
 std::string ExprString(const std::string& text) {
   std::string quoted = "'";
@@ -102,20 +97,11 @@ bool ReadsRunTimeValues(const Condition& c) {
   return false;
 }
 
-// The items of a literal `in` list.
-std::vector<nlohmann::json> InList(const Condition& c, const Step& step) {
-  nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
-  if (!list.is_array())
-    throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
-                                           c.rhs.Literal()));
-  return {list.begin(), list.end()};
-}
-
 // One side of a comparison in an expression tag: numbers through asFloat, text as expr strings.
 std::string ExprSide(const ArgoScope& scope, const Condition& c, const Template& side,
                      const Step& step) {
   if (c.compare == Condition::Compare::kText) return ExprText(scope, side, step);
-  if (side.IsLiteral()) return FloatLiteral(side.Literal());
+  if (side.IsLiteral()) return DoubleLiteral(side.Literal());
   const Ref* ref = side.SoleRef();
   if (!ref) throw Error(step.location, fmt::format("step '{}': a number comparison reads text "
                                                    "built from several values",
@@ -133,11 +119,9 @@ std::string ExprComparison(const ArgoScope& scope, const Condition& c, const Ste
     return fmt::format("{{{{={} {} {}}}}}", lhs, OperatorSymbol(c.op),
                        ExprSide(scope, c, c.rhs, step));
   std::string items;
-  for (const nlohmann::json& item : InList(c, step)) {
-    const std::string text = item.is_string() ? item.get<std::string>() : item.dump();
+  for (const std::string& item : LiteralListItems(c, step))
     items.append(items.empty() ? "" : ", ")
-        .append(c.compare == Condition::Compare::kNumber ? FloatLiteral(text) : ExprString(text));
-  }
+        .append(c.compare == Condition::Compare::kNumber ? DoubleLiteral(item) : ExprString(item));
   return fmt::format("{{{{={} in [{}]}}}}", lhs, items);
 }
 
@@ -154,9 +138,8 @@ std::string GovaluateComparison(const ArgoScope& scope, const Condition& c, cons
     return fmt::format("{} {} {}", lhs, OperatorSymbol(c.op),
                        operand(ArgoExpressionText(scope, c.rhs, ArgoSite::kTask)));
   std::string items;
-  for (const nlohmann::json& item : InList(c, step))
-    items.append(items.empty() ? "" : ", ")
-        .append(operand(item.is_string() ? item.get<std::string>() : item.dump()));
+  for (const std::string& item : LiteralListItems(c, step))
+    items.append(items.empty() ? "" : ", ").append(operand(item));
   return fmt::format("{} in ({})", lhs, items);
 }
 

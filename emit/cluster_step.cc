@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "ctp/model/diagnostic.h"
 
 namespace ctp::emit {
@@ -169,6 +171,21 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root) {
   std::vector<const Volume*> volumes;
   CollectVolumes(root, volumes);
   return volumes;
+}
+
+std::string DoubleLiteral(const std::string& number) {
+  return number.find_first_of(".eE") == std::string::npos ? number + ".0" : number;
+}
+
+std::vector<std::string> LiteralListItems(const Condition& c, const Step& step) {
+  const nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
+  if (!list.is_array())
+    throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
+                                           c.rhs.Literal()));
+  std::vector<std::string> items;
+  for (const nlohmann::json& item : list)
+    items.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  return items;
 }
 
 void RefuseLoopingExitHandler(const Step& exit) {

@@ -66,6 +66,14 @@ std::vector<const Volume*> WorkflowVolumes(const Pipeline& root);
 /// True when `text` is a JSON/YAML number (`5`, `-0.5`, `1e3`).
 bool IsNumber(const std::string& text);
 
+/// A number's text as a floating-point literal ("10" -> "10.0"; "0.5", "1e3" unchanged), for
+/// expressions that compare doubles (expr after asFloat, CEL after double()) and KFP's factor.
+std::string DoubleLiteral(const std::string& number);
+
+/// The items of the literal list of `in` condition `c`, as text (strings without quotes). Throws
+/// ctp::Error at `step` when it is not a JSON list.
+std::vector<std::string> LiteralListItems(const Condition& c, const Step& step);
+
 /// Refuses an exit handler with `for_each`: Argo's onExit and KFP's exit task run it once, where
 /// ctp run runs it per item.
 void RefuseLoopingExitHandler(const Step& exit);

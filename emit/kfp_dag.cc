@@ -60,9 +60,7 @@ YamlValue RetryPolicy(const Retry& retry, const Step& step) {
                             step.name, kDefaultRetryPolicy, *retry.policy, kDefaultRetryPolicy));
   YamlValue node;
   node["backoffDuration"] = DurationText(retry.backoff);
-  std::string factor = fmt::format("{}", retry.backoff_factor);
-  if (factor.find_first_of(".eE") == std::string::npos) factor += ".0";
-  node["backoffFactor"] = PlainScalar(factor);
+  node["backoffFactor"] = PlainScalar(DoubleLiteral(fmt::format("{}", retry.backoff_factor)));
   if (retry.backoff_max.count() > 0)
     throw Error(step.location,
                 fmt::format("step '{}': KFP cannot cap a retry's delay (max_backoff): its "

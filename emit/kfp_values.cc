@@ -33,11 +33,6 @@ std::string CelString(const std::string& text) {
   return quoted + "'";
 }
 
-// A CEL double literal (comparisons of numbers compare doubles, as double() returns).
-std::string CelDouble(const std::string& text) {
-  return text.find_first_of(".eE") == std::string::npos ? text + ".0" : text;
-}
-
 bool IsBoolean(const KfpScope& scope, const Template& value) {
   const Ref* ref = value.SoleRef();
   return ref && ref->kind != Ref::Kind::kLoopItem && KfpParameterType(scope, *ref) == "BOOLEAN";
@@ -53,7 +48,7 @@ std::string CelOperand(const KfpScope& scope, const Condition& c, const Template
                         (other.IsLiteral() || value.IsLiteral() ||
                          (IsBoolean(scope, value) && IsBoolean(scope, other)));
   if (value.IsLiteral())
-    return numeric ? CelDouble(value.Literal())
+    return numeric ? DoubleLiteral(value.Literal())
                    : booleans ? value.Literal() : CelString(value.Literal());
   const Ref* ref = value.SoleRef();
   if (!ref)
@@ -77,16 +72,10 @@ std::string CelOperand(const KfpScope& scope, const Condition& c, const Template
 }
 
 std::string CelList(const Condition& c, const Step& step) {
-  nlohmann::json list = nlohmann::json::parse(c.rhs.Literal(), nullptr, false);
-  if (!list.is_array())
-    throw Error(step.location, fmt::format("step '{}': 'in' needs a JSON list, got {}", step.name,
-                                           c.rhs.Literal()));
   std::string text;
-  for (const auto& item : list) {
-    const std::string value = item.is_string() ? item.get<std::string>() : item.dump();
+  for (const std::string& item : LiteralListItems(c, step))
     text += (text.empty() ? "" : ", ") +
-            (c.compare == Condition::Compare::kNumber ? CelDouble(value) : CelString(value));
-  }
+            (c.compare == Condition::Compare::kNumber ? DoubleLiteral(item) : CelString(item));
   return "[" + text + "]";
 }
 

@@ -274,7 +274,6 @@ class Scheduler {
     outcome.duration = record.duration;
     outcome.outputs = ReadOutputs(*task.step, task.dir / "outputs");
     task.attempts = record.attempts;
-    task.first_start = Clock::now();
     setup_.progress->Settled(task.name, "kept", "succeeded in the resumed run");
     Record(task, outcome);
     return true;
@@ -328,30 +327,27 @@ class Scheduler {
       --states_[step.name].running;
     }
     const std::optional<Retry> retry = RetryOf(step);
+    TaskOutcome settled = outcome;
     if (!outcome.succeeded && retry && task->attempts <= retry->limit &&
         PolicyRetries(*retry, outcome) && !cancelled_) {
       double delay = Seconds(retry->backoff) * std::pow(retry->backoff_factor, task->attempts - 1);
       if (retry->backoff_max.count() > 0) delay = std::min(delay, Seconds(retry->backoff_max));
       const auto next = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(delay * 1000));
-      if (retry->max_duration.count() > 0 && next > task->first_start + retry->max_duration) {
-        TaskOutcome out_of_time = outcome;
-        out_of_time.message += fmt::format(" (no retry: the next would start after max_duration "
-                                           "{}s from the first attempt)",
-                                           Seconds(retry->max_duration));
-        setup_.progress->Finished(task->name, "failed", outcome.duration, outcome.cache_hit,
-                                  out_of_time.message);
-        Record(*task, out_of_time);
+      if (retry->max_duration.count() == 0 || next <= task->first_start + retry->max_duration) {
+        setup_.progress->Finished(task->name, "retrying", outcome.duration, false,
+                                  fmt::format("{} (attempt {} of {}, next in {}s)",
+                                              outcome.message, task->attempts, retry->limit + 1,
+                                              delay));
+        pending_.push_back({task, next});
         return;
       }
-      setup_.progress->Finished(task->name, "retrying", outcome.duration, false,
-                                fmt::format("{} (attempt {} of {}, next in {}s)", outcome.message,
-                                            task->attempts, retry->limit + 1, delay));
-      pending_.push_back({task, next});
-      return;
+      settled.message += fmt::format(" (no retry: the next would start after max_duration {}s "
+                                     "from the first attempt)",
+                                     Seconds(retry->max_duration));
     }
-    setup_.progress->Finished(task->name, outcome.succeeded ? "succeeded" : "failed",
-                              outcome.duration, outcome.cache_hit, outcome.message);
-    Record(*task, outcome);
+    setup_.progress->Finished(task->name, settled.succeeded ? "succeeded" : "failed",
+                              settled.duration, settled.cache_hit, settled.message);
+    Record(*task, settled);
   }
 
   void Record(const Task& task, const TaskOutcome& outcome) {

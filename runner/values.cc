@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <compare>
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
@@ -14,7 +15,10 @@
 namespace ctp::runner {
 namespace {
 
-bool IsDigit(char c, bool hex) { return std::isdigit(static_cast<unsigned char>(c)) || (hex && std::isxdigit(static_cast<unsigned char>(c))); }
+bool IsDigit(char c, bool hex) {
+  const auto byte = static_cast<unsigned char>(c);
+  return hex ? std::isxdigit(byte) : std::isdigit(byte);
+}
 
 bool EqualsIgnoringCase(std::string_view text, std::string_view word) {
   if (text.size() != word.size()) return false;
@@ -103,22 +107,19 @@ double NumberOf(const Template& side, const std::string& text) {
                                        Describe(side), Abbreviated(text)));
 }
 
-// Whether `lhs OP rhs` holds, compared as numbers (IEEE: NaN is unordered) or as text.
+// The order of `lhs` and `rhs`, compared as numbers (IEEE: NaN is unordered) or as text.
+std::partial_ordering Order(const Condition& c, const Template& lhs_side, const std::string& lhs,
+                            const Template& rhs_side, const std::string& rhs) {
+  if (c.compare == Condition::Compare::kText) return lhs.compare(rhs) <=> 0;
+  const double a = NumberOf(lhs_side, lhs);
+  const double b = NumberOf(rhs_side, rhs);
+  return a <=> b;
+}
+
+// Whether `lhs OP rhs` holds (an unordered pair holds only for kNe).
 bool Compare(const Condition& c, Condition::Op op, const Template& lhs_side,
              const std::string& lhs, const Template& rhs_side, const std::string& rhs) {
-  if (c.compare == Condition::Compare::kNumber) {
-    const double a = NumberOf(lhs_side, lhs), b = NumberOf(rhs_side, rhs);
-    switch (op) {
-      case Condition::Op::kEq: return a == b;
-      case Condition::Op::kNe: return a != b;
-      case Condition::Op::kLt: return a < b;
-      case Condition::Op::kLe: return a <= b;
-      case Condition::Op::kGt: return a > b;
-      case Condition::Op::kGe: return a >= b;
-      default: return false;
-    }
-  }
-  const int order = lhs.compare(rhs);
+  const std::partial_ordering order = Order(c, lhs_side, lhs, rhs_side, rhs);
   switch (op) {
     case Condition::Op::kEq: return order == 0;
     case Condition::Op::kNe: return order != 0;

@@ -506,10 +506,11 @@ function ctp.pipeline(fields)
   }, { "name", "steps" })
   f.ctp_kind = "pipeline"
   f.location = where
-  for _, s in ipairs(f.steps) do
-    if s.when then s.when = values.resolve_condition(s.when, s.for_each) end
+  local function type_condition(s)
+    if s and s.when then s.when = values.resolve_condition(s.when, s.for_each) end
   end
-  if f.on_exit and f.on_exit.when then f.on_exit.when = values.resolve_condition(f.on_exit.when, f.on_exit.for_each) end
+  for _, s in ipairs(f.steps) do type_condition(s) end
+  type_condition(f.on_exit)
   f.params = f.params and param_specs[f.params] or {}
   f.outputs = f.outputs or {}
   f.ctp_image = f.ctp_image or ("ctp:" .. native.version)

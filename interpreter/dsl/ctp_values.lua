@@ -68,21 +68,18 @@ end
 -- types (`M.resolve_condition`): a Lua number or boolean, a typed parameter, the loop's literal
 -- items, ctp.as_number / ctp.as_string, or text built with `..`. Step outputs carry no type.
 
+-- The condition type of a plain Lua value, by its Lua type.
+local scalar_types = { number = "number", string = "string", boolean = "bool" }
+
 --- The type of a value in a condition: "number", "string", "bool", "list", or nil (not known
 --- when the script loads: a step output, a loop item).
 function M.value_type(value, where)
   if is(value, Ref) then return rawget(value, "type") end
   if is(value, Template) then return "string" end
-  local t = type(value)
-  if t == "number" then
-    if value ~= value or value == math.huge or value == -math.huge then
-      check.fail(where, nil, "a condition cannot compare with %s: it is not a finite number", tostring(value))
-    end
-    return "number"
+  if type(value) == "number" and (value ~= value or value == math.huge or value == -math.huge) then
+    check.fail(where, nil, "a condition cannot compare with %s: it is not a finite number", tostring(value))
   end
-  if t == "boolean" then return "bool" end
-  if t == "string" then return "string" end
-  return nil
+  return scalar_types[type(value)]
 end
 
 --- `ctp.as_number(ref)` / `ctp.as_string(ref)`: the reference, compared as that type.
@@ -133,8 +130,7 @@ local function item_type(loop, field)
   for _, item in ipairs(loop.items) do
     local value = item
     if field ~= "" then value = type(item) == "table" and item[field] or nil end
-    local t = type(value)
-    t = (t == "number" and "number") or (t == "string" and "string") or (t == "boolean" and "bool") or nil
+    local t = scalar_types[type(value)]
     if t == nil or (found and found ~= t) then return nil end
     found = t
   end
