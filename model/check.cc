@@ -47,6 +47,7 @@ class Checker {
   std::vector<Diagnostic> Run() {
     CheckName("pipeline", p_.name, p_.location);
     CheckParams();
+    for (const Volume& volume : p_.volumes) CheckVolume(volume);
     std::set<std::string> seen;
     for (const Step& step : p_.steps) CheckStep(step, seen, /*is_exit_handler=*/false);
     if (p_.on_exit) CheckStep(*p_.on_exit, seen, /*is_exit_handler=*/true);
@@ -70,6 +71,22 @@ class Checker {
                     "letters, digits and '-', starting and ending with a letter or digit{}",
                     what, name, suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"),
         name);
+  }
+
+  // Kubernetes names a volume with a label and the objects it refers to with subdomains. The
+  // runner makes folders of these names, so a checked name also stays inside <workdir>/volumes.
+  void CheckVolume(const Volume& volume) {
+    CheckName("volume", volume.name, volume.location);
+    const std::pair<const char*, const std::string*> objects[] = {
+        {"claim", &volume.claim}, {"secret", &volume.secret}, {"storage_class", &volume.storage_class}};
+    for (const auto& [field, value] : objects)
+      if (!value->empty() && !IsDnsSubdomain(*value))
+        Report(volume.location,
+               fmt::format("volume '{}': {} '{}' is not a valid Kubernetes object name: use at most "
+                           "253 lowercase letters, digits, '-' and '.', each part between dots "
+                           "starting and ending with a letter or digit",
+                           volume.name, field, *value),
+               *value);
   }
 
   void CheckParams() {

@@ -156,8 +156,13 @@ Volume.__index = {
     end
     local o = check.fields("mount options", where, options or {},
                            { read_only = check.boolean, sub_path = check.string })
+    local sub_path = o.sub_path or ""
+    if sub_path:sub(1, 1) == "/" or ("/" .. sub_path .. "/"):find("/../", 1, true) then
+      check.fail(where, "sub_path", "volume '%s': sub_path must be a path inside the volume (relative, "
+                 .. "without '..'), got '%s'", self.name, sub_path)
+    end
     return { ctp_kind = "mount", volume = self, path = path, read_only = o.read_only or false,
-             sub_path = o.sub_path or "" }
+             sub_path = sub_path }
   end,
 }
 

@@ -19,6 +19,17 @@ TEST_CASE("DNS-1123 labels: exact accept and reject cases") {
   CHECK(!IsDnsLabel(std::string("a\0b", 3)));
 }
 
+TEST_CASE("DNS-1123 subdomains: exact accept and reject cases") {
+  for (const char* good : {"a", "nfs-claim", "wsi.data", "a.b.c", "0.1", "x--y.z"})
+    CHECK_MESSAGE(IsDnsSubdomain(good), good);
+  for (const char* bad : {"", ".", "..", "../../outside", "a..b", ".a", "a.", "a/b", "A", "a_b",
+                          "a.-b", "a-.b", "a b", "é"})
+    CHECK_MESSAGE(!IsDnsSubdomain(bad), bad);
+  CHECK(IsDnsSubdomain(std::string(253, 'a')));
+  CHECK(!IsDnsSubdomain(std::string(254, 'a')));
+  CHECK(!IsDnsSubdomain(std::string("a\0b", 3)));
+}
+
 TEST_CASE("identifiers: exact accept and reject cases") {
   for (const char* good : {"a", "_", "A", "_x1", "learning_rate", "Z9_", "__"})
     CHECK_MESSAGE(IsIdentifier(good), good);
@@ -32,6 +43,7 @@ TEST_CASE("identifiers: exact accept and reject cases") {
 TEST_CASE("the character checks accept exactly what the former regular expressions did") {
   const std::regex dns("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+  const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   const std::string alphabet = "az09AZ_-.` {@/:[\x7f\xc3";
   std::vector<std::string> names = {""};
   for (std::size_t start = 0, length = 1; length <= 4; ++length) {
@@ -45,6 +57,7 @@ TEST_CASE("the character checks accept exactly what the former regular expressio
   for (const std::string& name : names) {
     if (IsDnsLabel(name) != std::regex_match(name, dns)) ++mismatches;
     if (IsIdentifier(name) != std::regex_match(name, identifier)) ++mismatches;
+    if (IsDnsSubdomain(name) != std::regex_match(name, subdomain)) ++mismatches;
   }
   CHECK(mismatches == 0);
 }
