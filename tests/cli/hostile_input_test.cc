@@ -118,3 +118,23 @@ TEST_CASE("hostile input: text that is not UTF-8 or holds a NUL byte is refused,
   CHECK(file.err == params.string() + ": error: the parameter file is not valid UTF-8 (at byte 10)\n");
   CHECK_FALSE(std::filesystem::exists(out));
 }
+
+TEST_CASE("hostile input: a volume claim that leads outside <workdir>/volumes is refused, nothing made") {
+  TempDir dir("hostile_claim");
+  const std::filesystem::path workdir = dir.path / "a" / "b" / "work";
+  const std::filesystem::path script = dir.path / "claim.lua";
+  WriteFile(script,
+            "local ctp = require \"ctp\"\n"
+            "local data = ctp.volume { name = \"data\", claim = \"../../outside\" }\n"
+            "local a = ctp.container { name = \"a\", command = { \"sh\", \"-c\", \"touch /data/x\" },\n"
+            "                          mounts = { data:mount(\"/data\") } }\n"
+            "return ctp.pipeline { name = \"p\", steps = { a } }\n");
+  CommandResult result = RunCtp("run " + Quoted(script) + " --workdir " + Quoted(workdir));
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.rfind(script.string() +
+                             ":2: error: volume 'data': claim '../../outside' is not a valid "
+                             "Kubernetes object name",
+                         0) == 0);
+  CHECK_FALSE(std::filesystem::exists(dir.path / "a" / "outside"));
+  CHECK_FALSE(std::filesystem::exists(workdir));
+}
