@@ -34,14 +34,38 @@ std::size_t SequenceLength(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-std::optional<std::string> TextProblem(std::string_view text) {
+std::optional<std::size_t> TextProblemOffset(std::string_view text) {
   for (std::size_t at = 0; at < text.size();) {
-    if (text[at] == '\0') return "contains a NUL byte (at byte " + std::to_string(at + 1) + ")";
-    const std::size_t length = SequenceLength(text, at);
-    if (length == 0) return "is not valid UTF-8 (at byte " + std::to_string(at + 1) + ")";
+    const std::size_t length = text[at] == '\0' ? 0 : SequenceLength(text, at);
+    if (length == 0) return at;
     at += length;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> TextProblem(std::string_view text) {
+  const std::optional<std::size_t> at = TextProblemOffset(text);
+  if (!at) return std::nullopt;
+  const std::string where = " (at byte " + std::to_string(*at + 1) + ")";
+  return text[*at] == '\0' ? "contains a NUL byte" + where : "is not valid UTF-8" + where;
+}
+
+std::string PrintableText(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string printable;
+  printable.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t length = text[at] == '\0' ? 0 : SequenceLength(text, at);
+    if (length > 0) {
+      printable.append(text, at, length);
+      at += length;
+      continue;
+    }
+    const auto byte = static_cast<std::uint8_t>(text[at++]);
+    printable +=
+        byte == 0 ? std::string("\\0") : std::string{'\\', 'x', kHex[byte >> 4], kHex[byte & 15]};
+  }
+  return printable;
 }
 
 }  // namespace ctp::base

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ctp/base/text_check.h"
 #include "ctp/interpreter/params.h"
 #include "ctp/model/diagnostic.h"
 #include "ctp/step/step_registry.h"
@@ -100,7 +101,8 @@ int StepSchema(lua_State* L) {
   return 1;
 }
 
-// function_source(fn) -> "return function(...) ... end", { upvalue names except _ENV }
+// function_source(fn) -> "return function(...) ... end", { upvalue names except _ENV }; or nil,
+// the problem and the script's line when the function's text is not UTF-8 or holds a NUL byte.
 int FunctionSource(lua_State* L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   std::vector<std::string> upvalues;
@@ -117,11 +119,24 @@ int FunctionSource(lua_State* L) {
   const std::string* text = StateOf(L).ChunkText(ar.source);
   std::string source;
   if (text) source = ExtractFunctionSource(*text, ar.linedefined, ar.lastlinedefined);
+  if (text && base::TextProblem(source)) {
+    // The step's text goes into the emitted YAML: name the script's line that holds the bytes.
+    std::istringstream lines(*text);
+    std::string line;
+    for (int n = 1; std::getline(lines, line) && n <= ar.lastlinedefined; ++n) {
+      auto problem = n >= ar.linedefined ? base::TextProblem(line) : std::nullopt;
+      if (!problem) continue;
+      lua_pushnil(L);
+      lua_pushstring(L, problem->c_str());
+      lua_pushinteger(L, n);
+      return 3;
+    }
+  }
   if (source.empty())
     return luaL_error(L,
                       "cannot find the source text of the step function (define it inline in "
                       "the script)");
-  lua_pushstring(L, source.c_str());
+  lua_pushlstring(L, source.data(), source.size());
   PushStringList(L, upvalues);
   return 2;
 }

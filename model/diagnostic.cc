@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "ctp/base/text_check.h"
+
 namespace ctp {
 namespace {
 
@@ -54,7 +56,7 @@ Error::Error(SourceLocation location, std::string message, std::string highlight
 std::string FormatDiagnostic(const Diagnostic& d, bool show_source) {
   std::string out = Headline(d) + "\n";
   if (!show_source || !d.quote_line || d.location.file.empty() || d.location.line <= 0) return out;
-  std::string line = SourceLine(d.location);
+  std::string line = base::PrintableText(SourceLine(d.location));
   if (line.empty()) return out;
   std::replace(line.begin(), line.end(), '\t', ' ');
   out += "  " + line + "\n";

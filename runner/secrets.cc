@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
 #include "ctp/base/input_file.h"
+#include "ctp/base/text_check.h"
 #include "ctp/model/diagnostic.h"
 
 namespace ctp::runner {
@@ -48,13 +50,18 @@ void ReadGroup(const YAML::Node& node, const std::string& file, const std::strin
                std::map<std::string, std::string>& into) {
   if (!node.IsMap())
     throw SecretsFileError(SourceLocation{file, node.Mark().line + 1},
-                fmt::format("'{}' must map keys to values", group));
+                           fmt::format("'{}' must map keys to values", group));
   for (const auto& entry : node) {
     if (!entry.second.IsScalar())
       throw SecretsFileError(
           SourceLocation{file, entry.second.Mark().line + 1},
           fmt::format("'{}.{}' must be a single value", group, entry.first.as<std::string>()));
-    into[entry.first.as<std::string>()] = entry.second.as<std::string>();
+    std::string value = entry.second.as<std::string>();
+    if (value.find('\0') != std::string::npos)  // an environment variable would end there
+      throw SecretsFileError(SourceLocation{file, entry.second.Mark().line + 1},
+                             fmt::format("'{}.{}': the value contains a NUL byte", group,
+                                         entry.first.as<std::string>()));
+    into[entry.first.as<std::string>()] = std::move(value);
   }
 }
 
@@ -67,7 +74,13 @@ SecretSource::SecretSource(const std::filesystem::path& file) {
     text = base::ReadInputFile(file);
   } catch (const base::InputFileError& e) {
     throw SecretsFileError(SourceLocation{file.string(), 0},
-                std::string("cannot read the secrets file: ") + e.what());
+                           std::string("cannot read the secrets file: ") + e.what());
+  }
+  if (auto at = base::TextProblemOffset(text)) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*at), '\n');
+    throw SecretsFileError(SourceLocation{file.string(), static_cast<int>(line)},
+                           "the secrets file " + *base::TextProblem(text));
   }
   YAML::Node root;
   try {
@@ -77,14 +90,15 @@ SecretSource::SecretSource(const std::filesystem::path& file) {
   }
   if (root.IsNull()) return;
   if (!root.IsMap())
-    throw SecretsFileError(SourceLocation{file.string(), 1},
-                "a secrets file maps secret names to {key: value} (and 'vault' to paths)");
+    throw SecretsFileError(
+        SourceLocation{file.string(), 1},
+        "a secrets file maps secret names to {key: value} (and 'vault' to paths)");
   for (const auto& entry : root) {
     const std::string name = entry.first.as<std::string>();
     if (name == "vault") {
       if (!entry.second.IsMap())
         throw SecretsFileError(SourceLocation{file.string(), entry.second.Mark().line + 1},
-                    "'vault' must map Vault paths to {key: value}");
+                               "'vault' must map Vault paths to {key: value}");
       for (const auto& path : entry.second)
         ReadGroup(path.second, file.string(), "vault." + path.first.as<std::string>(),
                   vault_[path.first.as<std::string>()]);

@@ -386,7 +386,10 @@ function ctp.lua(fields)
     inputs = check.map(value_checker), outputs = outputs_checker,
   }
   local f = check.fields("ctp.lua", where, fields, schema, { "name", "fn" })
-  local source, upvalues = native.function_source(f.fn)
+  local source, upvalues, line = native.function_source(f.fn)
+  if not source then
+    check.fail({ file = where.file, line = line }, nil, "ctp.lua '%s': the step function's text %s", f.name, upvalues)
+  end
   f.fn = nil
   return make_step("lua", where, f, { lua_source = source, lua_upvalues = upvalues }, "ctp.lua", schema)
 end

@@ -68,8 +68,8 @@ TEST_CASE("ctp run scripts/hello.lua succeeds and ctp runs shows it") {
 
 TEST_CASE("a looping step's condition is decided per item, as Argo and KFP decide it") {
   ScratchDir dir;
-  CommandResult run = RunCtp("run tests/runner/scripts/item_condition.lua --plain --workdir " +
-                             Quote(dir.path()));
+  CommandResult run =
+      RunCtp("run tests/runner/scripts/item_condition.lua --plain --workdir " + Quote(dir.path()));
   INFO(run.out, run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(run.out.find("each[0]") == std::string::npos);  // 1 >= 5 does not hold
@@ -177,7 +177,8 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
     std::ofstream(secrets) << "slack:\n  webhook: https://hooks.example/S3CRET-1\n"
                               "  token: {nested: S3CRET-2}\n";
     for (const std::string extra : {"", " --dry-run"}) {
-      CommandResult r = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + extra + workdir);
+      CommandResult r =
+          RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + extra + workdir);
       CHECK(r.exit_code == 1);
       CHECK(r.err == secrets.string() + ":3: error: 'slack.token' must be a single value\n");
       CHECK(r.out.find("S3CRET") == std::string::npos);
@@ -187,6 +188,21 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
     CHECK(r.exit_code == 1);
     CHECK(r.err.rfind(secrets.string() + ":", 0) == 0);
     CHECK(r.err.find("S3CRET") == std::string::npos);
+  }
+  SUBCASE("a secret value with a NUL byte or bytes that are not UTF-8: refused, never shown") {
+    const std::filesystem::path secrets = dir.path() / "secrets.yaml";
+    std::ofstream(secrets) << "slack:\n  webhook: \"S3CRET\\0; rm -rf /\"\n";
+    CommandResult nul = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + workdir);
+    CHECK(nul.exit_code == 1);
+    CHECK(nul.err ==
+          secrets.string() + ":2: error: 'slack.webhook': the value contains a NUL byte\n");
+    std::ofstream(secrets) << "slack:\n  token: x\n  webhook: S3CRET-caf\xe9\n";
+    CommandResult latin1 =
+        RunCtp("run scripts/hello.lua --dry-run --secrets " + Quote(secrets) + workdir);
+    CHECK(latin1.exit_code == 1);
+    CHECK(latin1.err ==
+          secrets.string() + ":3: error: the secrets file is not valid UTF-8 (at byte 40)\n");
+    CHECK(latin1.out.find("S3CRET") == std::string::npos);
   }
   SUBCASE("an unknown run for runs show") {
     CommandResult r = RunCtp("runs show nope" + workdir);

@@ -13,4 +13,11 @@ namespace ctp::base {
 /// no overlong forms, no surrogates, nothing above U+10FFFF.
 std::optional<std::string> TextProblem(std::string_view text);
 
+/// The offset (from 0) of the byte TextProblem reports, or nullopt when `text` has no problem.
+std::optional<std::size_t> TextProblemOffset(std::string_view text);
+
+/// `text` with each NUL byte shown as `\0` and each byte that is not part of valid UTF-8 as
+/// `\xNN`, so that it can be printed (a source line quoted in a message).
+std::string PrintableText(std::string_view text);
+
 }  // namespace ctp::base
