@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ctp/base/temporary_entries.h"
+
 namespace ctp::base {
 namespace {
 
@@ -64,7 +66,7 @@ void WriteFileAtomically(const std::filesystem::path& requested, std::string_vie
     return;
   }
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  std::string temp = path.string() + ".tmp-XXXXXX";
+  std::string temp = TemporaryFileTemplate(path);
   int fd = mkstemp(temp.data());
   if (fd < 0) fail("cannot create a temporary file");
   if (!WriteAll(fd, content)) {

@@ -1,4 +1,5 @@
-// RunPipeline: checks, the workdir lock, the run record, then the scheduler; and --dry-run's plan.
+// RunPipeline: checks, the workdir lock, the run record, the scheduler, then the sweep of stale
+// temporary entries; and --dry-run's plan.
 #include "ctp/runner/runner.h"
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "container_runtime.h"
 #include "run_plan.h"
 #include "scheduler.h"
+#include "temporary_sweep.h"
 
 namespace ctp {
 namespace {
@@ -64,6 +66,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   if (!options.runtime.empty()) runner::CheckContainerRuntime(options.runtime, *launcher);
   Workspace workspace(options.workdir.empty() ? DefaultWorkdir() : options.workdir);
   WorkdirLock lock(workspace.root());
+  runner::TemporarySweep sweep;  // after the run: temporaries last modified before now
   RunStore store(workspace.Database());
   store.MarkRunningAsInterrupted();
 
@@ -104,12 +107,15 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
 
   runner::ProgressView view(out, DecideStyle(options.progress, out), options.verbose);
   setup.progress = &view;
+  setup.sweep = &sweep;
   out << fmt::format("run {} of pipeline '{}' in {}\n", run.id, pipeline.name,
                      workspace.RunDir(run.id).string())
       << std::flush;
   run.status = runner::Schedule(setup);
   run.ended_at = Now();
   store.SaveRun(run);
+  for (const std::filesystem::path& removed : sweep.Sweep())
+    out << fmt::format("removed {}: left by an interrupted write\n", removed.string());
 
   RunResult result{run.id, run.status, store.Steps(run.id)};
   view.Summary(run.id, run.status, result.steps);

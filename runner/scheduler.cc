@@ -72,6 +72,7 @@ class Scheduler {
     env_.lua_steps = &setup.options->lua_steps;
     env_.use_cache = setup.options->use_cache;
     env_.cancelled = &cancelled_;
+    env_.sweep = setup.sweep;
     ProgressView* view = setup.progress;
     env_.progress = [view](const std::string& task, const StepProgress& progress) {
       view->Progress(task, progress);

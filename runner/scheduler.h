@@ -36,6 +36,7 @@ struct RunSetup {
   ProcessLauncher* launcher = nullptr;
   const StepRegistry* registry = nullptr;
   ProgressView* progress = nullptr;
+  TemporarySweep* sweep = nullptr;
 };
 
 /// Runs every step (and the exit handler) and returns the run's status: succeeded, failed or

@@ -135,6 +135,7 @@ TaskOutcome RunNative(const Task& task, const ExecutionEnv& env) {
     outcome.exit_code = 1;
     return outcome;
   }
+  if (env.sweep) env.sweep->Note(*native, task.inputs);
   TaskWatchdog watchdog(env.cancelled, task.timeout);
   std::ofstream log(LogFile(task), std::ios::app);
   StepContext context;

@@ -12,6 +12,7 @@
 #include "ctp/step/step_registry.h"
 #include "ctp/runner/workspace.h"
 #include "task.h"
+#include "temporary_sweep.h"
 
 namespace ctp {
 class ProcessLauncher;
@@ -31,6 +32,8 @@ struct ExecutionEnv {
   const std::atomic<bool>* cancelled = nullptr;
   /// Progress reported by a native step (task name, progress).
   std::function<void(const std::string&, const StepProgress&)> progress;
+  /// Told where native steps may write, for the sweep of temporary entries after the run.
+  TemporarySweep* sweep = nullptr;
 };
 
 /// Runs one attempt of `task` and publishes its outputs. Never throws: failures are outcomes.

@@ -1,7 +1,5 @@
 #include "cnn/model_checkpoint.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 
 #include "ctp/base/atomic_file.h"
+#include "ctp/base/temporary_entries.h"
 #include "formats/safetensors.h"
 
 namespace ctp::native {
@@ -188,8 +187,7 @@ fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Seque
   fs::path final_path = root / stamp;
   for (int n = 2; fs::exists(final_path); ++n)
     final_path = root / (stamp + "-" + std::to_string(n));
-  const fs::path temporary =
-      root / (".tmp-" + final_path.filename().string() + "-" + std::to_string(::getpid()));
+  const fs::path temporary = base::TemporaryFolderFor(final_path);
   fs::remove_all(temporary);
   try {
     base::WriteFileAtomically(temporary / "model.safetensors", EncodeWeights(info, network));

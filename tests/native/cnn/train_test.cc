@@ -10,35 +10,14 @@
 #include "ctp/kernels/device.h"
 #include "golden.h"
 #include "native_step_runner.h"
+#include "toy_idx.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ctp::testing::Recorded;
 using ctp::testing::RunStep;
-
-std::string IdxHeader(std::vector<std::uint32_t> dims) {
-  std::string out{'\0', '\0', '\x08', char(dims.size())};
-  for (std::uint32_t d : dims)
-    for (int b = 3; b >= 0; --b) out.push_back(char((d >> (8 * b)) & 0xff));
-  return out;
-}
-
-/// 32 8×8 images in 2 classes: a bright left half (0) or right half (1), with varying noise.
-void WriteToyIdx(const fs::path& dir, const std::string& split) {
-  const int n = 32;
-  std::string images = IdxHeader({n, 8, 8}), labels = IdxHeader({n});
-  for (int i = 0; i < n; ++i) {
-    const int label = i % 2;
-    for (int y = 0; y < 8; ++y)
-      for (int x = 0; x < 8; ++x)
-        images.push_back(char(((x < 4) == (label == 0) ? 180 : 40) + (i * 7 + x * 3 + y * 5) % 50));
-    labels.push_back(char(label));
-  }
-  fs::create_directories(dir);
-  std::ofstream(dir / (split + "-images-idx3-ubyte"), std::ios::binary) << images;
-  std::ofstream(dir / (split + "-labels-idx1-ubyte"), std::ios::binary) << labels;
-}
+using ctp::testing::WriteToyIdx;
 
 const char* kToyModel = R"([{"type":"conv","out":4,"kernel":3,"padding":1},{"type":"relu"},)"
                         R"({"type":"maxpool"},{"type":"linear","out":2}])";
