@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ctp/model/json_field.h"
+
 namespace ctp {
 namespace {
 
@@ -24,27 +26,13 @@ json ParseJson(const std::string& text, const std::string& source) {
   }
 }
 
-KfpMetric ReadEntry(const json& entry, std::size_t i, const std::string& source) {
-  const std::string field = fmt::format("metrics[{}]", i);
-  if (!entry.is_object()) Malformed(source, field + ": expected an object");
-  const auto name = entry.find("name");
-  if (name == entry.end() || !name->is_string())
-    Malformed(source, field + ".name: expected a string");
-  const auto value = entry.find("numberValue");
-  if (value == entry.end() || !value->is_number())
-    Malformed(source, field + ".numberValue: expected a number");
-  return {name->get<std::string>(), value->get<double>()};
-}
-
 }  // namespace
 
 std::vector<KfpMetric> ParseKfpMetrics(const std::string& text, const std::string& source) {
   const json document = ParseJson(text, source);
-  const auto metrics = document.is_object() ? document.find("metrics") : document.end();
-  if (!document.is_object() || metrics == document.end() || !metrics->is_array())
-    Malformed(source, "expected an object with a \"metrics\" array");
   std::vector<KfpMetric> entries;
-  for (const json& entry : *metrics) entries.push_back(ReadEntry(entry, entries.size(), source));
+  for (const JsonField& entry : JsonField(document, source)["metrics"].Elements())
+    entries.push_back({entry["name"].Get<std::string>(), entry["numberValue"].Get<double>()});
   return entries;
 }
 

@@ -37,30 +37,22 @@ bool SplitConfusionRow(const std::string& row, const std::vector<std::string>& l
 
 }  // namespace
 
-std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
+std::optional<ConfusionMatrix> ReadKfpConfusion(const JsonField& document,
                                                 const std::string& step) {
-  if (!document.is_object() || !document.contains("outputs") || !document["outputs"].is_array())
-    throw std::runtime_error("expected an object with an \"outputs\" array");
-  std::size_t i = 0;
-  for (const nlohmann::json& output : document["outputs"]) {
-    const std::string where = fmt::format("outputs[{}]", i++);
-    if (!output.is_object() || output.value("type", "") != "confusion_matrix") continue;
-    if (output.value("storage", "") != "inline")
-      throw std::runtime_error(where +
-                               ": only inline confusion matrices can be shown (storage "
-                               "is not \"inline\")");
-    if (!output.contains("labels") || !output["labels"].is_array() || !output.contains("source") ||
-        !output["source"].is_string())
-      throw std::runtime_error(where + ": expected \"labels\" (array) and \"source\" (CSV string)");
+  for (const JsonField& output : document["outputs"].Elements()) {
+    if (!output.Raw().is_object() || output.Value<std::string>("type", "") != "confusion_matrix")
+      continue;
+    const JsonField storage = output["storage"];
+    if (storage.Get<std::string>() != "inline")
+      storage.Fail("must be \"inline\" (only inline confusion matrices can be shown), got " +
+                   storage.Shown());
     ConfusionMatrix matrix;
     matrix.step = step;
-    for (const nlohmann::json& label : output["labels"]) {
-      if (!label.is_string()) throw std::runtime_error(where + ": labels must be strings");
-      matrix.class_names.push_back(label.get<std::string>());
-    }
+    matrix.class_names = output["labels"].Get<std::vector<std::string>>();
     const std::size_t k = matrix.class_names.size();
     matrix.counts.assign(k, std::vector<long long>(k, 0));
-    std::istringstream csv(output["source"].get<std::string>());
+    const JsonField source = output["source"];
+    std::istringstream csv(source.Get<std::string>());
     std::string row;
     for (int line = 1; std::getline(csv, row); ++line) {
       if (!row.empty() && row.back() == '\r') row.pop_back();
@@ -68,10 +60,9 @@ std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
       std::size_t t = 0, p = 0;
       long long count = 0;
       if (!SplitConfusionRow(row, matrix.class_names, t, p, count))
-        throw std::runtime_error(fmt::format(
-            "{}: source line {}: expected \"target,predicted,count\" with labels from \"labels\", "
-            "got '{}'",
-            where, line, row));
+        source.Fail(fmt::format(
+            "line {}: expected \"target,predicted,count\" with labels from \"labels\", got '{}'",
+            line, row));
       matrix.counts[t][p] = count;
     }
     return matrix;

@@ -8,15 +8,15 @@
 #include <string>
 #include <string_view>
 
+#include "ctp/model/json_field.h"
 #include "ctp/report/run_report.h"
 
 namespace ctp::report {
 
 /// The confusion matrix in an mlpipeline-ui-metadata.json document (an output of type
 /// "confusion_matrix", inline CSV "target,predicted,count" with "labels"), if it has one.
-/// Throws std::runtime_error saying what is malformed.
-std::optional<ConfusionMatrix> ReadKfpConfusion(const nlohmann::json& document,
-                                                const std::string& step);
+/// Throws std::runtime_error naming the file and the field that is malformed.
+std::optional<ConfusionMatrix> ReadKfpConfusion(const JsonField& document, const std::string& step);
 
 /// Adds every "metric: NAME=VALUE" (a scalar) and "metric: NAME=VALUE (step N)" (a point of a
 /// series) line of a step's log to `report`. Other lines are ignored.

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ctp/model/json_field.h"
 #include "ctp/model/kfp_metrics.h"
 #include "kfp_files.h"
 #include "png_size.h"
@@ -89,7 +90,9 @@ void LoadStepOutputs(const fs::path& outputs, const std::string& step, RunReport
         AddScalar(report, step, metric.name, metric.value);
     } else if (IsKfpFile(file, "mlpipeline-ui-metadata")) {
       InFile(file, [&] {
-        if (auto matrix = ReadKfpConfusion(ReadJson(file), step)) report.confusion = *matrix;
+        const nlohmann::json document = ReadJson(file);
+        if (auto matrix = ReadKfpConfusion(JsonField(document, file.string()), step))
+          report.confusion = *matrix;
       });
     } else if (name.ends_with(".heatmap.png")) {
       InFile(file, [&] {
@@ -101,36 +104,29 @@ void LoadStepOutputs(const fs::path& outputs, const std::string& step, RunReport
   }
 }
 
-PatchBox ReadPatch(const nlohmann::json& patch, double size, std::size_t i) {
-  if (!patch.is_object() || !patch.contains("x") || !patch["x"].is_number() ||
-      !patch.contains("y") || !patch["y"].is_number())
-    throw std::runtime_error(fmt::format("patches[{}]: expected numbers \"x\" and \"y\"", i));
-  return {patch["x"].get<double>(), patch["y"].get<double>(), size, patch.value("label", "none")};
-}
-
 void LoadSlide(const fs::path& metadata_file, RunReport& report) {
   const nlohmann::json metadata = ReadJson(metadata_file);
-  if (!metadata.is_object() || !metadata.contains("patches") || !metadata["patches"].is_array())
-    throw std::runtime_error("expected an object with a \"patches\" array");
-  const double downsample = metadata.value("downsample", 1.0);
-  const double size = metadata.value("patch_size", 0.0) * downsample;
-  if (!(size > 0)) throw std::runtime_error("\"patch_size\" must be a positive number");
+  const JsonField root(metadata, metadata_file.string());
+  const double downsample = root.Value<double>("downsample", 1.0);
+  const JsonField patch_size = root["patch_size"];
+  const double size = patch_size.Get<double>() * downsample;
+  if (!(size > 0)) patch_size.Fail("must be a positive number, got " + patch_size.Shown());
+  const std::vector<JsonField> patches = root["patches"].Elements();
   SlideView& slide = SlideFor(report, metadata_file.stem().string());
-  slide.slide = metadata.value("slide", metadata_file.stem().string());
-  slide.split = metadata.value("split", "");
+  slide.slide = root.Value<std::string>("slide", metadata_file.stem().string());
+  slide.split = root.Value<std::string>("split", "");
   slide.patches.clear();
-  std::size_t i = 0;
-  for (const nlohmann::json& patch : metadata["patches"])
-    slide.patches.push_back(ReadPatch(patch, size, i++));
-  if (!metadata.contains("thumbnail")) return;
-  const nlohmann::json& thumbnail = metadata["thumbnail"];
-  if (!thumbnail.is_object() || !thumbnail.contains("file") || !thumbnail["file"].is_string() ||
-      !thumbnail.contains("downsample") || !thumbnail["downsample"].is_number() ||
-      !(thumbnail["downsample"].get<double>() > 0))
-    throw std::runtime_error(
-        "\"thumbnail\": expected {\"file\": PNG next to the metadata, \"downsample\": level-0 "
-        "pixels per thumbnail pixel (> 0)}");
-  const fs::path png = metadata_file.parent_path() / thumbnail["file"].get<std::string>();
+  for (const JsonField& patch : patches)
+    slide.patches.push_back({patch["x"].Get<double>(), patch["y"].Get<double>(), size,
+                             patch.Value<std::string>("label", "none")});
+  const std::optional<JsonField> thumbnail = root.Find("thumbnail");
+  if (!thumbnail) return;
+  const fs::path png = metadata_file.parent_path() / (*thumbnail)["file"].Get<std::string>();
+  const JsonField thumbnail_downsample = (*thumbnail)["downsample"];
+  if (!(thumbnail_downsample.Get<double>() > 0))
+    thumbnail_downsample.Fail(
+        "must be a positive number (level-0 pixels per thumbnail pixel), got " +
+        thumbnail_downsample.Shown());
   std::string bytes = ReadBytes(png);
   try {
     const PngSize png_size = ReadPngSize(bytes);
@@ -140,7 +136,7 @@ void LoadSlide(const fs::path& metadata_file, RunReport& report) {
     throw std::runtime_error(png.string() + ": " + e.what());
   }
   slide.thumbnail_png = std::move(bytes);
-  slide.thumbnail_downsample = thumbnail["downsample"].get<double>();
+  slide.thumbnail_downsample = thumbnail_downsample.Get<double>();
 }
 
 /// The folders directly in `dir`, sorted by name.

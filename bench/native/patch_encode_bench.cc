@@ -18,8 +18,8 @@ using ctp::kernels::tiling::Image;
 const std::vector<Image<std::uint8_t>>& Patches() {
   static const std::vector<Image<std::uint8_t>> patches = [] {
     auto level = native::TiffJpegLevel::Open(
-        CTP_SOURCE_DIR "/tests/native/testdata/slides/tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs", 4443,
-        3567);
+        CTP_SOURCE_DIR "/tests/native/testdata/slides/tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs", 0,
+        4443, 3567);
     if (!level) throw std::runtime_error("cannot open the sample slide directly");
     std::vector<Image<std::uint8_t>> out;
     for (int i = 0; i < 16; ++i) {

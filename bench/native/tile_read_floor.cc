@@ -37,14 +37,14 @@ double ReadAll(const std::string& slide_path, const std::vector<PatchAt>& patche
   const ctp::native::LevelSize level_size = ctp::native::Slide(slide_path).Size(level);
   if (direct) {  // here, not in a worker thread (an exception there would end the process)
     std::string why_not;
-    if (!ctp::native::TiffJpegLevel::Open(slide_path, level_size.width, level_size.height,
+    if (!ctp::native::TiffJpegLevel::Open(slide_path, level, level_size.width, level_size.height,
                                           &why_not))
       throw std::runtime_error("--direct: " + why_not);
   }
   auto work = [&] {
     if (direct) {
       std::string why_not;
-      auto reader = ctp::native::TiffJpegLevel::Open(slide_path, level_size.width,
+      auto reader = ctp::native::TiffJpegLevel::Open(slide_path, level, level_size.width,
                                                      level_size.height, &why_not);
       if (!reader) throw std::runtime_error("--direct: " + why_not);
       ctp::kernels::tiling::Image<std::uint8_t> rgb(size, size, 3);

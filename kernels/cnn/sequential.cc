@@ -10,6 +10,7 @@
 #include "ctp/kernels/cnn/global_avg_pool.h"
 #include "ctp/kernels/cnn/linear.h"
 #include "ctp/kernels/cnn/max_pool.h"
+#include "ctp/kernels/cnn/network_size.h"
 #include "ctp/kernels/cnn/random.h"
 #include "ctp/kernels/cnn/relu.h"
 #include "ctp/kernels/cnn/residual_add.h"
@@ -292,7 +293,7 @@ LayerSpec LayerSpec::ResidualBlock() { return {Kind::kResidualBlock}; }
 Sequential::Sequential(Shape item, const std::vector<LayerSpec>& layers, Device device,
                        std::uint64_t seed)
     : device_(device) {
-  if (layers.empty()) throw std::invalid_argument("Sequential: no layers");
+  MeasureNetwork(item, layers);  // sizes checked before anything is allocated
   BuildContext context{device, seed};
   Shape shape = item;
   for (const LayerSpec& spec : layers) {

@@ -9,6 +9,7 @@ target_sources(ctp_kernels PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/global_avg_pool.cc
   ${CMAKE_CURRENT_LIST_DIR}/linear.cc
   ${CMAKE_CURRENT_LIST_DIR}/max_pool.cc
+  ${CMAKE_CURRENT_LIST_DIR}/network_size.cc
   ${CMAKE_CURRENT_LIST_DIR}/optimizer.cc
   ${CMAKE_CURRENT_LIST_DIR}/random.cc
   ${CMAKE_CURRENT_LIST_DIR}/relu.cc

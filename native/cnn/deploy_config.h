@@ -9,7 +9,8 @@
 namespace ctp::native {
 
 /// The config at `path`, or an empty object when there is none yet. Throws std::runtime_error
-/// naming the file when it is not a JSON object.
+/// naming the file (and the field) when it is not a JSON object, or "checkpoint" is not a string
+/// or "metrics" not an object of numbers.
 nlohmann::json ReadDeployConfig(const std::filesystem::path& path);
 
 /// The checkpoint folder the config at `path` deploys, or nullopt when nothing is deployed yet.

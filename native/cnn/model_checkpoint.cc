@@ -1,5 +1,6 @@
 #include "cnn/model_checkpoint.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -79,49 +80,16 @@ Json ModelInfo::ToJson() const {
 
 namespace {
 
-// The value at `path` (dotted: "input.height") of a model.json as T; a missing field or one of
-// another JSON type is an error naming the file and the field.
-template <class T>
-T Field(const Json& json, const std::string& path, const std::string& source) {
-  const Json* node = &json;
-  for (std::size_t start = 0; start <= path.size();) {
-    const std::size_t dot = std::min(path.find('.', start), path.size());
-    const std::string key = path.substr(start, dot - start);
-    if (!node->is_object() || !node->contains(key))
-      throw std::runtime_error(source + ": field '" + path + "' is missing");
-    node = &(*node)[key];
-    start = dot + 1;
-  }
-  try {
-    return node->get<T>();
-  } catch (const Json::exception&) {
-    throw std::runtime_error(source + ": field '" + path + "' has the wrong type (" +
-                             node->type_name() + ")");
-  }
-}
-
-// An input dimension: a whole number from 1 to `most`.
-int Dimension(const Json& json, const std::string& path, int most, const std::string& source) {
-  const Json value = Field<Json>(json, path, source);
-  if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
-      value.get<std::int64_t>() > most)
-    throw std::runtime_error(source + ": field '" + path + "' must be a whole number from 1 to " +
-                             std::to_string(most) + ", got " + value.dump());
-  return value.get<int>();
-}
-
 // Normalization values: one finite number per channel; a std must also be above 0.
-std::vector<float> PerChannel(const Json& json, const std::string& path, int channels,
-                              bool positive, const std::string& source) {
-  const std::vector<float> values = Field<std::vector<float>>(json, path, source);
+std::vector<float> PerChannel(const JsonField& field, int channels, bool positive) {
+  const std::vector<float> values = field.Get<std::vector<float>>();
   if (values.size() != static_cast<std::size_t>(channels))
-    throw std::runtime_error(source + ": field '" + path + "' needs " + std::to_string(channels) +
-                             " values (one per input channel), got " +
-                             std::to_string(values.size()));
+    field.Fail("needs " + std::to_string(channels) + " values (one per input channel), got " +
+               std::to_string(values.size()));
   for (float value : values)
     if (!std::isfinite(value) || (positive && value <= 0))
-      throw std::runtime_error(source + ": field '" + path + "' must hold finite numbers" +
-                               (positive ? " above 0" : "") + ", got " + Json(value).dump());
+      field.Fail(std::string("must hold finite numbers") + (positive ? " above 0" : "") + ", got " +
+                 Json(value).dump());
   return values;
 }
 
@@ -131,24 +99,24 @@ ModelInfo ModelInfo::FromJson(const Json& json, const std::string& source) {
   if (!json.is_object() || json.value("format", Json()) != "ctp-model" ||
       json.value("version", Json()) != 1)
     throw std::runtime_error(source + ": not a ctp model.json (format ctp-model, version 1)");
+  const JsonField root(json, source);
   ModelInfo info;
-  info.model.name = Field<std::string>(json, "model.name", source);
-  info.model.layers = Field<Json>(json, "model.layers", source);
-  try {
-    info.model.specs = ParseLayers(info.model.layers);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(source + ": " + e.what());
-  }
-  info.channels = Dimension(json, "input.channels", kMaxInputChannels, source);
-  info.height = Dimension(json, "input.height", kMaxInputSide, source);
-  info.width = Dimension(json, "input.width", kMaxInputSide, source);
-  info.class_names = Field<std::vector<std::string>>(json, "class_names", source);
-  if (info.class_names.empty())
-    throw std::runtime_error(source + ": field 'class_names' is empty");
-  info.normalization.mean = PerChannel(json, "normalization.mean", info.channels, false, source);
-  info.normalization.std = PerChannel(json, "normalization.std", info.channels, true, source);
-  info.training = json.value("training", Json::object());
-  info.metrics = json.value("metrics", Json::object());
+  info.model.name = root["model"]["name"].Get<std::string>();
+  info.model.layers = root["model"]["layers"].Get<Json>();
+  info.model.source = source;
+  info.model.path = "model.layers";
+  info.model.specs = ParseLayers(info.model.LayersField());
+  const JsonField input = root["input"];
+  info.channels = input["channels"].Get<int>(1, kMaxInputChannels);
+  info.height = input["height"].Get<int>(1, kMaxInputSide);
+  info.width = input["width"].Get<int>(1, kMaxInputSide);
+  CheckModelSize(info.model, info.channels, info.height, info.width);
+  info.class_names = root["class_names"].Get<std::vector<std::string>>();
+  if (info.class_names.empty()) root["class_names"].Fail("is empty");
+  info.normalization.mean = PerChannel(root["normalization"]["mean"], info.channels, false);
+  info.normalization.std = PerChannel(root["normalization"]["std"], info.channels, true);
+  info.training = root.Value<Json>("training", Json::object());
+  info.metrics = root.Value<Json>("metrics", Json::object());
   return info;
 }
 
@@ -177,7 +145,15 @@ void DecodeWeights(const std::string& bytes, const std::string& source, const Mo
       throw std::runtime_error(source + ": tensor '" + slot.name +
                                "' has another shape than the "
                                "model in model.json");
-    slot.tensor->CopyFromHost(found->second->values);
+    const std::vector<float>& values = found->second->values;
+    const auto bad = std::find_if(values.begin(), values.end(),
+                                  [](float value) { return !std::isfinite(value); });
+    if (bad != values.end()) {
+      const char* what = std::isnan(*bad) ? "NaN" : *bad > 0 ? "inf" : "-inf";
+      throw std::runtime_error(source + ": tensor '" + slot.name + "' holds " + what +
+                               " (element " + std::to_string(bad - values.begin()) + ")");
+    }
+    slot.tensor->CopyFromHost(values);
   }
 }
 

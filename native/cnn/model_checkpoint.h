@@ -41,7 +41,8 @@ kernels::cnn::Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed,
 /// The network's parameters and buffers as named tensors (safetensors content, with metadata).
 std::string EncodeWeights(const ModelInfo& info, const kernels::cnn::Sequential& network);
 
-/// Loads named tensors into the network; every name must be present with its shape.
+/// Loads named tensors into the network; every name must be present with its shape and hold
+/// finite values only (a NaN or infinity is an error naming `source` and the tensor).
 void DecodeWeights(const std::string& bytes, const std::string& source, const ModelInfo& info,
                    kernels::cnn::Sequential& network);
 

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <stdexcept>
+
+#include "ctp/kernels/cnn/network_size.h"
 
 namespace ctp::native {
 namespace {
@@ -32,42 +37,68 @@ Json PresetLayers(const std::string& name, int classes) {
   return nullptr;
 }
 
-int IntField(const Json& layer, const char* field, int fallback, std::size_t index) {
-  if (!layer.contains(field)) {
-    if (fallback >= 0) return fallback;
-    throw std::invalid_argument(fmt::format("model layer {} ({}): needs field '{}'", index,
-                                            layer.value("type", "?"), field));
-  }
-  if (!layer[field].is_number_integer() || layer[field].get<int>() < 0)
-    throw std::invalid_argument(
-        fmt::format("model layer {}: field '{}' must be a non-negative "
-                    "integer, got {}",
-                    index, field, layer[field].dump()));
-  return layer[field].get<int>();
+// The fields each layer type may have besides "type".
+const std::map<std::string, std::vector<std::string>>& LayerFields() {
+  static const std::map<std::string, std::vector<std::string>> fields = {
+      {"conv", {"out", "kernel", "stride", "padding"}},
+      {"batchnorm", {}},
+      {"relu", {}},
+      {"maxpool", {"kernel", "stride"}},
+      {"gap", {}},
+      {"linear", {"out"}},
+      {"dropout", {"p"}},
+      {"residual", {}}};
+  return fields;
 }
 
-LayerSpec ParseLayer(const Json& layer, std::size_t i) {
-  if (!layer.is_object() || !layer.contains("type") || !layer["type"].is_string())
-    throw std::invalid_argument(
-        fmt::format("model layer {}: expected an object with a \"type\", "
-                    "got {}",
-                    i, layer.dump()));
-  const std::string type = layer["type"];
+// A whole-number field from `least` to `most`; `fallback` when absent (none: required).
+int WholeField(const JsonField& layer, const char* key, std::optional<int> fallback, int least,
+               int most) {
+  const std::optional<JsonField> field = layer.Find(key);
+  if (!field && fallback) return *fallback;
+  return (field ? *field : layer[key]).Get<int>(least, most);
+}
+
+LayerSpec ParseLayer(const JsonField& layer) {
+  using kernels::cnn::kMaxLayerOutputs;
+  using kernels::cnn::kMaxLayerWindow;
+  const JsonField type_field = layer["type"];
+  const std::string type = type_field.Get<std::string>();
+  const auto fields = LayerFields().find(type);
+  if (fields == LayerFields().end()) {
+    std::vector<std::string> types;
+    for (const auto& [name, allowed] : LayerFields()) types.push_back(name);
+    type_field.Fail(
+        fmt::format("must be one of {}, got {}", fmt::join(types, ", "), type_field.Shown()));
+  }
+  for (const auto& [key, value] : layer.Members())
+    if (key != "type" &&
+        std::find(fields->second.begin(), fields->second.end(), key) == fields->second.end())
+      value.Fail(fmt::format("is not a field of a {} layer{}", type,
+                             fields->second.empty()
+                                 ? std::string(" (it has none)")
+                                 : fmt::format(" ({})", fmt::join(fields->second, ", "))));
   if (type == "conv")
-    return LayerSpec::Conv(IntField(layer, "out", -1, i), IntField(layer, "kernel", 3, i),
-                           IntField(layer, "stride", 1, i), IntField(layer, "padding", 0, i));
-  if (type == "linear") return LayerSpec::Linear(IntField(layer, "out", -1, i));
+    return LayerSpec::Conv(WholeField(layer, "out", std::nullopt, 1, kMaxLayerOutputs),
+                           WholeField(layer, "kernel", 3, 1, kMaxLayerWindow),
+                           WholeField(layer, "stride", 1, 1, kMaxLayerWindow),
+                           WholeField(layer, "padding", 0, 0, kMaxLayerWindow));
+  if (type == "linear")
+    return LayerSpec::Linear(WholeField(layer, "out", std::nullopt, 1, kMaxLayerOutputs));
   if (type == "maxpool")
-    return LayerSpec::MaxPool(IntField(layer, "kernel", 2, i), IntField(layer, "stride", 2, i));
+    return LayerSpec::MaxPool(WholeField(layer, "kernel", 2, 1, kMaxLayerWindow),
+                              WholeField(layer, "stride", 2, 1, kMaxLayerWindow));
   if (type == "batchnorm") return LayerSpec::BatchNorm();
   if (type == "relu") return LayerSpec::Relu();
   if (type == "gap") return LayerSpec::GlobalAvgPool();
   if (type == "residual") return LayerSpec::ResidualBlock();
-  if (type == "dropout") return LayerSpec::Dropout(layer.value("p", 0.5f));
-  throw std::invalid_argument(fmt::format(
-      "model layer {}: unknown type '{}' (conv, batchnorm, relu, maxpool, gap, linear, dropout, "
-      "residual)",
-      i, type));
+  double p = 0.5;  // dropout
+  if (const std::optional<JsonField> field = layer.Find("p")) {
+    p = field->Get<double>();
+    if (!(p >= 0 && p < 1))
+      field->Fail("must be a number from 0 up to but not including 1, got " + field->Shown());
+  }
+  return LayerSpec::Dropout(static_cast<float>(p));
 }
 
 /// Appends the names of one layer's tensors: parameters (buffers = false) or BN buffers.
@@ -114,12 +145,22 @@ std::vector<TensorName> Names(const std::vector<LayerSpec>& specs, bool buffers)
 
 std::vector<std::string> PresetNames() { return {"reference_cnn", "small_cnn", "small_resnet"}; }
 
-std::vector<LayerSpec> ParseLayers(const Json& layers) {
-  if (!layers.is_array() || layers.empty())
-    throw std::invalid_argument("model: expected a non-empty JSON array of layers");
+std::vector<LayerSpec> ParseLayers(const JsonField& layers) {
   std::vector<LayerSpec> specs;
-  for (std::size_t i = 0; i < layers.size(); ++i) specs.push_back(ParseLayer(layers[i], i));
+  for (const JsonField& layer : layers.Elements()) specs.push_back(ParseLayer(layer));
+  if (specs.empty()) layers.Fail("must hold at least one layer");
   return specs;
+}
+
+void CheckModelSize(const ModelSpec& model, int channels, int height, int width) {
+  try {
+    kernels::cnn::MeasureNetwork({1, channels, height, width}, model.specs);
+  } catch (const kernels::cnn::NetworkError& e) {
+    if (e.layer() < 0) throw std::runtime_error(model.source + ": " + e.what());
+    const JsonField layers = model.LayersField();
+    layers[static_cast<std::size_t>(e.layer())].Fail(fmt::format(
+        "({}): {}", kernels::cnn::LayerKindName(model.specs[e.layer()].kind), e.reason()));
+  }
 }
 
 ModelSpec ResolveModel(const std::string& text, int classes) {
@@ -128,6 +169,7 @@ ModelSpec ResolveModel(const std::string& text, int classes) {
   if (!preset.is_null()) {
     model.name = text;
     model.layers = std::move(preset);
+    model.source = "--model " + text;
   } else {
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos || text[first] != '[')
@@ -137,11 +179,11 @@ ModelSpec ResolveModel(const std::string& text, int classes) {
     try {
       model.layers = Json::parse(text);
     } catch (const Json::exception& e) {
-      throw std::invalid_argument(std::string("model: invalid JSON: ") + e.what());
+      throw std::invalid_argument(std::string("--model: invalid JSON: ") + e.what());
     }
     model.name = "custom";
   }
-  model.specs = ParseLayers(model.layers);
+  model.specs = ParseLayers(model.LayersField());
   return model;
 }
 

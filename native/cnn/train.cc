@@ -139,6 +139,7 @@ void Run(StepContext& context) {
     info.height = set.height;
     info.width = set.width;
     info.normalization = ComputeNormalization(set);
+    CheckModelSize(info.model, info.channels, info.height, info.width);
     return BuildNetwork(info, options.seed, device);
   }();
   CheckDatasetFitsModel(set, info, "training data");

@@ -29,8 +29,14 @@ struct SafetensorsFile {
 /// Throws std::invalid_argument when a tensor's values do not match its shape or names repeat.
 std::string EncodeSafetensors(const SafetensorsFile& file);
 
-/// Parses safetensors bytes; `source` names the file in errors ("SOURCE: safetensors: ...").
-/// Throws std::runtime_error for a malformed header, a non-F32 dtype or out-of-range offsets.
+/// The longest JSON header read (the reference implementation's limit), in bytes.
+inline constexpr std::uint64_t kMaxSafetensorsHeaderBytes = 100'000'000;
+
+/// Parses safetensors bytes; `source` names the file in errors ("SOURCE: safetensors: ...", or
+/// "SOURCE: field 'PATH' ..." for a header field of the wrong type). Throws std::runtime_error for
+/// a header length past the file or above kMaxSafetensorsHeaderBytes, a malformed header, a
+/// non-F32 dtype, a negative or overflowing shape, data_offsets that do not match the shape, and
+/// tensors that do not cover the data exactly (a gap, an overlap or bytes after the last one).
 SafetensorsFile DecodeSafetensors(std::string_view bytes, const std::string& source);
 
 }  // namespace ctp::native

@@ -28,7 +28,7 @@ ReadMode ChooseReadMode(const std::filesystem::path& path, const Slide& slide, i
     return {false, "OpenSlide vendor '" + vendor + "' (direct: aperio, generic-tiff)"};
   const LevelSize size = slide.Size(level);
   std::string why_not;
-  const auto reader = TiffJpegLevel::Open(path, size.width, size.height, &why_not);
+  const auto reader = TiffJpegLevel::Open(path, level, size.width, size.height, &why_not);
   if (!reader) return {false, why_not};
   return {true, "", reader->TileWidth(), reader->TileHeight()};
 }
@@ -37,7 +37,7 @@ LevelReader::LevelReader(const std::filesystem::path& path, int level, double do
                          std::int64_t width, std::int64_t height, const ReadMode& mode,
                          kernels::Device device)
     : path_(path), level_(level), downsample_(downsample), device_(device) {
-  if (mode.direct) direct_ = TiffJpegLevel::Open(path, width, height);
+  if (mode.direct) direct_ = TiffJpegLevel::Open(path, level, width, height);
   if (!direct_) slide_.emplace(path);
 }
 
@@ -48,6 +48,8 @@ void LevelReader::ReadRgb(std::int64_t level_x, std::int64_t level_y, tiling::Im
     try {
       direct_->ReadRgb(level_x, level_y, out, cache);
       return;
+    } catch (const CorruptTileError&) {
+      throw;  // the slide is corrupt: no other reader makes its pixels right
     } catch (const std::exception&) {
       direct_.reset();  // this slide's tiles are not what they claimed: OpenSlide from now on
     }

@@ -46,7 +46,8 @@ class LevelReader {
               std::int64_t height, const ReadMode& mode, kernels::Device device);
 
   /// Reads the level pixels whose top-left is (level_x, level_y) into `out` (RGB). A direct
-  /// read that fails is retried through OpenSlide (which then reports its own error); the
+  /// read that fails is retried through OpenSlide (which then reports its own error), except on
+  /// corrupt JPEG data (CorruptTileError, thrown as it is); the
   /// OpenSlide read positions the region at level-0 (level_x, level_y) * downsample, rounded
   /// down, as the plan does. `cache` (direct reads only) shares tiles that several reads need.
   void ReadRgb(std::int64_t level_x, std::int64_t level_y, kernels::tiling::ImageU8 out,

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -99,6 +101,8 @@ void ReadRows(Slide& slide, int level, int row, tiling::ImageU8 out,
     try {
       direct->ReadRgb(0, row, out);
       return;
+    } catch (const CorruptTileError&) {
+      throw;  // the slide is corrupt there
     } catch (const std::exception&) {
       direct.reset();  // OpenSlide from here on
     }
@@ -124,11 +128,13 @@ void ReadLevelRows(Slide& slide, int level, tiling::ImageU8 out,
     const int band_rows = (tile_rows + bands - 1) / bands * tile_height;
     const LevelSize size = slide.Size(level);
     std::atomic<bool> failed{false};
+    std::mutex mutex;
+    std::exception_ptr corrupt;  // the first band's CorruptTileError, thrown after the join
     auto read_band = [&](int band, TiffJpegLevel* reader) {
       try {
         std::unique_ptr<TiffJpegLevel> own;
         if (!reader) {
-          own = TiffJpegLevel::Open(slide.Path(), size.width, size.height);
+          own = TiffJpegLevel::Open(slide.Path(), level, size.width, size.height);
           if (!own) throw std::runtime_error("no second reader");
           reader = own.get();
         }
@@ -136,6 +142,10 @@ void ReadLevelRows(Slide& slide, int level, tiling::ImageU8 out,
         if (top < out.height)
           reader->ReadRgb(0, top,
                           out.Crop(0, top, out.width, std::min(band_rows, out.height - top)));
+      } catch (const CorruptTileError&) {
+        const std::lock_guard lock(mutex);
+        if (!corrupt) corrupt = std::current_exception();
+        failed = true;
       } catch (const std::exception&) {
         failed = true;
       }
@@ -144,6 +154,7 @@ void ReadLevelRows(Slide& slide, int level, tiling::ImageU8 out,
     for (int band = 1; band < bands; ++band) helpers.emplace_back(read_band, band, nullptr);
     read_band(0, direct.get());
     for (std::thread& helper : helpers) helper.join();
+    if (corrupt) std::rethrow_exception(corrupt);
     if (!failed) return;
     direct.reset();  // OpenSlide from here on
   }
@@ -154,7 +165,7 @@ std::unique_ptr<TiffJpegLevel> DirectReader(Slide& slide, int level, bool allow_
   if (!allow_direct || (slide.Vendor() != "aperio" && slide.Vendor() != "generic-tiff"))
     return nullptr;
   LevelSize size = slide.Size(level);
-  return TiffJpegLevel::Open(slide.Path(), size.width, size.height);
+  return TiffJpegLevel::Open(slide.Path(), level, size.width, size.height);
 }
 
 // `level_rows` (full width, from row 0) box-averaged by `choice.factor` into choice.rgb.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "slide/tiff_jpeg_libraries.h"
@@ -56,6 +57,7 @@ struct TiffJpegLevel::State {
   std::vector<std::uint8_t> stream;   ///< prefix + one tile without its SOI.
   std::vector<std::uint8_t> scratch;  ///< One decoded tile (tiles cut by the rectangle).
   int colorspace = TJCS_RGB;          ///< What the stream must decode as (from photometric).
+  int level = 0;                      ///< The slide level, for messages.
   std::int64_t width = 0;             ///< Level size.
   std::int64_t height = 0;            ///< Level size.
   std::uint32_t tiles_across = 0;     ///< Tiles per row.
@@ -73,7 +75,7 @@ TiffJpegLevel::TiffJpegLevel(std::unique_ptr<State> state, int tile_width, int t
 
 TiffJpegLevel::~TiffJpegLevel() = default;
 
-std::unique_ptr<TiffJpegLevel> TiffJpegLevel::Open(const std::filesystem::path& path,
+std::unique_ptr<TiffJpegLevel> TiffJpegLevel::Open(const std::filesystem::path& path, int level,
                                                    std::int64_t width, std::int64_t height,
                                                    std::string* why_not) {
   auto unsupported = [why_not](std::string reason) -> std::unique_ptr<TiffJpegLevel> {
@@ -127,6 +129,7 @@ std::unique_ptr<TiffJpegLevel> TiffJpegLevel::Open(const std::filesystem::path& 
     state->prefix.insert(state->prefix.end(), std::begin(kAdobeMarker), std::end(kAdobeMarker));
     state->prefix.back() = photometric == PHOTOMETRIC_YCBCR ? 1 : 0;
     state->colorspace = photometric == PHOTOMETRIC_YCBCR ? TJCS_YCbCr : TJCS_RGB;
+    state->level = level;
     state->width = width;
     state->height = height;
     state->tiles_across = static_cast<std::uint32_t>((width + tile_width - 1) / tile_width);
@@ -154,24 +157,31 @@ void TiffJpegLevel::DecodeTile(std::uint32_t column, std::uint32_t row, std::uin
       Tiff().read_raw_tile(s.tiff, tile, s.stream.data() + at, static_cast<tmsize_t>(bytes));
   if (read != static_cast<tmsize_t>(bytes))
     throw std::runtime_error(fmt::format("read failed: tile {}: {}", tile, s.tiff_error));
+  auto corrupt = [&](std::string_view message) {
+    // libjpeg's warnings start with the same words (e.g. "Corrupt JPEG data: premature end of
+    // data segment"); they are said once.
+    constexpr std::string_view kSame = "Corrupt JPEG data: ";
+    if (message.starts_with(kSame)) message.remove_prefix(kSame.size());
+    return CorruptTileError(fmt::format("level {}, tile ({}, {}): corrupt JPEG data: {}", s.level,
+                                        column, row, message));
+  };
   if (s.stream[at] != 0xFF || s.stream[at + 1] != 0xD8)
-    throw std::runtime_error(fmt::format("read failed: tile {} is not a JPEG stream", tile));
+    throw corrupt("the tile does not start with a JPEG start-of-image marker");
   std::memcpy(s.stream.data(), s.prefix.data(), s.prefix.size());
   const TurboJpegApi& tj = TurboJpeg();
   int width = 0, height = 0, subsampling = 0, colorspace = 0;
   if (tj.decompress_header(s.decoder, s.stream.data(), s.stream.size(), &width, &height,
                            &subsampling, &colorspace) != 0)
-    throw std::runtime_error(
-        fmt::format("read failed: tile {}: {}", tile, tj.error_text(s.decoder)));
+    throw corrupt(tj.error_text(s.decoder));
   if (width != tile_width_ || height != tile_height_ || colorspace != s.colorspace)
     throw std::runtime_error(
         fmt::format("read failed: tile {} is {}x{} in colour space {} (expected {}x{} in {})", tile,
                     width, height, colorspace, tile_width_, tile_height_, s.colorspace));
+  // A warning (TJERR_WARNING: truncated data, a bad Huffman code or marker) is corruption too:
+  // libjpeg would go on with made-up pixels, and OpenSlide refuses the same tile.
   if (tj.decompress(s.decoder, s.stream.data(), s.stream.size(), rgb, width, pitch, height,
-                    TJPF_RGB, 0) != 0 &&
-      tj.error_code(s.decoder) != TJERR_WARNING)  // warnings (e.g. padding) keep the pixels
-    throw std::runtime_error(
-        fmt::format("read failed: tile {}: {}", tile, tj.error_text(s.decoder)));
+                    TJPF_RGB, TJFLAG_STOPONWARNING) != 0)
+    throw corrupt(tj.error_text(s.decoder));
 }
 
 void CountTileUses(std::int64_t x, std::int64_t y, int w, int h, int tile_width, int tile_height,

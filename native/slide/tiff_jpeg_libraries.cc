@@ -32,7 +32,6 @@ TurboJpegApi LoadTurboJpeg(const std::string& name) {
   library.Bind("tjDecompressHeader3", api.decompress_header);
   library.Bind("tjDecompress2", api.decompress);
   library.Bind("tjGetErrorStr2", api.error_text);
-  library.Bind("tjGetErrorCode", api.error_code);
   return api;
 }
 

@@ -37,8 +37,7 @@ struct TurboJpegApi {
   decltype(&tjDestroy) destroy;                      ///< Frees a handle.
   decltype(&tjDecompressHeader3) decompress_header;  ///< Size, subsampling, colour space.
   decltype(&tjDecompress2) decompress;               ///< Decodes into a packed pixel buffer.
-  decltype(&tjGetErrorStr2) error_text;              ///< The last error of a handle.
-  decltype(&tjGetErrorCode) error_code;              ///< TJERR_WARNING or TJERR_FATAL.
+  decltype(&tjGetErrorStr2) error_text;              ///< The last error or warning of a handle.
 };
 
 /// Loads libtiff `name` (a soname or path) and binds its entry points; throws

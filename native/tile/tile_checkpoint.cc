@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "ctp/base/atomic_file.h"
+#include "ctp/model/json_field.h"
 
 namespace ctp::native {
 namespace {
@@ -15,6 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kCheckpointName = "preprocess-checkpoint.json";
+// What a damaged checkpoint's error tells the user to do.
+constexpr const char* kRecovery =
+    "delete it to tile every slide again (their outputs are replaced as each slide is done)";
 
 // Size and modification time (ns since the file clock's epoch) of a file.
 std::pair<std::uintmax_t, long long> Stamp(const fs::path& path) {
@@ -28,6 +32,30 @@ std::uint64_t Fnv1a(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ULL;
   for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
   return hash;
+}
+
+// The patch names in a slide's metadata from the previous run (none when there is no file).
+// A file that is not the metadata tile writes is an error: its patches cannot be told apart.
+std::vector<std::string> PreviousPatchNames(const fs::path& metadata_file) {
+  std::ifstream in(metadata_file);
+  if (!in) return {};
+  constexpr const char* kRemedy = "delete it and the slide's patch files to tile it again";
+  nlohmann::json metadata;
+  try {
+    metadata = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}: not valid JSON ({}); {}", metadata_file.string(), e.what(), kRemedy));
+  }
+  std::vector<std::string> names;
+  try {
+    for (const JsonField& patch : JsonField(metadata, metadata_file.string())["patches"].Elements())
+      if (std::string name = patch.Value<std::string>("name", ""); !name.empty())
+        names.push_back(std::move(name));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("{}; {}", e.what(), kRemedy));
+  }
+  return names;
 }
 
 }  // namespace
@@ -71,10 +99,23 @@ TileCheckpoint TileCheckpoint::Load(const fs::path& data_root) {
   try {
     root = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not valid JSON ({}); delete it to retile everything",
-                                         checkpoint.path_.string(), e.what()));
+    throw std::runtime_error(
+        fmt::format("{}: not valid JSON ({}); {}", checkpoint.path_.string(), e.what(), kRecovery));
   }
-  if (root.contains("slides") && root["slides"].is_object()) checkpoint.slides_ = root["slides"];
+  try {  // every field checked here, so that a damaged entry is never taken for "not done"
+    const JsonField document(root, checkpoint.path_.string());
+    const JsonField version = document["version"];
+    if (version.Raw() != 1) version.Fail("must be 1, got " + version.Shown());
+    for (const auto& [slide, entry] : document["slides"].Members()) {
+      entry["size"].Get<std::uintmax_t>();
+      entry["mtime"].Get<long long>();
+      entry["fingerprint"].Get<std::string>();
+      entry["patches"].Get<std::uint64_t>();
+    }
+    checkpoint.slides_ = root["slides"];
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("{}; {}", e.what(), kRecovery));
+  }
   return checkpoint;
 }
 
@@ -84,8 +125,8 @@ bool TileCheckpoint::IsDone(const SlideJob& job, const std::string& fingerprint)
   std::error_code error;
   if (!fs::is_regular_file(job.path, error)) return false;
   auto [size, mtime] = Stamp(job.path);
-  return it->value("size", std::uintmax_t{0}) == size && it->value("mtime", 0LL) == mtime &&
-         it->value("fingerprint", std::string()) == fingerprint;
+  return (*it)["size"].get<std::uintmax_t>() == size && (*it)["mtime"].get<long long>() == mtime &&
+         (*it)["fingerprint"].get<std::string>() == fingerprint;  // types checked by Load
 }
 
 void TileCheckpoint::MarkDone(const SlideJob& job, const std::string& fingerprint,
@@ -104,22 +145,18 @@ void CommitSlide(const fs::path& data_root, const fs::path& staging, const Slide
                  TiledSlide& tiled) {
   const SlideOutputs out = OutputsOf(job);
   std::error_code ignored;
-  if (std::ifstream old(data_root / out.metadata); old) {  // remove the previous run's patches
-    nlohmann::json metadata = nlohmann::json::parse(old, nullptr, false);
-    std::unordered_set<std::string> images, ground_truth;  // written by this run: keep
-    if (tiled.images) images.insert(tiled.images->Names().begin(), tiled.images->Names().end());
-    if (tiled.ground_truth)
-      ground_truth.insert(tiled.ground_truth->Names().begin(), tiled.ground_truth->Names().end());
-    if (metadata.is_object() && metadata.contains("patches"))
-      for (const auto& patch : metadata["patches"]) {
-        std::string name = patch.value("name", std::string());
-        if (name.empty()) continue;
-        for (const char* extension : {".png", ".jpg"})
-          if (!images.count(name + extension))
-            fs::remove(data_root / out.image_dir / (name + extension), ignored);
-        if (!ground_truth.count(name + ".png"))
-          fs::remove(data_root / out.ground_truth_dir / (name + ".png"), ignored);
-      }
+  // The previous run's patches (all read before anything is removed or moved).
+  const std::vector<std::string> previous = PreviousPatchNames(data_root / out.metadata);
+  std::unordered_set<std::string> images, ground_truth;  // written by this run: keep
+  if (tiled.images) images.insert(tiled.images->Names().begin(), tiled.images->Names().end());
+  if (tiled.ground_truth)
+    ground_truth.insert(tiled.ground_truth->Names().begin(), tiled.ground_truth->Names().end());
+  for (const std::string& name : previous) {
+    for (const char* extension : {".png", ".jpg"})
+      if (!images.count(name + extension))
+        fs::remove(data_root / out.image_dir / (name + extension), ignored);
+    if (!ground_truth.count(name + ".png"))
+      fs::remove(data_root / out.ground_truth_dir / (name + ".png"), ignored);
   }
   if (tiled.images) tiled.images->Commit();
   if (tiled.ground_truth) tiled.ground_truth->Commit();

@@ -20,7 +20,9 @@ std::string SlideFingerprint(const TileOptions& options, const SlideJob& job);
 /// The checkpoint file of a data root.
 class TileCheckpoint {
  public:
-  /// Reads <data_root>/preprocess-checkpoint.json (an absent file means nothing is done).
+  /// Reads <data_root>/preprocess-checkpoint.json (an absent file means nothing is done). A file
+  /// that is not valid JSON, or whose version or a slide's field is missing or of the wrong
+  /// type, is an error naming the file and the field and saying how to recover (delete it).
   static TileCheckpoint Load(const std::filesystem::path& data_root);
   /// True when the slide is recorded with its current size, mtime and this fingerprint.
   bool IsDone(const SlideJob& job, const std::string& fingerprint) const;
@@ -36,7 +38,8 @@ class TileCheckpoint {
 
 /// Replaces the slide's previous outputs (listed in its old metadata) with the new ones: removes
 /// old patch files this run did not write again, renames the staged patch files over old ones of
-/// the same name, then moves the thumbnail, metadata and shard into place.
+/// the same name, then moves the thumbnail, metadata and shard into place. Old metadata that is
+/// not what tile writes is an error naming it, thrown before anything is removed or moved.
 void CommitSlide(const std::filesystem::path& data_root, const std::filesystem::path& staging,
                  const SlideJob& job, TiledSlide& tiled);
 

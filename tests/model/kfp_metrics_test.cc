@@ -36,13 +36,13 @@ TEST_CASE("the entries of a metrics document, in order") {
 
 TEST_CASE("a malformed document names the source and the field") {
   CHECK(Error("{\"metrics\": [").rfind("m.json: not valid JSON (", 0) == 0);
-  CHECK(Error("[1]") == "m.json: expected an object with a \"metrics\" array");
-  CHECK(Error(R"({"metrics": {}})") == "m.json: expected an object with a \"metrics\" array");
-  CHECK(Error(R"({"metrics": [1]})") == "m.json: metrics[0]: expected an object");
+  CHECK(Error("[1]") == "m.json: the document must be an object, got an array");
+  CHECK(Error(R"({"metrics": {}})") == "m.json: field 'metrics' must be an array, got an object");
+  CHECK(Error(R"({"metrics": [1]})") == "m.json: field 'metrics[0]' must be an object, got 1");
   CHECK(Error(R"({"metrics": [{"name": "a", "numberValue": 1}, {"numberValue": 1}]})") ==
-        "m.json: metrics[1].name: expected a string");
+        "m.json: field 'metrics[1].name' is missing");
   CHECK(Error(R"({"metrics": [{"name": "x", "numberValue": "NaN"}]})") ==
-        "m.json: metrics[0].numberValue: expected a number");
+        "m.json: field 'metrics[0].numberValue' must be a number, got \"NaN\"");
 }
 
 TEST_CASE("a metrics file is read by its path; a missing one is named") {
@@ -54,7 +54,7 @@ TEST_CASE("a metrics file is read by its path; a missing one is named") {
   std::ofstream(dir / "bad.json") << R"({"metrics": [{"name": 1, "numberValue": 0.5}]})";
   CHECK_THROWS_WITH_AS(
       ReadKfpMetrics(dir / "bad.json"),
-      ((dir / "bad.json").string() + ": metrics[0].name: expected a string").c_str(),
+      ((dir / "bad.json").string() + ": field 'metrics[0].name' must be a string, got 1").c_str(),
       std::runtime_error);
   CHECK_THROWS_WITH_AS(ReadKfpMetrics(dir / "none.json"),
                        ((dir / "none.json").string() + ": cannot be read").c_str(),

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "ctp/native/builtin_steps.h"
@@ -51,4 +52,23 @@ TEST_CASE("deploy promotes the first model, then only better ones, and says why"
   CHECK(config.find("\"previous\"") != std::string::npos);
 
   CHECK_THROWS_WITH(Deploy(dir, "x", "high"), "deploy: argument --value: expected a number, got 'high'");
+}
+
+TEST_CASE("deploy: a damaged config is refused naming the file and the field, and kept") {
+  ctp::testing::TempDir dir("deploy-damaged");
+  const std::filesystem::path config = dir.path / "model-deploy-config.json";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"checkpoint": "c", "metrics": {"accuracy": "0.9"}})",
+       ": field 'metrics.accuracy' must be a number, got \"0.9\""},
+      {R"({"checkpoint": 7})", ": field 'checkpoint' must be a string, got 7"},
+      {R"({"checkpoint": "c", "metrics": [0.9]})",
+       ": field 'metrics' must be an object, got an array"},
+      {R"(["c"])", ": the document must be a JSON object (a deploy config), got an array"}};
+  for (const auto& [text, error] : cases) {
+    CAPTURE(text);
+    std::ofstream(config, std::ios::trunc) << text;
+    CHECK_THROWS_WITH(Deploy(dir, "model-checkpoint/1", "0.95"), (config.string() + error).c_str());
+    CHECK(ctp::testing::ReadText(config.string()) == text);
+    CHECK_FALSE(std::filesystem::exists(dir.path / "out" / "promoted"));
+  }
 }

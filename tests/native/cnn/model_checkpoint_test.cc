@@ -40,9 +40,33 @@ TEST_CASE("model presets: reference_cnn has the torch reference's parameter coun
 
 TEST_CASE("model layers: JSON errors name the layer and field") {
   CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"conv"}])", 2),
-                    "model layer 0 (conv): needs field 'out'");
+                    "--model: field '[0].out' is missing");
   CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"relu"},{"type":"pool"}])", 2),
-                    doctest::Contains("model layer 1: unknown type 'pool'"));
+                    "--model: field '[1].type' must be one of batchnorm, conv, dropout, gap, "
+                    "linear, maxpool, relu, residual, got \"pool\"");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"conv","out":8,"kernal":5}])", 2),
+                    "--model: field '[0].kernal' is not a field of a conv layer (out, kernel, "
+                    "stride, padding)");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"relu","out":8}])", 2),
+                    "--model: field '[0].out' is not a field of a relu layer (it has none)");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"conv","out":100000000}])", 2),
+                    "--model: field '[0].out' must be a whole number from 1 to 65536, got "
+                    "100000000");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"maxpool","stride":0}])", 2),
+                    "--model: field '[0].stride' must be a whole number from 1 to 256, got 0");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"dropout","p":1}])", 2),
+                    "--model: field '[0].p' must be a number from 0 up to but not including 1, "
+                    "got 1");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel(R"([{"type":"linear","out":"2"}])", 2),
+                    "--model: field '[0].out' must be a whole number from 1 to 65536, got \"2\"");
+  CHECK_THROWS_WITH(ctp::native::ResolveModel("[]", 2),
+                    "--model: the document must hold at least one layer");
+  // Sizes that only the input decides are checked before anything is allocated.
+  const ctp::native::ModelSpec small = ctp::native::ResolveModel("small_cnn", 2);
+  CHECK_NOTHROW(ctp::native::CheckModelSize(small, 3, 2048, 2048));
+  CHECK_THROWS_WITH(ctp::native::CheckModelSize(small, 3, 4096, 4096),
+                    "--model small_cnn: field '[1]' (batchnorm): the activation bytes per input "
+                    "item reach 2348810240 here, above the limit of 2147483648");
   CHECK_THROWS_WITH(ctp::native::ResolveModel("resnet50", 2),
                     "model 'resnet50': not a preset (reference_cnn, small_cnn, small_resnet) nor "
                     "a JSON list of layers");
@@ -56,7 +80,7 @@ TEST_CASE("model.json round trip") {
   auto bad = info.ToJson();
   bad.erase("input");
   CHECK_THROWS_WITH(ModelInfo::FromJson(bad, "m/model.json"),
-                    "m/model.json: field 'input.channels' is missing");
+                    "m/model.json: field 'input' is missing");
 }
 
 TEST_CASE("model.json: a wrong type, a size out of range or a bad normalization names the field") {
@@ -76,12 +100,26 @@ TEST_CASE("model.json: a wrong type, a size out of range or a bad normalization 
   CHECK(with("/input/width", 1000000) == "m/model.json: field 'input.width' must be a whole "
                                          "number from 1 to 8192, got 1000000");
   CHECK(with("/class_names", "cat") ==
-        "m/model.json: field 'class_names' has the wrong type (string)");
+        "m/model.json: field 'class_names' must be an array, got \"cat\"");
   CHECK(with("/normalization/std", nlohmann::json::array({0.5, 0.0, 0.5})) ==
         "m/model.json: field 'normalization.std' must hold finite numbers above 0, got 0.0");
   CHECK(with("/normalization/mean", nlohmann::json::array({0.5})) ==
         "m/model.json: field 'normalization.mean' needs 3 values (one per input channel), got 1");
-  CHECK(with("/model/name", 7) == "m/model.json: field 'model.name' has the wrong type (number)");
+  CHECK(with("/model/name", 7) == "m/model.json: field 'model.name' must be a string, got 7");
+  CHECK(with("/model/layers/0/out", 100000000) ==
+        "m/model.json: field 'model.layers[0].out' must be a whole number from 1 to 65536, got "
+        "100000000");
+  CHECK(with("/model/layers/0/kernel", -3) ==
+        "m/model.json: field 'model.layers[0].kernel' must be a whole number from 1 to 256, got "
+        "-3");
+  // The whole network against the kernels' limits, at load time: 64x64x64 inputs into 2,048
+  // features are 536,872,960 parameters.
+  nlohmann::json huge = info.ToJson();
+  huge["model"]["layers"] = nlohmann::json::parse(R"([{"type":"linear","out":2048}])");
+  huge["input"] = {{"channels", 64}, {"height", 64}, {"width", 64}};
+  CHECK_THROWS_WITH(ModelInfo::FromJson(huge, "m/model.json"),
+                    "m/model.json: field 'model.layers[0]' (linear): the parameters reach "
+                    "536872960 here, above the limit of 268435456");
 }
 
 TEST_CASE("checkpoint: save then load gives the same weights, buffers and outputs") {

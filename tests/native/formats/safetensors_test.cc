@@ -64,14 +64,103 @@ TEST_CASE("safetensors: malformed files give errors naming the file") {
                     "m.safetensors: safetensors: file shorter than its 8-byte header length");
   std::string bytes = EncodeSafetensors(Sample());
   CHECK_THROWS_WITH(DecodeSafetensors(bytes.substr(0, bytes.size() - 4), "m.safetensors"),
-                    "m.safetensors: safetensors: tensor 'fc.weight' has data_offsets outside the "
-                    "data or not matching its shape");
+                    "m.safetensors: safetensors: tensor 'fc.weight' has data_offsets [24, 48] "
+                    "beyond the 44 bytes of data");
   bytes[0] = char(0xff);
   CHECK_THROWS_WITH(DecodeSafetensors(bytes, "m.safetensors"),
                     doctest::Contains("runs past the end of the file"));
   SafetensorsFile bad = Sample();
   bad.tensors[0].values.pop_back();
   CHECK_THROWS_AS(EncodeSafetensors(bad), std::invalid_argument);
+}
+
+namespace {
+
+/// A safetensors file of `header` (padded to 8 bytes) and `data` zero bytes of data.
+std::string Raw(const nlohmann::json& header, std::size_t data) {
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::string out;
+  for (int i = 0; i < 8; ++i) out.push_back(char((text.size() >> (8 * i)) & 0xff));
+  return out + text + std::string(data, '\0');
+}
+
+/// The error decoding a file whose header is `header` (JSON text) and whose data is `data` bytes.
+std::string Error(const std::string& header, std::size_t data) {
+  try {
+    DecodeSafetensors(Raw(nlohmann::json::parse(header), data), "m.safetensors");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("safetensors: the tensors must cover the data exactly, in any order") {
+  // Listed out of order, covering [0, 24): read, in data order.
+  const SafetensorsFile file = DecodeSafetensors(
+      Raw(nlohmann::json::parse(R"({"b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]},
+                                   "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                   "e": {"dtype": "F32", "shape": [0], "data_offsets": [8, 8]}})"),
+          24),
+      "m.safetensors");
+  REQUIRE(file.tensors.size() == 3);
+  CHECK(file.tensors[0].name == "a");
+  CHECK(file.tensors[1].name == "e");
+  CHECK(file.tensors[2].values.size() == 4);
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                  "b": {"dtype": "F32", "shape": [2], "data_offsets": [16, 24]}})",
+              24) ==
+        "m.safetensors: safetensors: bytes 8 to 16 of the data belong to no tensor "
+        "(a gap before tensor 'b')");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                  "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
+              12) ==
+        "m.safetensors: safetensors: tensor 'b' (data_offsets [4, 12]) overlaps "
+        "tensor 'a' (data_offsets [0, 8])");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12) ==
+        "m.safetensors: safetensors: bytes 0 to 4 of the data belong to no tensor (a gap before "
+        "tensor 'a')");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", 12) ==
+        "m.safetensors: safetensors: bytes 8 to 12 of the data belong to no tensor (after the "
+        "last one)");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [0], "data_offsets": [8, 0]}})", 8) ==
+        "m.safetensors: safetensors: tensor 'a' has data_offsets [8, 0] that end before they "
+        "begin");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})", 8) ==
+        "m.safetensors: safetensors: tensor 'a' has data_offsets [0, 16] beyond the 8 bytes of "
+        "data");
+}
+
+TEST_CASE("safetensors: headers that cannot describe the data are refused, naming the field") {
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})", 8) ==
+        "m.safetensors: safetensors: tensor 'a' has 8 bytes (data_offsets [0, 8]) for shape [3] "
+        "of F32, which needs 12");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [4294967296, 4294967296, 16],
+                        "data_offsets": [0, 8]}})",
+              8) ==
+        "m.safetensors: safetensors: tensor 'a' has shape [4294967296, 4294967296, "
+        "16], more values than any file holds");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2, -1], "data_offsets": [0, 8]}})", 8) ==
+        "m.safetensors: field 'a.shape[1]' must be a whole number of at least 0, got -1");
+  CHECK(Error(R"({"a": {"dtype": 32, "shape": [2], "data_offsets": [0, 8]}})", 8) ==
+        "m.safetensors: field 'a.dtype' must be a string, got 32");
+  CHECK(Error(R"({"a": {"dtype": "F16", "shape": [4], "data_offsets": [0, 8]}})", 8) ==
+        "m.safetensors: safetensors: tensor 'a' has dtype \"F16\"; only F32 is supported");
+  CHECK(Error(R"({"a.b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4, 8]}})", 8) ==
+        "m.safetensors: field '[\"a.b\"].data_offsets' must be [begin, end], got 3 numbers");
+  CHECK(Error(R"({"a": {"dtype": "F32", "shape": [2]}})", 8) ==
+        "m.safetensors: field 'a.data_offsets' is missing");
+  // A header length above the format's bound is refused before anything is read or allocated.
+  std::string bytes = Raw(nlohmann::json::object(), 0);
+  bytes[0] = char(0x01);
+  bytes[1] = char(0xe1);
+  bytes[2] = char(0xf5);
+  bytes[3] = char(0x05);  // 100,000,001
+  CHECK_THROWS_WITH(DecodeSafetensors(bytes, "m.safetensors"),
+                    "m.safetensors: safetensors: header length 100000001 is above the limit of "
+                    "100000000 bytes");
 }
 
 TEST_CASE("safetensors: the Python safetensors package loads our file") {

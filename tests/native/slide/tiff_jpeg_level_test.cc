@@ -65,7 +65,7 @@ TEST_CASE("tile decoder: direct JPEG tiles equal OpenSlide's read_region at leve
     CHECK(mode.direct);
     CHECK(mode.reason == "");
     std::unique_ptr<native::TiffJpegLevel> level =
-        native::TiffJpegLevel::Open(path, size.width, size.height);
+        native::TiffJpegLevel::Open(path, 0, size.width, size.height);
     REQUIRE(level);
     const int tw = level->TileWidth(), th = level->TileHeight();
     // Tile-aligned (decoded in place), straddling tile corners, one pixel, a run wider than
@@ -91,7 +91,7 @@ TEST_CASE("tile decoder: on coarser levels the direct reader gives the level's o
   for (int level_index : {1, 3}) {
     CAPTURE(level_index);
     const native::LevelSize size = slide.Size(level_index);
-    auto level = native::TiffJpegLevel::Open(path, size.width, size.height);
+    auto level = native::TiffJpegLevel::Open(path, level_index, size.width, size.height);
     REQUIRE(level);
     // At the level's origin OpenSlide reads whole level pixels too: equal.
     CHECK(MaxAbsDifference(DirectRgb(*level, 0, 0, 200, 150),
@@ -133,7 +133,7 @@ TEST_CASE("tile decoder: other formats and compressions fall back to OpenSlide, 
     CHECK(native::ChooseReadMode(path, slide, 0, false).reason == "--decoder openslide");
   }
   std::string why_not;
-  CHECK_FALSE(native::TiffJpegLevel::Open(TileData(kCmu), 100, 100, &why_not));
+  CHECK_FALSE(native::TiffJpegLevel::Open(TileData(kCmu), 0, 100, 100, &why_not));
   CHECK(why_not == "no tiled directory of 100x100");
   // A level reader over OpenSlide gives the same pixels as the direct one.
   const fs::path path = TileData(kCmu);

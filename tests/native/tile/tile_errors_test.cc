@@ -44,7 +44,8 @@ TEST_CASE("tile: bad slides and annotations fail alone, with their names, and le
         "  slide/train/outside.svs: region-annotation/negative/outside/outside.geojson: region 0 "
         "lies outside the slide (bounding box 5000,5000 to 6000,6000; slide is 2220x2967)\n"
         "  slide/train/unopenable.tiff: cannot open: Unsupported TIFF compression: 52479\n"
-        "  slide/train/unreadable.svs: read failed: Bogus marker length");
+        "  slide/train/unreadable.svs: level 0, tile (0, 0): corrupt JPEG data: Bogus marker "
+        "length");
   CHECK(run.slides == 2);  // good.svs and small.svs (0 patches)
   CHECK(run.summary["slides_failed"] == 6);
   CHECK(run.log.find("error: slide/train/unreadable.svs: ") != std::string::npos);

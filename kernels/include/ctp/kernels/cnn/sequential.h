@@ -62,7 +62,8 @@ class Layer {
 /// U(±1/√fan_in), BN γ = 1, β = 0; all drawn from counter-based streams of `seed`.
 class Sequential {
  public:
-  /// `item` is one input's {1, C, H, W}; the batch size may change from call to call.
+  /// `item` is one input's {1, C, H, W}; the batch size may change from call to call. Throws
+  /// NetworkError (network_size.h) before allocating when the layers do not fit or are too big.
   Sequential(Shape item, const std::vector<LayerSpec>& layers, Device device, std::uint64_t seed);
   ~Sequential();
   Sequential(Sequential&&) noexcept;
