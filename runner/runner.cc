@@ -1,4 +1,4 @@
-// RunPipeline: checks, the workdir lock, ending what a killed run left running, the
+// RunPipeline: checks, the workdir and volume locks, ending what a killed run left running, the
 // run record, then the scheduler; and --dry-run's plan.
 #include "ctp/runner/runner.h"
 
@@ -18,6 +18,7 @@
 #include "leftover_steps.h"
 #include "run_plan.h"
 #include "scheduler.h"
+#include "volume_lock.h"
 
 namespace ctp {
 namespace {
@@ -77,6 +78,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
                       ? RunRecord{NewRunId(pipeline.name), pipeline.name, options.script, {},
                                   RunStatus::kRunning, Now(), 0}
                       : ResumedRun(store, options.resume, pipeline);
+  const auto volume_locks = runner::LockVolumes(pipeline, options, workspace, run.id);
   runner::EndLeftoverSteps(store, workspace, *launcher, out);
   store.MarkRunningAsInterrupted();
 
