@@ -97,6 +97,16 @@ class PosixProcessLauncher : public ProcessLauncher {
       result.error = fmt::format("cannot start '{}': {}", spec.argv[0], std::strerror(spawned));
       return result;
     }
+    if (spec.started) {
+      try {
+        spec.started(pid);
+      } catch (...) {
+        KillGroup(pid);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        throw;
+      }
+    }
     Wait(pid, spec, cancelled, result);
     return result;
   }

@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS metrics (
 CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, step);
 CREATE TABLE IF NOT EXISTS cache (
   fingerprint TEXT PRIMARY KEY, run_id TEXT NOT NULL, step TEXT NOT NULL, outputs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS step_processes (
+  run_id TEXT NOT NULL, task TEXT NOT NULL, attempt INTEGER NOT NULL, pgid INTEGER NOT NULL,
+  start_time INTEGER NOT NULL, boot_id TEXT NOT NULL, stop_command TEXT NOT NULL,
+  PRIMARY KEY (run_id, task));
 )sql";
 
 // A prepared statement, finalized on scope exit; or one kept prepared in `*kept` (prepared on
@@ -63,6 +67,10 @@ class Statement {
     runner::Sqlite().bind_int(statement_, index, value);
     return *this;
   }
+  Statement& Bind(int index, long long value) {
+    runner::Sqlite().bind_int64(statement_, index, value);
+    return *this;
+  }
   Statement& Bind(int index, RunStatus status) {
     return Bind(index, std::string(StatusName(status)));
   }
@@ -80,6 +88,9 @@ class Statement {
   }
   double Double(int column) const { return runner::Sqlite().column_double(statement_, column); }
   int Int(int column) const { return runner::Sqlite().column_int(statement_, column); }
+  long long Int64(int column) const {
+    return runner::Sqlite().column_int64(statement_, column);
+  }
 
  private:
   sqlite3* db_;
@@ -155,6 +166,8 @@ RunStore::RunStore(const std::filesystem::path& path) : path_(path) {
 
 RunStore::~RunStore() {
   runner::Sqlite().finalize(save_step_);
+  runner::Sqlite().finalize(save_process_);
+  runner::Sqlite().finalize(clear_process_);
   runner::Sqlite().close(db_);
 }
 
@@ -231,6 +244,38 @@ void RunStore::MarkRunningAsInterrupted() {
     Statement(db_, sql).Bind(1, RunStatus::kInterrupted).Bind(2, RunStatus::kRunning).Step();
 }
 
+void RunStore::SetStepMessage(const std::string& run_id, const std::string& step,
+                              const std::string& message) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "UPDATE steps SET message = ? WHERE run_id = ? AND step = ?")
+      .Bind(1, message)
+      .Bind(2, run_id)
+      .Bind(3, step)
+      .Step();
+}
+
+void RunStore::SaveStepProcess(const StepProcessRecord& process) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "INSERT OR REPLACE INTO step_processes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            &save_process_)
+      .Bind(1, process.run_id)
+      .Bind(2, process.task)
+      .Bind(3, process.attempt)
+      .Bind(4, process.pgid)
+      .Bind(5, process.start_time)
+      .Bind(6, process.boot_id)
+      .Bind(7, nlohmann::json(process.stop_command).dump())
+      .Step();
+}
+
+void RunStore::ClearStepProcess(const std::string& run_id, const std::string& task) {
+  std::lock_guard lock(mutex_);
+  Statement(db_, "DELETE FROM step_processes WHERE run_id = ? AND task = ?", &clear_process_)
+      .Bind(1, run_id)
+      .Bind(2, task)
+      .Step();
+}
+
 std::vector<RunRecord> RunStore::Runs() const {
   std::lock_guard lock(mutex_);
   Statement select(db_, "SELECT * FROM runs ORDER BY started_at DESC, id DESC");
@@ -288,6 +333,22 @@ std::optional<CacheEntry> RunStore::FindCacheEntry(const std::string& fingerprin
   select.Bind(1, fingerprint);
   if (!select.Step()) return std::nullopt;
   return CacheEntry{select.Text(0), select.Text(1), FromJson(select.Text(2))};
+}
+
+std::vector<StepProcessRecord> RunStore::StepProcesses() const {
+  std::lock_guard lock(mutex_);
+  Statement select(db_, "SELECT * FROM step_processes ORDER BY run_id, task");
+  std::vector<StepProcessRecord> processes;
+  while (select.Step()) {
+    nlohmann::json stop = nlohmann::json::parse(select.Text(6), nullptr, false);
+    std::vector<std::string> stop_command;
+    if (stop.is_array())
+      for (const nlohmann::json& part : stop)
+        if (part.is_string()) stop_command.push_back(part.get<std::string>());
+    processes.push_back({select.Text(0), select.Text(1), select.Int(2), select.Int(3),
+                         select.Int64(4), select.Text(5), std::move(stop_command)});
+  }
+  return processes;
 }
 
 }  // namespace ctp

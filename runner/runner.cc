@@ -1,5 +1,5 @@
-// RunPipeline: checks, the workdir lock, the run record, the scheduler, then the sweep of stale
-// temporary entries; and --dry-run's plan.
+// RunPipeline: checks, the workdir and volume locks, ending what a killed run left running, the
+// run record, the scheduler, then the sweep of stale temporary entries; and --dry-run's plan.
 #include "ctp/runner/runner.h"
 
 #include <fmt/format.h>
@@ -15,9 +15,11 @@
 #include "ctp/step/step_registry.h"
 #include "ctp/runner/workspace.h"
 #include "container_runtime.h"
+#include "leftover_steps.h"
 #include "run_plan.h"
 #include "scheduler.h"
 #include "temporary_sweep.h"
+#include "volume_lock.h"
 
 namespace ctp {
 namespace {
@@ -32,14 +34,20 @@ ProgressStyle DecideStyle(ProgressStyle style, std::ostream& out) {
                                                        : ProgressStyle::kPlain;
 }
 
-// The records of the run to resume, by task. Throws when there is no such run.
-std::map<std::string, StepRecord> ResumedSteps(const RunStore& store, const std::string& run_id,
-                                               const Pipeline& pipeline) {
+// The run to resume, running again. Throws when there is no such run of this pipeline.
+RunRecord ResumedRun(const RunStore& store, const std::string& run_id, const Pipeline& pipeline) {
   std::optional<RunRecord> run = store.FindRun(run_id);
   if (!run) throw std::invalid_argument(fmt::format("--resume {}: no such run", run_id));
   if (run->pipeline != pipeline.name)
     throw std::invalid_argument(fmt::format("--resume {}: that run is of pipeline '{}', not '{}'",
                                             run_id, run->pipeline, pipeline.name));
+  run->status = RunStatus::kRunning;
+  run->ended_at = 0;
+  return *run;
+}
+
+// The records of the resumed run, by task.
+std::map<std::string, StepRecord> ResumedSteps(const RunStore& store, const std::string& run_id) {
   std::map<std::string, StepRecord> steps;
   for (StepRecord& step : store.Steps(run_id)) steps[step.step] = std::move(step);
   return steps;
@@ -68,6 +76,12 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   WorkdirLock lock(workspace.root());
   runner::TemporarySweep sweep;  // after the run: temporaries last modified before now
   RunStore store(workspace.Database());
+  RunRecord run = options.resume.empty()
+                      ? RunRecord{NewRunId(pipeline.name), pipeline.name, options.script, {},
+                                  RunStatus::kRunning, Now(), 0}
+                      : ResumedRun(store, options.resume, pipeline);
+  const auto volume_locks = runner::LockVolumes(pipeline, options, workspace, run.id);
+  runner::EndLeftoverSteps(store, workspace, *launcher, out);
   store.MarkRunningAsInterrupted();
 
   runner::RunSetup setup;
@@ -85,22 +99,8 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   setup.jobs = options.jobs > 0 ? options.jobs : cores;
   if (pipeline.parallelism > 0) setup.jobs = std::min(setup.jobs, pipeline.parallelism);
 
-  RunRecord run;
-  if (!options.resume.empty()) {
-    setup.resumed = ResumedSteps(store, options.resume, pipeline);
-    run = *store.FindRun(options.resume);
-    run.params = setup.params;
-    run.status = RunStatus::kRunning;
-    run.ended_at = 0;
-  } else {
-    run = {NewRunId(pipeline.name),
-           pipeline.name,
-           options.script,
-           setup.params,
-           RunStatus::kRunning,
-           Now(),
-           0};
-  }
+  if (!options.resume.empty()) setup.resumed = ResumedSteps(store, run.id);
+  run.params = setup.params;
   setup.run_id = run.id;
   std::filesystem::create_directories(workspace.RunDir(run.id));
   store.SaveRun(run);

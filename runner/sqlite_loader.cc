@@ -22,10 +22,12 @@ SqliteApi LoadSqlite(const std::string& name) {
   library.Bind("sqlite3_bind_text", api.bind_text);
   library.Bind("sqlite3_bind_double", api.bind_double);
   library.Bind("sqlite3_bind_int", api.bind_int);
+  library.Bind("sqlite3_bind_int64", api.bind_int64);
   library.Bind("sqlite3_step", api.step);
   library.Bind("sqlite3_column_text", api.column_text);
   library.Bind("sqlite3_column_double", api.column_double);
   library.Bind("sqlite3_column_int", api.column_int);
+  library.Bind("sqlite3_column_int64", api.column_int64);
   return api;
 }
 

@@ -24,10 +24,12 @@ struct SqliteApi {
   decltype(&sqlite3_bind_text) bind_text;
   decltype(&sqlite3_bind_double) bind_double;
   decltype(&sqlite3_bind_int) bind_int;
+  decltype(&sqlite3_bind_int64) bind_int64;
   decltype(&sqlite3_step) step;
   decltype(&sqlite3_column_text) column_text;
   decltype(&sqlite3_column_double) column_double;
   decltype(&sqlite3_column_int) column_int;
+  decltype(&sqlite3_column_int64) column_int64;
 };
 
 /// Loads the SQLite library `name` (a soname or path) and binds its entry points. Throws

@@ -12,6 +12,7 @@
 #include "ctp/model/kfp_metrics.h"
 #include "ctp/runner/process_launcher.h"
 #include "ctp/step/lua_step.h"
+#include "process_groups.h"
 #include "task_watchdog.h"
 
 namespace ctp::runner {
@@ -53,7 +54,13 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   spec.working_dir = task.working_dir.empty() ? task.dir : task.working_dir;
   spec.log_file = LogFile(task);
   spec.timeout = task.timeout;
+  // Recorded while it runs: a ctp killed meanwhile leaves the group to the next run to end.
+  spec.started = [&task, &env](int pid) {
+    env.store->SaveStepProcess({env.run_id, task.name, task.attempts, pid,
+                                ProcessStartTime(pid).value_or(0), BootId(), task.stop_argv});
+  };
   ProcessResult result = env.launcher->Run(spec, *env.cancelled);
+  env.store->ClearStepProcess(env.run_id, task.name);
   if ((result.timed_out || result.cancelled) && !task.stop_argv.empty()) {
     // Killing the runtime's client leaves the container running: stop it by name.
     ProcessSpec stop;
@@ -243,7 +250,10 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
   try {
     const bool ran_before = task.attempts > 1 || fs::exists(LogFile(task));
     fs::create_directories(task.dir);
-    if (ran_before) fs::remove_all(StagingOutputs(task));
+    if (ran_before) {  // an earlier attempt's outputs, or those of the run that was resumed
+      fs::remove_all(StagingOutputs(task));
+      fs::remove_all(task.dir / "outputs");
+    }
     if (NeedsStaging(task)) fs::create_directories(StagingOutputs(task));
     if (task.attempts <= 1)
       std::ofstream(LogFile(task), std::ios::trunc);

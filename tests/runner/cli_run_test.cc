@@ -1,19 +1,13 @@
 // `ctp run` and `ctp runs` as users call them: the example script, the run history, exact
 // messages for bad input, and resuming after the runner was killed with SIGKILL.
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-#include <chrono>
 #include <fstream>
-#include <thread>
 
+#include "background_ctp.h"
 #include "run_ctp.h"
 #include "runner_support.h"
-
-extern char** environ;
 
 namespace ctp::testing {
 namespace {
@@ -224,35 +218,14 @@ TEST_CASE("--dry-run prints the plan and runs nothing") {
 TEST_CASE("a run killed with SIGKILL resumes without redoing finished steps") {
   ScratchDir dir;
   const std::filesystem::path workdir = dir.path() / "work";
-  std::vector<std::string> args = {CtpBinary(),
-                                   "run",
-                                   "tests/runner/scripts/interrupted.lua",
-                                   "-p",
-                                   "dir=" + dir.path().string(),
-                                   "--plain",
-                                   "--workdir",
-                                   workdir.string()};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string output = dir / "runner.out";
-  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT, 0644);
-  posix_spawn_file_actions_addchdir_np(&actions, CTP_SOURCE_DIR);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t runner = 0;
-  REQUIRE(::posix_spawn(&runner, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  BackgroundCtp runner({"run", "tests/runner/scripts/interrupted.lua", "-p",
+                        "dir=" + dir.path().string(), "--plain", "--workdir", workdir.string()},
+                       dir.path() / "runner.out");
+  REQUIRE(runner.pid() > 0);
   // Wait until 'second' runs (it hangs the first time), then kill the runner outright.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   // ('once' is created right before the hang: waiting for the pid alone could kill it earlier.)
-  while (!std::filesystem::exists(dir.path() / "once") &&
-         std::chrono::steady_clock::now() < give_up)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ::kill(runner, SIGKILL);
-  int status = 0;
-  ::waitpid(runner, &status, 0);
+  WaitFor([&] { return std::filesystem::exists(dir.path() / "once"); });
+  runner.Kill();
   const std::string hung = FileText(dir.path() / "second_pid");
   INFO(FileText(dir.path() / "runner.out"));
   REQUIRE(!hung.empty());

@@ -83,6 +83,64 @@ TEST_CASE("a database written before keeps reading: statuses are the same words"
   CHECK(store.Steps("old").at(0).status == RunStatus::kOmitted);
 }
 
+TEST_CASE("a database from before process groups were recorded opens and records them") {
+  ScratchDir dir;
+  const auto path = dir.path() / "ctp.db";
+  {
+    const runner::SqliteApi& sqlite = runner::Sqlite();
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite.open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           nullptr) == SQLITE_OK);
+    sqlite.close(db);
+  }
+  // The schema of ctp 2026-11 (no step_processes table), with a run killed while a step ran.
+  Execute(path,
+          "PRAGMA journal_mode=WAL;"
+          "CREATE TABLE runs (id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, script TEXT NOT NULL,"
+          " params TEXT NOT NULL, status TEXT NOT NULL, started_at REAL NOT NULL,"
+          " ended_at REAL NOT NULL);"
+          "CREATE TABLE steps (run_id TEXT NOT NULL, step TEXT NOT NULL, status TEXT NOT NULL,"
+          " attempts INTEGER NOT NULL, exit_code INTEGER NOT NULL, duration REAL NOT NULL,"
+          " cache_hit INTEGER NOT NULL, outputs TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+          " message TEXT NOT NULL, seq INTEGER NOT NULL, started_at REAL NOT NULL,"
+          " PRIMARY KEY (run_id, step));"
+          "CREATE TABLE metrics (run_id TEXT NOT NULL, step TEXT NOT NULL, name TEXT NOT NULL,"
+          " value REAL NOT NULL, idx INTEGER NOT NULL);"
+          "CREATE INDEX metrics_by_run ON metrics (run_id, step);"
+          "CREATE TABLE cache (fingerprint TEXT PRIMARY KEY, run_id TEXT NOT NULL,"
+          " step TEXT NOT NULL, outputs TEXT NOT NULL);"
+          "INSERT INTO runs VALUES ('old', 'p', 'p.lua', '{}', 'running', 1, 0);"
+          "INSERT INTO steps VALUES ('old', 'a', 'running', 1, 0, 0, 0, '{}', '', '', 0, 1);");
+  RunStore store(path);
+  CHECK(store.FindRun("old")->status == RunStatus::kRunning);
+  CHECK(store.StepProcesses().empty());  // nothing recorded, nothing to end
+  store.SaveStepProcess({"old", "a[2]", 3, 4321, 1234567890123LL, "boot", {"docker", "kill", "x"}});
+  store.SaveStepProcess({"old", "a[2]", 4, 4322, 1234567890124LL, "boot", {}});  // replaces it
+  store.SaveStepProcess({"old", "b", 1, 4400, 5, "boot", {}});
+  const std::vector<StepProcessRecord> processes = store.StepProcesses();
+  REQUIRE(processes.size() == 2);
+  CHECK(processes[0].run_id == "old");
+  CHECK(processes[0].task == "a[2]");
+  CHECK(processes[0].attempt == 4);
+  CHECK(processes[0].pgid == 4322);
+  CHECK(processes[0].start_time == 1234567890124LL);
+  CHECK(processes[0].boot_id == "boot");
+  CHECK(processes[0].stop_command.empty());
+  store.ClearStepProcess("old", "a[2]");
+  REQUIRE(store.StepProcesses().size() == 1);
+  CHECK(store.StepProcesses()[0].task == "b");
+  store.SetStepMessage("old", "a", "why");
+  CHECK(store.Steps("old").at(0).message == "why");
+}
+
+TEST_CASE("a process group's stop command is kept as a list") {
+  ScratchDir dir;
+  RunStore store(dir.path() / "ctp.db");
+  store.SaveStepProcess({"r", "s", 1, 10, 20, "boot", {"podman", "kill", "ctp-r-s"}});
+  CHECK(store.StepProcesses().at(0).stop_command ==
+        std::vector<std::string>{"podman", "kill", "ctp-r-s"});
+}
+
 TEST_CASE("an unknown status in the database is an error naming it") {
   ScratchDir dir;
   const auto path = dir.path() / "ctp.db";

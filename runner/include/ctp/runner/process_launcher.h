@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,9 @@ struct ProcessSpec {
   std::filesystem::path working_dir;       ///< empty = ctp's current folder
   std::filesystem::path log_file;          ///< stdout and stderr go here (appended)
   std::optional<std::chrono::milliseconds> timeout;  ///< then the process group is killed
+  /// Called with the process's pid (the id of its process group) once it has started, before it
+  /// is waited for. When it throws, the group is killed and the exception passed on.
+  std::function<void(int pid)> started;
 };
 
 /// How a process ended.

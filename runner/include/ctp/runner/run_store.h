@@ -45,6 +45,19 @@ struct CacheEntry {
   std::map<std::string, std::string> outputs;
 };
 
+/// The process group of a container step's attempt while it runs: recorded when it starts and
+/// removed when it has ended, so that the next run in the workdir finds the groups a killed ctp
+/// left running (runner/leftover_steps.h).
+struct StepProcessRecord {
+  std::string run_id;
+  std::string task;  ///< `step`, or `step[i]` for loop iteration i
+  int attempt = 0;
+  int pgid = 0;             ///< the process group: its leader's pid
+  long long start_time = 0;  ///< the leader's start time (clock ticks after boot, /proc/PID/stat)
+  std::string boot_id;      ///< the boot it started in (/proc/sys/kernel/random/boot_id)
+  std::vector<std::string> stop_command;  ///< what stops its container (`docker kill NAME`)
+};
+
 /// The SQLite run store. Thread-safe: one connection behind a mutex. Statuses are stored as their
 /// StatusName; reading any other word throws std::runtime_error naming the file, the record and
 /// the word.
@@ -68,6 +81,13 @@ class RunStore {
   void SaveCacheEntry(const std::string& fingerprint, const CacheEntry& entry);
   /// Marks every run still recorded as running as interrupted (its runner is gone).
   void MarkRunningAsInterrupted();
+  /// Replaces the message of a step of a run.
+  void SetStepMessage(const std::string& run_id, const std::string& step,
+                      const std::string& message);
+  /// Records the process group of a step's attempt that just started (replacing an earlier one).
+  void SaveStepProcess(const StepProcessRecord& process);
+  /// Forgets the process group of a task of a run (it has ended).
+  void ClearStepProcess(const std::string& run_id, const std::string& task);
 
   /// Every run, newest first.
   std::vector<RunRecord> Runs() const;
@@ -83,10 +103,14 @@ class RunStore {
                                                 const std::string& except_run) const;
   /// The cache entry for a fingerprint.
   std::optional<CacheEntry> FindCacheEntry(const std::string& fingerprint) const;
+  /// The process groups recorded as running, by run and task.
+  std::vector<StepProcessRecord> StepProcesses() const;
 
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* save_step_ = nullptr;  ///< SaveStep's statement, kept prepared
+  sqlite3_stmt* save_process_ = nullptr;   ///< SaveStepProcess's, kept prepared
+  sqlite3_stmt* clear_process_ = nullptr;  ///< ClearStepProcess's, kept prepared
   std::filesystem::path path_;
   mutable std::mutex mutex_;
 };
