@@ -241,9 +241,11 @@ local function condition(v, where, path)
   if values.is_condition(v) then return v end
   -- `params.x == "a"` is plain Lua (Lua asks a reference's __eq only about another table): false.
   if type(v) == "boolean" then
-    check.fail(where, path, "field 'when' must be a condition, got %s: %s on a step output or parameter "
-               .. "is %s while the script loads; write x:%s(y)%s", tostring(v), v and "~=" or "==",
-               tostring(v), v and "ne" or "eq", v and " (x:eq(y) for ==)" or " (x:ne(y) for ~=)")
+    check.fail(where, path, "field 'when' must be a condition, got %s: x %s y on a step output or parameter "
+               .. "is plain Lua, %s while the script loads; write x:%s(y) (x:%s(y) for %s); %s",
+               tostring(v), v and "~=" or "==", tostring(v), v and "ne" or "eq", v and "eq" or "ne",
+               v and "==" or "~=", v and "a step that always runs needs no when"
+                 or "a step that must not run is left out of steps")
   end
   check.fail(where, path, "field 'when' must be a condition such as params.x:eq(\"y\"), got %s", check.describe(v))
 end

@@ -253,8 +253,8 @@ end
 local operator_methods = { ["<"] = "lt", ["<="] = "le", [">"] = "gt", [">="] = "ge", ["=="] = "eq",
                            ["~="] = "ne" }
 
--- A metamethod that fails: `patterns` find the operator on the line (Lua cannot tell `a < b`
--- from `b > a`, nor `==` from `~=`), `operators` name the ones it may be when none is found.
+-- A metamethod that fails: `pattern` finds the operator on the line (Lua cannot tell `a < b`
+-- from `b > a`, nor `==` from `~=`); `operators` are the ones it may be when it is not found.
 local function operator_error(pattern, operators)
   return function()
     local where = check.caller()
