@@ -1,7 +1,6 @@
 #include "cluster_step.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -114,12 +113,6 @@ ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, con
     container.args = step.args;
     return container;
   }
-  if (step.kind == Step::Kind::kLua && !step.lua_upvalues.empty())
-    throw Error(
-        step.location,
-        fmt::format("Lua function step '{}' captures upvalues ({}): a step function must be "
-                    "self-contained to run in a cluster",
-                    step.name, fmt::join(step.lua_upvalues, ", ")));
   container.image = !options.ctp_image.empty() ? options.ctp_image
                     : !scope.ctp_image.empty() ? scope.ctp_image
                                                : root.ctp_image;

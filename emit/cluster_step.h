@@ -42,8 +42,8 @@ struct ClusterContainer {
 };
 
 /// How `step` of `scope` (a pipeline inside `root`, or `root` itself) runs in a cluster: container
-/// steps as declared, native and Lua steps in the ctp image. Throws ctp::Error for a Lua step
-/// that captures upvalues and for a step without an image.
+/// steps as declared, native and Lua steps in the ctp image. Throws ctp::Error for a step without
+/// an image.
 ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
                                     const EmitOptions& options);
 

@@ -168,6 +168,21 @@ int MainChunkLine(lua_State* L) {
   return 2;
 }
 
+// source_line(file, line) -> the text of that line of a chunk this state loaded, or nothing
+int SourceLine(lua_State* L) {
+  const std::string* text = StateOf(L).ChunkText(std::string("@") + luaL_checkstring(L, 1));
+  const lua_Integer wanted = luaL_checkinteger(L, 2);
+  if (!text) return 0;
+  std::istringstream in(*text);
+  std::string line;
+  for (lua_Integer n = 1; std::getline(in, line); ++n)
+    if (n == wanted) {
+      lua_pushlstring(L, line.data(), line.size());
+      return 1;
+    }
+  return 0;
+}
+
 // param_override(name) -> the text given with -p/--params, or nothing
 int ParamOverride(lua_State* L) {
   const auto& values = StateOf(L).param_values();
@@ -271,6 +286,7 @@ void PushNativeBindings(lua_State* L) {
       {"limit_exceeded", LimitExceeded},
       {"load_file", LoadFile},
       {"main_chunk_line", MainChunkLine},
+      {"source_line", SourceLine},
       {"param_override", ParamOverride},
       {"parse_param", ParseParam},
       {"load_component", LoadComponent},

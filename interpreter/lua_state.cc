@@ -242,6 +242,30 @@ void LuaState::Protected(const std::function<void(lua_State*)>& body, int nargs)
   if (call.failure) std::rethrow_exception(call.failure);
 }
 
+std::vector<Diagnostic> LuaState::ScriptWarnings() {
+  std::vector<Diagnostic> warnings;
+  Protected([&](lua_State* L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kNativeKey);
+    if (lua_getfield(L, -1, "script_warnings") != LUA_TFUNCTION) return;
+    lua_call(L, 0, 1);
+    const int list = lua_gettop(L);
+    if (lua_type(L, list) != LUA_TTABLE) return;
+    for (lua_Integer i = 1; lua_rawgeti(L, list, i) == LUA_TTABLE; ++i) {
+      Diagnostic warning;
+      warning.location.file = StringField(L, -1, "file");
+      lua_getfield(L, -1, "line");
+      warning.location.line = static_cast<int>(lua_tointeger(L, -1));
+      lua_pop(L, 1);
+      warning.message = StringField(L, -1, "message");
+      warning.highlight = StringField(L, -1, "highlight");
+      warning.severity = Diagnostic::Severity::kWarning;
+      warnings.push_back(std::move(warning));
+      lua_pop(L, 1);
+    }
+  });
+  return warnings;
+}
+
 const std::string* LuaState::ChunkText(const std::string& chunk_name) const {
   auto found = chunks_.find(chunk_name);
   return found == chunks_.end() ? nullptr : &found->second;

@@ -11,6 +11,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "ctp/model/diagnostic.h"
 
 namespace ctp {
 
@@ -57,6 +60,10 @@ class LuaState {
   /// error escapes a protected call); std::exceptions thrown by `body` pass through unchanged.
   /// The top `nargs` values move into the call, where `body` sees them as indices 1..nargs.
   void Protected(const std::function<void(lua_State*)>& body, int nargs = 0);
+
+  /// The DSL's warnings about the script that ran, e.g. a step in no pipeline's steps (what
+  /// ctp.lua's `native.script_warnings` returns; none when the script did not use the DSL).
+  std::vector<Diagnostic> ScriptWarnings();
 
   /// The text of a chunk this state loaded (by its chunk name "@path"), or nullptr.
   const std::string* ChunkText(const std::string& chunk_name) const;

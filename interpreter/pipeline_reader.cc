@@ -336,7 +336,6 @@ class Reader {
     s.working_dir = Str(index, "working_dir");
     s.image_pull_policy = Str(index, "image_pull_policy");
     s.lua_source = Str(index, "lua_source");
-    s.lua_upvalues = StringList(index, "lua_upvalues");
     s.native = Str(index, "native");
     s.native_version = Str(index, "native_version");
     for (const char* field : {"command", "args"}) {

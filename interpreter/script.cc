@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "ctp/base/input_file.h"
 #include "ctp/model/dag.h"
@@ -41,6 +42,12 @@ Pipeline LoadPipelineFromString(std::string_view source, const std::string& name
                   "the script must return a pipeline (end it with `return ctp.pipeline { ... }`)");
     pipeline = interpreter::ReadPipeline(L, 1);
   }, /*nargs=*/1);
+  for (const Diagnostic& warning : state.ScriptWarnings()) {
+    if (options.on_warning)
+      options.on_warning(warning);
+    else
+      std::cerr << FormatDiagnostic(warning) << std::flush;
+  }
   ApplyParams(pipeline, options.params);
   CheckPipeline(pipeline);
   return pipeline;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include "ctp/base/text_check.h"
@@ -11,9 +12,35 @@ namespace ctp {
 namespace {
 
 std::string Headline(const Diagnostic& d) {
-  if (d.location.file.empty()) return "error: " + d.message;
-  if (d.location.line <= 0) return fmt::format("{}: error: {}", d.location.file, d.message);
-  return fmt::format("{}:{}: error: {}", d.location.file, d.location.line, d.message);
+  const char* kind = d.severity == Diagnostic::Severity::kWarning ? "warning" : "error";
+  if (d.location.file.empty()) return fmt::format("{}: {}", kind, d.message);
+  if (d.location.line <= 0) return fmt::format("{}: {}: {}", d.location.file, kind, d.message);
+  return fmt::format("{}:{}: {}: {}", d.location.file, d.location.line, kind, d.message);
+}
+
+bool WordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Where `highlight` is on `line`: its first whole-word occurrence (no letter, digit or '_' just
+// before or after it where it starts or ends with one), else its first occurrence.
+std::size_t HighlightColumn(const std::string& line, const std::string& highlight) {
+  if (highlight.empty()) return std::string::npos;
+  for (std::size_t at = line.find(highlight); at != std::string::npos;
+       at = line.find(highlight, at + 1)) {
+    const std::size_t end = at + highlight.size();
+    const bool starts_word = at > 0 && WordChar(highlight.front()) && WordChar(line[at - 1]);
+    const bool ends_word = end < line.size() && WordChar(highlight.back()) && WordChar(line[end]);
+    if (!starts_word && !ends_word) return at;
+  }
+  return line.find(highlight);
+}
+
+// Whether the letters of `name` appear in `candidate` in order, the first one first.
+bool Abbreviates(const std::string& name, const std::string& candidate) {
+  if (name.size() < 2 || candidate.empty() || name.front() != candidate.front()) return false;
+  std::size_t at = 0;
+  for (char c : candidate)
+    if (at < name.size() && c == name[at]) ++at;
+  return at == name.size();
 }
 
 std::string SourceLine(const SourceLocation& location) {
@@ -60,7 +87,7 @@ std::string FormatDiagnostic(const Diagnostic& d, bool show_source) {
   if (line.empty()) return out;
   std::replace(line.begin(), line.end(), '\t', ' ');
   out += "  " + line + "\n";
-  std::size_t column = d.highlight.empty() ? std::string::npos : line.find(d.highlight);
+  std::size_t column = HighlightColumn(line, d.highlight);
   if (column != std::string::npos) out += "  " + std::string(column, ' ') + "^\n";
   return out;
 }
@@ -72,18 +99,23 @@ std::string FormatError(const Error& error, bool show_source) {
 }
 
 std::string ClosestMatch(const std::string& name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::string::npos;
+  std::string typo, abbreviated;
+  std::size_t typo_distance = std::string::npos, abbreviated_distance = std::string::npos;
   for (const std::string& candidate : candidates) {
+    if (candidate == name) continue;
     std::size_t distance = EditDistance(name, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
+    if (distance < typo_distance) {
+      typo_distance = distance;
+      typo = candidate;
+    }
+    if (distance < abbreviated_distance && Abbreviates(name, candidate)) {
+      abbreviated_distance = distance;
+      abbreviated = candidate;
     }
   }
   // Close enough to be a typo: at most a third of the name's length, and at least one edit allowed.
   std::size_t allowed = std::max<std::size_t>(1, name.size() / 3);
-  return best_distance <= allowed ? best : std::string();
+  return typo_distance <= allowed ? typo : abbreviated;
 }
 
 std::string Abbreviated(const std::string& text) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ctp/model/dag.h"
+#include "ctp/model/diagnostic.h"
 #include "ctp/base/cpu_cores.h"
 #include "ctp/runner/process_launcher.h"
 #include "ctp/step/step_registry.h"
@@ -64,6 +65,10 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   Dag dag = Dag::Build(pipeline);
   std::ostream& out = options.out ? *options.out : std::cout;
   runner::SecretSource secrets(options.secrets_file);  // a bad file fails --dry-run too
+  const std::set<std::string> selected = runner::SelectSteps(pipeline, dag, options);
+  std::ostream& warnings = options.warnings ? *options.warnings : std::cerr;
+  for (const Diagnostic& warning : runner::MissingSecrets(pipeline, selected, secrets))
+    warnings << FormatDiagnostic(warning) << std::flush;
   if (options.dry_run) {
     out << DescribePlan(pipeline, options);
     return {"", RunStatus::kSucceeded, {}};
@@ -89,7 +94,7 @@ RunResult RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
   setup.dag = &dag;
   setup.options = &options;
   setup.params = runner::ParamValuesOf(pipeline);
-  setup.selected = runner::SelectSteps(pipeline, dag, options);
+  setup.selected = selected;
   setup.workspace = &workspace;
   setup.store = &store;
   setup.secrets = &secrets;

@@ -119,6 +119,43 @@ std::optional<std::string> SecretSource::Vault(const VaultRef& ref,
   return Lookup(vault_, ref.path.empty() ? default_path : ref.path, ref.key);
 }
 
+std::vector<Diagnostic> MissingSecrets(const Pipeline& pipeline,
+                                       const std::set<std::string>& selected,
+                                       const SecretSource& secrets) {
+  std::vector<Diagnostic> warnings;
+  auto check = [&](const Step& step) {
+    if (step.kind != Step::Kind::kContainer) return;  // only a container's environment is set
+    for (const EnvVar& env : step.env) {
+      std::string missing;
+      if (env.secret && !secrets.Secret(*env.secret))
+        missing = fmt::format(
+            "secret '{}' key '{}' has no value (add \"{}: {{{}: ...}}\" to the "
+            "--secrets file, or set {})",
+            env.secret->secret, env.secret->key, env.secret->secret, env.secret->key,
+            SecretEnvName(*env.secret));
+      else if (env.vault && !secrets.Vault(*env.vault, pipeline.vault_path)) {
+        const std::string& path = env.vault->path.empty() ? pipeline.vault_path : env.vault->path;
+        missing = fmt::format(
+            "Vault key '{}' at '{}' has no value (add \"vault: {{{}: {{{}: ...}}}}\" "
+            "to the --secrets file, or set {})",
+            env.vault->key, path, path, env.vault->key, VaultEnvName(*env.vault));
+      }
+      if (missing.empty()) continue;
+      Diagnostic warning;
+      warning.location = env.location;
+      warning.message =
+          fmt::format("step '{}' would run without {}: {}", step.name, env.name, missing);
+      warning.highlight = env.name;
+      warning.severity = Diagnostic::Severity::kWarning;
+      warnings.push_back(std::move(warning));
+    }
+  };
+  for (const Step& step : pipeline.steps)
+    if (selected.count(step.name)) check(step);
+  if (pipeline.on_exit) check(*pipeline.on_exit);
+  return warnings;
+}
+
 std::string SecretEnvName(const SecretKeyRef& ref) {
   return "CTP_SECRET_" + EnvWord(ref.secret) + "_" + EnvWord(ref.key);
 }

@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
+#include "ctp/model/diagnostic.h"
 #include "ctp/model/pipeline.h"
 
 namespace ctp::runner {
@@ -34,6 +37,13 @@ class SecretSource {
   std::map<std::string, std::map<std::string, std::string>> secrets_;
   std::map<std::string, std::map<std::string, std::string>> vault_;
 };
+
+/// A warning for each secret or Vault value that a container step among `selected` (or the exit
+/// handler) takes as an environment variable and `secrets` has no value for: the step would run
+/// with the variable unset. Names the step, the variable and what to provide; never a value.
+std::vector<Diagnostic> MissingSecrets(const Pipeline& pipeline,
+                                       const std::set<std::string>& selected,
+                                       const SecretSource& secrets);
 
 /// The environment variable that overrides a secret: CTP_SECRET_SLACK_WEBHOOK.
 std::string SecretEnvName(const SecretKeyRef& ref);

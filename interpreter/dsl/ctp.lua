@@ -239,6 +239,14 @@ end
 
 local function condition(v, where, path)
   if values.is_condition(v) then return v end
+  -- `params.x == "a"` is plain Lua (Lua asks a reference's __eq only about another table): false.
+  if type(v) == "boolean" then
+    check.fail(where, path, "field 'when' must be a condition, got %s: x %s y on a step output or parameter "
+               .. "is plain Lua, %s while the script loads; write x:%s(y) (x:%s(y) for %s); %s",
+               tostring(v), v and "~=" or "==", tostring(v), v and "ne" or "eq", v and "eq" or "ne",
+               v and "==" or "~=", v and "a step that always runs needs no when"
+                 or "a step that must not run is left out of steps")
+  end
   check.fail(where, path, "field 'when' must be a condition such as params.x:eq(\"y\"), got %s", check.describe(v))
 end
 
@@ -261,11 +269,19 @@ local function loop(v, where, path)
   return out
 end
 
-local retry_checker = check.record({
+local retry_record = check.record({
   limit = check.non_negative, backoff = check.duration_ms, factor = check.number, max_backoff = check.duration_ms,
   max_duration = check.duration_ms,
   policy = check.enum { "Always", "OnFailure", "OnError", "OnTransientError" },
 }, { "limit" })
+
+local function retry_checker(v, where, path)
+  if math.type(v) == "integer" and v >= 0 then
+    check.fail(where, path, "field 'retry' must be a table of fields, got %d: write retry = { limit = %d } "
+               .. "(and backoff, factor, max_backoff, max_duration, policy as needed)", v, v)
+  end
+  return retry_record(v, where, path)
+end
 
 local toleration = check.record({
   key = check.string, operator = check.enum { "Equal", "Exists" }, value = check.string,
@@ -300,11 +316,60 @@ local function with_common(extra)
   return schema
 end
 
+-- `step.outputs.NAME`: a new reference each time, which remembers where the script read it (for
+-- a message about its use at that line).
 local Outputs = { __name = "ctp step outputs" }
+local output_steps = setmetatable({}, { __mode = "k" })  -- outputs table → its step's fields
 Outputs.__index = function(o, name)
-  local step = rawget(o, "_step")
-  check.fail(check.caller(), tostring(name), "step '%s' has no output '%s'%s", step.name, tostring(name),
+  local step, where = output_steps[o], check.caller()
+  if step.output_specs[name] then return values.ref("step_output", step.name, name, { where = where }) end
+  check.fail(where, tostring(name), "step '%s' has no output '%s'%s", step.name, tostring(name),
              check.did_you_mean(tostring(name), check.sorted_keys(step.output_specs)))
+end
+Outputs.__pairs = function(o)
+  local step, names, i = output_steps[o], check.sorted_keys(output_steps[o].output_specs), 0
+  return function()
+    i = i + 1
+    if names[i] then return names[i], values.ref("step_output", step.name, names[i]) end
+  end
+end
+Outputs.__newindex = function(o)
+  check.fail(check.caller(), nil, "step '%s': outputs are declared in the step's outputs = { ... }, not assigned",
+             output_steps[o].name)
+end
+
+-- Fields a step holds besides those a script sets (what ctp reads back, e.g. the C++ reader).
+local internal_fields = { ctp_kind = true, kind = true, location = true, output_specs = true, outputs = true,
+                          inputs = true, lua_source = true, native = true, native_version = true, pipeline = true }
+
+-- How an output is read, for a script that wrote `a.output` (KFP's single output): `a.outputs.NAME`.
+local function how_to_read_outputs(s, variable)
+  local names = check.sorted_keys(s.output_specs)
+  if #names == 0 then return string.format("step '%s' declares no outputs (outputs = { ... })", s.name) end
+  return string.format("read an output as %s.outputs.%s (its outputs: %s)", variable or "step",
+                       #names == 1 and names[1] or "<name>", table.concat(names, ", "))
+end
+
+-- Reading a field a step does not have fails at that line: `a.output` would otherwise be nil, and
+-- an argument would silently vanish from a command line.
+local function step_fields_meta(schema, arg_checkers)
+  return {
+    __index = function(s, key)
+      if arg_checkers[key] then return rawget(s, "inputs")[key] end  -- a native step's argument
+      if schema[key] or internal_fields[key] then return nil end
+      local where, field = check.caller(), tostring(key)
+      local readable = check.sorted_keys(schema)
+      readable[#readable + 1] = "outputs"
+      local hint = check.did_you_mean(field, readable)
+      local variable = type(key) == "string" and check.on_line(where, "([%w_]+)%." .. check.escape_pattern(key) .. "%f[^%w_]")
+      if key == "output" or hint == " (did you mean 'outputs'?)" then
+        check.fail(where, variable and (variable .. "." .. field) or field, "step '%s' has no field '%s': %s",
+                   s.name, field, how_to_read_outputs(s, variable))
+      end
+      check.fail(where, variable and (variable .. "." .. field) or field, "step '%s' has no field '%s'%s",
+                 s.name, field, hint)
+    end,
+  }
 end
 
 -- Fields that cannot change once a step exists: its outputs' references already hold them.
@@ -348,16 +413,40 @@ local function step_proxy(s, what, schema, arg_checkers)
   })
 end
 
+-- Every step the script made, in order ({ step, name, where }), their names, and those in a
+-- pipeline's steps (by step): once the script has run, a step in no pipeline is a warning.
+local made_steps, made_by_name, listed_steps = {}, {}, {}
+
 -- `what` (e.g. "ctp.container") and `schema` are the declaration's; `arg_checkers` a native
 -- step's arguments (they live in `inputs`).
 local function make_step(kind, where, f, extra, what, schema, arg_checkers)
   local s = { ctp_kind = "step", kind = kind, location = where, output_specs = f.outputs or {} }
   for k, v in pairs(f) do if k ~= "outputs" then s[k] = v end end
   for k, v in pairs(extra or {}) do s[k] = v end
-  local outputs = { _step = s }
-  for name in pairs(s.output_specs) do outputs[name] = values.ref("step_output", s.name, name) end
-  s.outputs = setmetatable(outputs, Outputs)
-  return step_proxy(s, what, schema, arg_checkers or {})
+  s.outputs = setmetatable({}, Outputs)
+  output_steps[s.outputs] = s
+  arg_checkers = arg_checkers or {}
+  setmetatable(s, step_fields_meta(schema, arg_checkers))
+  local step = step_proxy(s, what, schema, arg_checkers)
+  made_steps[#made_steps + 1] = { step = step, name = s.name, where = where }
+  made_by_name[s.name] = true
+  return step
+end
+
+--- Called by the loader once the script has run: its warnings, as { file, line, message,
+--- highlight } tables.
+function native.script_warnings()
+  local warnings = {}
+  for _, made in ipairs(made_steps) do
+    if not listed_steps[made.step] then
+      warnings[#warnings + 1] = {
+        file = made.where.file, line = made.where.line, highlight = made.name,
+        message = string.format("step '%s' is not in any pipeline's steps, so it never runs: add it to "
+                                .. "ctp.pipeline { steps = { ... } }", made.name),
+      }
+    end
+  end
+  return warnings
 end
 
 -- ctp.container's fields, built once.
@@ -390,8 +479,15 @@ function ctp.lua(fields)
   if not source then
     check.fail({ file = where.file, line = line }, nil, "ctp.lua '%s': the step function's text %s", f.name, upvalues)
   end
+  if #upvalues > 0 then
+    -- It runs in a fresh Lua state (ctp exec, here and in a cluster): the script's locals are gone.
+    local first = upvalues[1]
+    check.fail(where, "fn", "Lua function step '%s' captures upvalues (%s): a step function must be "
+               .. "self-contained; pass a value as an input (inputs = { %s = %s }, read as inputs.%s) "
+               .. "or define it inside the function", f.name, table.concat(upvalues, ", "), first, first, first)
+  end
   f.fn = nil
-  return make_step("lua", where, f, { lua_source = source, lua_upvalues = upvalues }, "ctp.lua", schema)
+  return make_step("lua", where, f, { lua_source = source }, "ctp.lua", schema)
 end
 
 --- A pipeline used as a step of another: `ctp.sub_pipeline { name, pipeline, params = {...} }`.
@@ -492,6 +588,35 @@ local function step_checker(v, where, path)
              .. "ctp.sub_pipeline), got %s", path, check.describe(v))
 end
 
+-- Fails when a step of pipeline `f` uses a step the script made but left out of `f.steps`: at the
+-- line that read its output (`a.outputs.x`), or at `after`.
+local function check_steps_listed(f)
+  local in_pipeline = {}
+  for _, s in ipairs(f.steps) do in_pipeline[s.name] = true end
+  if f.on_exit then in_pipeline[f.on_exit.name] = true end
+  local function unlisted(name) return made_by_name[name] and not in_pipeline[name] end
+  local advice = string.format("which is not in the steps of pipeline '%s': add it to ctp.pipeline { steps = { ... } }",
+                               f.name)
+  local function check_refs(value, who, fallback)
+    values.each_ref(value, function(ref)
+      if ref.kind ~= "step_output" or not unlisted(ref.step) then return end
+      local at = rawget(ref, "where") or fallback
+      local text = check.on_line(at, "[%w_]+%.outputs%." .. check.escape_pattern(ref.name) .. "%f[^%w_]")
+      check.fail(at, text or ref.step, "%s uses output '%s' of step '%s', %s", who, ref.name, ref.step, advice)
+    end)
+  end
+  for _, s in ipairs(f.steps) do
+    local who = string.format("step '%s'", s.name)
+    for key, value in pairs(getmetatable(s).__index) do
+      if key ~= "pipeline" and key ~= "outputs" then check_refs(value, who, s.location) end
+    end
+    for _, name in ipairs(s.after or {}) do
+      if unlisted(name) then check.fail(s.location, "after", "%s runs after step '%s', %s", who, name, advice) end
+    end
+  end
+  check_refs(f.outputs or {}, string.format("pipeline '%s' outputs", f.name), f.location)
+end
+
 --- The pipeline a script returns: `return ctp.pipeline { name, params, steps = {...}, ... }`.
 function ctp.pipeline(fields)
   local where = check.caller("ctp.pipeline")
@@ -514,6 +639,9 @@ function ctp.pipeline(fields)
   }, { "name", "steps" })
   f.ctp_kind = "pipeline"
   f.location = where
+  check_steps_listed(f)
+  for _, s in ipairs(f.steps) do listed_steps[s] = true end
+  if f.on_exit then listed_steps[f.on_exit] = true end
   local function type_condition(s)
     if s and s.when then s.when = values.resolve_condition(s.when, s.for_each) end
   end

@@ -25,6 +25,19 @@ function M.fail(where, highlight, fmt, ...)
                        message = string.format(fmt, ...), highlight = highlight }, Diagnostic), 0)
 end
 
+--- The first text on the line of `where` that matches Lua pattern `pattern` (its first capture
+--- when it has one), or nil: what to put the caret under when only the shape of the text is known
+--- (`a.outputs.x`, where the script's name for the step is not).
+function M.on_line(where, pattern)
+  local line = native.source_line(where.file, where.line)
+  return line and line:match(pattern)
+end
+
+--- `text` as a Lua pattern that matches it literally.
+function M.escape_pattern(text)
+  return (text:gsub("%p", "%%%0"))
+end
+
 --- " (did you mean 'x'?)" or "".
 function M.did_you_mean(name, candidates)
   return native.did_you_mean(name, candidates)

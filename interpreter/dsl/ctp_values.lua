@@ -243,6 +243,40 @@ function M.negate(c)
   return setmetatable({ op = "not", operands = { c } }, Condition)
 end
 
+-- Lua's operators on references -------------------------------------------------------------
+--
+-- `x >= y` or `x == y` is worked out while the script loads, when a reference has no value yet:
+-- each fails at its line, naming the method that makes the condition (`x:ge(y)`). Lua calls
+-- `__eq` only when both sides are tables: `params.x == "a"` is plain `false` (see ctp.lua's
+-- `when` checker).
+
+local operator_methods = { ["<"] = "lt", ["<="] = "le", [">"] = "gt", [">="] = "ge", ["=="] = "eq",
+                           ["~="] = "ne" }
+
+-- A metamethod that fails: `pattern` finds the operator on the line (Lua cannot tell `a < b`
+-- from `b > a`, nor `==` from `~=`); `operators` are the ones it may be when it is not found.
+local function operator_error(pattern, operators)
+  return function()
+    local where = check.caller()
+    local op = check.on_line(where, pattern)
+    local ops = op and { op } or operators
+    local quoted, forms = {}, {}
+    for i, o in ipairs(ops) do
+      quoted[i] = "'" .. o .. "'"
+      forms[i] = string.format("x:%s(y) for x %s y", operator_methods[o], o)
+    end
+    check.fail(where, op, "%s cannot compare step outputs or parameters: they have values only "
+               .. "when the pipeline runs; write %s (the methods are eq, ne, lt, le, gt, ge)",
+               table.concat(quoted, " or "), table.concat(forms, ", "))
+  end
+end
+
+for _, meta in ipairs { Ref, Template } do
+  meta.__lt = operator_error("%f[<>]([<>])%f[^<>=]", { "<", ">" })
+  meta.__le = operator_error("%f[<>]([<>]=)%f[^=]", { "<=", ">=" })
+  meta.__eq = operator_error("([=~]=)", { "==", "~=" })
+end
+
 Ref.__index = function(r, key)
   if methods[key] then return methods[key] end
   if r.kind == "loop_item" and r.name == "" then return M.ref("loop_item", "", key) end
@@ -256,6 +290,18 @@ Template.__tostring = no_string
 Template.__index = methods
 Template.__name = "ctp string"
 Condition.__name = "ctp condition"
+
+--- Calls visit(ref) for every reference in `value`: a reference, text built with `..`, a
+--- condition, or plain tables holding them (a step's inputs, command, env, for_each, ...).
+function M.each_ref(value, visit, seen)
+  if is(value, Ref) then return visit(value) end
+  if type(value) ~= "table" then return end
+  if not (is(value, Template) or is(value, Condition) or getmetatable(value) == nil) then return end
+  seen = seen or {}
+  if seen[value] then return end
+  seen[value] = true
+  for _, v in pairs(value) do M.each_ref(v, visit, seen) end
+end
 
 --- A human name of a reference, for messages.
 function M.describe(r)

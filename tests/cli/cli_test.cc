@@ -155,3 +155,30 @@ TEST_CASE("ctp report names the run it cannot find") {
         "ctp report: no run 'no-such-run' in " + (workdir.path / "ctp.db").string() + "\n");
   CHECK(!std::filesystem::exists(workdir.path / "ctp.db"));
 }
+
+TEST_CASE("a warning goes to standard error with its line, and ctp check still succeeds") {
+  CommandResult r = RunCtp("check tests/interpreter/bad_scripts/step_not_in_pipeline.lua");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == ReadText(SourcePath("tests/interpreter/bad_scripts/step_not_in_pipeline.err")));
+  CHECK(r.err.rfind("tests/interpreter/bad_scripts/step_not_in_pipeline.lua:2: warning: ", 0) == 0);
+  CHECK(r.out ==
+        "tests/interpreter/bad_scripts/step_not_in_pipeline.lua: pipeline 'p': 1 step, 0 "
+        "parameters\n"
+        "  train                container alpine\n");
+}
+
+TEST_CASE("check, run and emit refuse a Lua step that captures a local, with one message") {
+  const std::string script = "tests/interpreter/bad_scripts/lua_step_upvalue.lua";
+  const std::string expected =
+      ReadText(SourcePath("tests/interpreter/bad_scripts/lua_step_upvalue.err"));
+  TempDir dir("cli_upvalue");
+  for (const std::string& command : {"check " + script, "emit " + script,
+                                    "run " + script + " --workdir '" + dir.path.string() + "'"}) {
+    CAPTURE(command);
+    CommandResult r = RunCtp(command);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == expected);
+    CHECK(r.out.empty());
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.path / "runs"));
+}

@@ -10,16 +10,6 @@
 using namespace ctp;
 using namespace ctp::testing;
 
-namespace {
-
-Pipeline LuaUpvaluePipeline() {
-  Pipeline p = NativeLuaPipeline();
-  p.steps[1].lua_upvalues = {"x", "y"};
-  return p;
-}
-
-}  // namespace
-
 TEST_CASE("emitters are deterministic: the same pipeline gives the same bytes") {
   for (const auto& [name, pipeline] : AllSamplePipelines()) {
     CAPTURE(name);
@@ -28,14 +18,6 @@ TEST_CASE("emitters are deterministic: the same pipeline gives the same bytes") 
     const Pipeline copy = pipeline;
     CHECK(EmitArgo(copy) == EmitArgo(pipeline));
   }
-}
-
-TEST_CASE("a Lua step that captures upvalues cannot run in a cluster") {
-  const std::string expected =
-      "test.lua:3: error: Lua function step 'check' captures upvalues (x, y): a step function "
-      "must be self-contained to run in a cluster\n";
-  CHECK(ErrorOf([] { EmitArgo(LuaUpvaluePipeline()); }) == expected);
-  CHECK(ErrorOf([] { EmitKfp(LuaUpvaluePipeline()); }) == expected);
 }
 
 TEST_CASE("a CronWorkflow needs a schedule") {

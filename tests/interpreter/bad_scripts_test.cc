@@ -1,5 +1,6 @@
 // Every script in tests/interpreter/bad_scripts/ must fail with exactly the diagnostic in its
-// .err file (source line and caret included).
+// .err file (source line and caret included), after the warnings it gets; a script that only
+// gets warnings has just them there (what `ctp check` prints on standard error).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -25,13 +26,17 @@ TEST_CASE("each bad script produces its exact diagnostic") {
   ctp::LoadOptions options;
   options.instruction_limit = 20'000'000;
   options.memory_limit = 32u << 20;
+  std::string warnings;
+  options.on_warning = [&](const ctp::Diagnostic& w) { warnings += ctp::FormatDiagnostic(w); };
   for (const fs::path& script : scripts) {
     CAPTURE(script);
-    std::string diagnostic = "(no error)\n";
+    warnings.clear();
+    std::string diagnostic;
     try {
       ctp::LoadPipeline(script.string(), options);
+      diagnostic = warnings.empty() ? "(no error)\n" : warnings;
     } catch (const ctp::Error& e) {
-      diagnostic = ctp::FormatError(e);
+      diagnostic = warnings + ctp::FormatError(e);
     }
     fs::path expected = script;
     expected.replace_extension(".err");

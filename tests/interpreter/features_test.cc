@@ -136,7 +136,6 @@ TEST_CASE("a component step, loops, a Lua step, a condition, a native step, a su
   CHECK(letters.loop->items == std::vector<std::string>{"\"x\"", "\"y\""});
   CHECK(letters.lua_source ==
         "return function(inputs)\n    return { upper = string.upper(inputs.letter) }\n  end");
-  CHECK(letters.lua_upvalues.empty());
 
   const Step& gate = *p.FindStep("gate");
   REQUIRE(gate.when);
@@ -199,20 +198,6 @@ TEST_CASE("a bool parameter takes exactly true or false, as native-step argument
     CHECK(message == std::string("parameter 'debug' is a bool: cannot use '") + text +
                          "' (from -p debug=" + text + ")");
   }
-}
-
-TEST_CASE("a Lua step that captures an upvalue is recorded (emit refuses it)") {
-  RegisterBuiltinSteps(StepRegistry::Default());
-  Pipeline p = LoadPipelineFromString(R"(
-    local ctp = require "ctp"
-    local factor = 3
-    local s = ctp.lua { name = "scale", outputs = { "y" },
-                        fn = function(inputs) return { y = factor } end }
-    return ctp.pipeline { name = "p", steps = { s } }
-  )",
-                                      "inline.lua");
-  CHECK(p.steps[0].lua_upvalues == std::vector<std::string>{"factor"});
-  CHECK(p.steps[0].lua_source == "return function(inputs) return { y = factor } end");
 }
 
 TEST_CASE(

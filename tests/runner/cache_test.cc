@@ -1,6 +1,8 @@
 // Caching by fingerprint, the workdir lock, secrets, volumes and the fake process launcher.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include "ctp/runner/process_launcher.h"
 #include "ctp/runner/workspace.h"
 #include "fake_launcher.h"
@@ -79,11 +81,14 @@ TEST_CASE("secrets come from the secrets file and are never printed or recorded"
     file << "hub:\n  token: s3cret-token\nvault:\n  secret/data/ctp:\n    slack-webhook: "
             "https://hook\n";
   }
+  std::ostringstream warnings;
   Ran ran = RunIn(Script(kSecrets), dir.path() / "work", [&](RunOptions& o) {
     o.secrets_file = dir / "secrets.yaml";
     o.verbose = true;
+    o.warnings = &warnings;
   });
   CHECK(ran.result.status == RunStatus::kSucceeded);
+  CHECK(warnings.str().empty());
   CHECK(ran.Step("check").outputs.at("ok") == "ok");
   CHECK(ran.out.find("s3cret") == std::string::npos);
   std::string database =
@@ -103,6 +108,35 @@ TEST_CASE("secrets come from the secrets file and are never printed or recorded"
         "{{outputs/ok}}\n"
         "    env HOOK=<vault slack-webhook>\n"
         "    env TOKEN=<secret hub/token>\n");
+}
+
+TEST_CASE("a secret without a value is a warning before anything runs, --dry-run too") {
+  const std::string hook =
+      "test.lua:3: warning: step 'check' would run without HOOK: Vault key 'slack-webhook' at "
+      "'secret/data/ctp' has no value (add \"vault: {secret/data/ctp: {slack-webhook: ...}}\" to "
+      "the --secrets file, or set CTP_VAULT_SLACK_WEBHOOK)\n";
+  const std::string token =
+      "test.lua:3: warning: step 'check' would run without TOKEN: secret 'hub' key 'token' has no "
+      "value (add \"hub: {token: ...}\" to the --secrets file, or set CTP_SECRET_HUB_TOKEN)\n";
+  ScratchDir dir;
+  std::ostringstream plan, warnings;
+  RunOptions options;
+  options.dry_run = true;
+  options.out = &plan;
+  options.warnings = &warnings;
+  RunPipeline(Script(kSecrets), options);
+  CHECK(warnings.str() == hook + token);
+  CHECK(plan.str().rfind("plan of pipeline 'secrets'", 0) == 0);
+
+  // The environment gives TOKEN a value (never shown); the run still goes ahead without HOOK.
+  ::setenv("CTP_SECRET_HUB_TOKEN", "s3cret-token", 1);
+  warnings.str("");
+  Ran ran =
+      RunIn(Script(kSecrets), dir.path() / "work", [&](RunOptions& o) { o.warnings = &warnings; });
+  ::unsetenv("CTP_SECRET_HUB_TOKEN");
+  CHECK(warnings.str() == hook);
+  CHECK(ran.result.status == RunStatus::kFailed);  // the step checks HOOK
+  CHECK(ran.out.find("s3cret") == std::string::npos);
 }
 
 const char* kVolume = R"(

@@ -212,6 +212,14 @@ TEST_CASE("--dry-run prints the plan and runs nothing") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("plan of pipeline 'hello' (4 steps):\n  greet (container)\n") == 0);
   CHECK(r.out.find("    env WEBHOOK_URL=<vault slack-webhook>\n") != std::string::npos);
+  // The exit handler's webhook has no value here: a warning on standard error; the plan goes on.
+  CHECK(r.err ==
+        "scripts/hello.lua:46: warning: step 'notify' would run without WEBHOOK_URL: Vault key "
+        "'slack-webhook' at 'secret/data/ctp/hello' has no value (add \"vault: "
+        "{secret/data/ctp/hello: {slack-webhook: ...}}\" to the --secrets file, or set "
+        "CTP_VAULT_SLACK_WEBHOOK)\n"
+        "    on_exit = notify { pipeline = \"hello\", webhook = ctp.vault { key = "
+        "\"slack-webhook\" } },\n");
   CHECK_FALSE(std::filesystem::exists(dir.path() / "w"));
 }
 

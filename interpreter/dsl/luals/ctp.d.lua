@@ -21,7 +21,8 @@
 
 ---A reference to a value known only when the pipeline runs (`params.x`, `step.outputs.y`,
 ---`ctp.item`, `ctp.workflow.status`, `ctp.output_path "y"`). Build text with `..`; compare with
----the methods below to make a condition for `when`.
+---the methods below to make a condition for `when` (Lua's `<`, `<=`, `>`, `>=` on a reference
+---are errors, and `==` cannot make a condition).
 ---@class ctp.Ref
 ---@operator concat(ctp.Value): ctp.String
 local Ref = {}
@@ -193,7 +194,7 @@ function Volume:mount(path, options) end
 
 ---The fields of `ctp.lua`.
 ---@class ctp.LuaFields: ctp.StepFields
----@field fn fun(inputs: { [string]: string }): table self-contained (no upvalues); returns one field per output
+---@field fn fun(inputs: { [string]: string }): table self-contained (a captured local is an error: pass it in `inputs`); returns one field per output
 ---@field inputs? { [string]: ctp.Value } passed to fn as strings
 ---@field outputs? ctp.Outputs
 
@@ -219,9 +220,11 @@ function Volume:mount(path, options) end
 ---whose names clash with the component's inputs.
 ---@alias ctp.Component fun(fields: ctp.ComponentFields, options?: table): ctp.Step
 
----A step: pass it to `ctp.pipeline { steps = {...} }`; its outputs are references. Its fields
+---A step: pass it to `ctp.pipeline { steps = {...} }` (a step in no pipeline's steps is a warning);
+---its outputs are references (`step.outputs.NAME`; there is no `step.output`). Its fields
 ---(ctp.StepFields, a native step's arguments) may be assigned after it was created
 ---(`train.after = { prepare }`), checked as in the declaration; `name`, `outputs` and `fn` may not.
+---Reading a field it does not have is an error.
 ---@class ctp.Step : ctp.StepFields
 ---@field name string
 ---@field kind "container"|"lua"|"native"|"pipeline"

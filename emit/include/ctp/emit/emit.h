@@ -32,7 +32,7 @@ std::vector<EmittedResource> EmitArgoResources(const Pipeline& pipeline,
                                                const EmitOptions& options = {});
 
 /// Argo Workflows YAML (names, input naming and defaults: docs/emit.md). Throws ctp::Error for
-/// pipelines that cannot run on a cluster (e.g. a Lua function step that captures upvalues).
+/// pipelines that cannot run on a cluster (e.g. a step without an image).
 std::string EmitArgo(const Pipeline& pipeline, const EmitOptions& options = {});
 
 /// Kubeflow Pipelines v2 YAML (keys sorted, `# PIPELINE DEFINITION` header; see docs/emit.md):

@@ -3,10 +3,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "ctp/interpreter/params.h"
+#include "ctp/model/diagnostic.h"
 #include "ctp/model/pipeline.h"
 
 namespace ctp {
@@ -20,10 +22,14 @@ struct LoadOptions {
   std::size_t memory_limit = std::size_t{512} << 20;  ///< bytes the script may allocate
   const StepRegistry* registry = nullptr;      ///< native steps; nullptr = StepRegistry::Default()
   bool trace = false;                          ///< add Lua tracebacks to script errors
+  /// Receives each warning about the script (e.g. a step in no pipeline's steps), reported once
+  /// the script has returned its pipeline, before that is checked; empty = printed to stderr.
+  std::function<void(const Diagnostic&)> on_warning;
 };
 
 /// Runs the script at `path` sandboxed and returns its checked pipeline, with parameter values
-/// applied. Throws ctp::Error with diagnostics at the script's lines.
+/// applied. Throws ctp::Error with diagnostics at the script's lines; warnings go to
+/// `options.on_warning`.
 Pipeline LoadPipeline(const std::string& path, const LoadOptions& options = {});
 
 /// Like LoadPipeline, for source text; `name` is used in messages and is the script's path for

@@ -223,9 +223,9 @@ struct Step {
   std::string working_dir;
   std::string image_pull_policy;  ///< Always | IfNotPresent | Never | empty
 
-  // kLua: a self-contained chunk `return function(inputs, ctx) ... end`
+  // kLua: a self-contained chunk `return function(inputs, ctx) ... end` (a function that
+  // captures the script's locals is refused when the script loads)
   std::string lua_source;
-  std::vector<std::string> lua_upvalues;  ///< names of captured upvalues (an error at emit time)
 
   // kNative: the registered step and its version (part of the cache key)
   std::string native;

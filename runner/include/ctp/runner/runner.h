@@ -44,6 +44,9 @@ struct RunOptions {
   bool verbose = false;                     ///< stream step logs
   const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop the run
   std::ostream* out = nullptr;              ///< progress and summary; nullptr = std::cout
+  /// Warnings printed before anything runs (a secret without a value), also with dry_run;
+  /// nullptr = std::cerr.
+  std::ostream* warnings = nullptr;
   ProcessLauncher* launcher = nullptr;      ///< nullptr = the POSIX launcher
   const StepRegistry* registry = nullptr;   ///< nullptr = StepRegistry::Default()
   /// Runs Lua function steps (ctp::RunLuaStep from the interpreter); empty = a pipeline with a

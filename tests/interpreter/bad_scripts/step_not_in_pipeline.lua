@@ -1,0 +1,4 @@
+local ctp = require "ctp"
+local a = ctp.container { name = "prepare", image = "alpine" }
+local b = ctp.container { name = "train", image = "alpine" }
+return ctp.pipeline { name = "p", steps = { b } }
