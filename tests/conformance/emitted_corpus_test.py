@@ -71,6 +71,8 @@ EXCLUDED_SCRIPTS = {
 # relative to the repository.
 SCRIPT_PARAMETERS = {
     "tests/runner/scripts/interrupted.lua": ("dir=/tmp/interrupted",),
+    "tests/runner/scripts/leftover.lua": ("dir=/tmp/leftover",),
+    "tests/runner/scripts/volume_hold.lua": ("dir=/tmp/volume-hold",),
 }
 
 ARGO_KINDS = ("workflow", "template", "cron", "all")
