@@ -129,7 +129,9 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
   std::vector<std::string> names;
   for (const Param& param : pipeline.params) names.push_back(param.name);
   std::vector<Diagnostic> problems;
-  for (const auto& [name, value] : params.values) {
+  for (const auto& entry : params.values) {
+    const std::string& name = entry.first;  // not a structured binding: Clang 14 cannot capture one
+    const ParamValues::Value& value = entry.second;
     auto param = std::find_if(pipeline.params.begin(), pipeline.params.end(),
                               [&](const Param& p) { return p.name == name; });
     std::string from = value.origin.file == "-p" ? fmt::format(" (from -p {}={})", name, Abbreviated(value.text))
