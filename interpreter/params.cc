@@ -105,9 +105,11 @@ void AddParamFile(ParamValues& params, const std::string& path) {
     throw Error(SourceLocation{path, root.Mark().line + 1},
                 "a parameter file must be a map of name: value");
   for (const auto& entry : root) {
-    std::string name = entry.first.as<std::string>();
-    const YAML::Node& value = entry.second;
     SourceLocation origin{path, entry.first.Mark().line + 1};
+    if (!entry.first.IsScalar())
+      throw Error(origin, "a parameter name must be text, not a list or a map");
+    std::string name = entry.first.Scalar();
+    const YAML::Node& value = entry.second;
     if (value.IsScalar()) {
       params.values[name] = {value.as<std::string>(), origin, false};
     } else if (value.IsSequence()) {
