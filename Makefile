@@ -2,6 +2,11 @@
 # both install missing Debian packages first (deps/install.sh: apt-get as root, a message otherwise).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+# make fuzz: seconds per target (FUZZ_TARGETS: all when empty); make fuzz-smoke: a few each.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_TARGETS ?=
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 ifdef CI
@@ -16,7 +21,7 @@ DEPS_GROUPS ?= build test
 export CCACHE_NOHASHDIR := 1
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all demo test test-asan build deps python-deps install clean
+.PHONY: all demo test test-asan fuzz fuzz-smoke fuzz-build build deps python-deps install clean
 
 all: build
 
@@ -48,6 +53,21 @@ test-asan: deps python-deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure
 
+# libFuzzer targets (tests/fuzz, docs/fuzzing.md), built with Clang, ASan and UBSan in their own
+# folder. `make fuzz` runs each for FUZZ_SECONDS and keeps crashers in $(FUZZ_BUILD)/fuzz/crashes;
+# `make fuzz-smoke` (CI) replays tests/fuzz/regressions and fuzzes each target briefly.
+fuzz-build:
+	@deps/install.sh build fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCTP_FUZZ=ON -DCTP_CUDA=OFF \
+	  -DCTP_BUILD_TESTS=OFF -DCTP_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) --target ctp_fuzzers -j $(JOBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run_fuzzers.sh --smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 # The continuous-training demo: scripts/train.lua on the bundled slides (scripts/data), run on
 # this machine. The data volume is $(DEMO_WORKDIR)/volumes/wsi-data; a second `make demo` tiles
 # nothing new, warm-starts from the deployed model and decides again.
@@ -63,4 +83,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

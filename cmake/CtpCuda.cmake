@@ -1,7 +1,7 @@
 # CTP_CUDA=AUTO|ON|OFF. The CPU build is always complete; CUDA adds the *.cu twins of the kernels.
 set(CTP_HAVE_CUDA OFF)
 if(CTP_CUDA STREQUAL "AUTO")
-  if(EXISTS /usr/local/cuda/bin/nvcc AND NOT CTP_SANITIZE)
+  if(EXISTS /usr/local/cuda/bin/nvcc AND NOT CTP_SANITIZE AND NOT CTP_FUZZ)
     set(CTP_CUDA_WANTED ON)
   else()
     set(CTP_CUDA_WANTED OFF)

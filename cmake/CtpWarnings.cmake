@@ -14,6 +14,18 @@ if(CTP_SANITIZE)
                       $<$<COMPILE_LANGUAGE:CXX,C>:-fno-omit-frame-pointer>)
   add_link_options(-fsanitize=address,undefined)
 endif()
+# The fuzz build (tests/fuzz): every library with libFuzzer's coverage instrumentation, ASan and
+# UBSan; the targets themselves link libFuzzer (-fsanitize=fuzzer). -O1 keeps assertions on.
+if(CTP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CTP_FUZZ needs Clang (libFuzzer): configure with CC=clang CXX=clang++")
+  endif()
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX,C>:-fsanitize=fuzzer-no-link,address,undefined>
+                      $<$<COMPILE_LANGUAGE:CXX,C>:-fno-sanitize-recover=undefined>
+                      $<$<COMPILE_LANGUAGE:CXX,C>:-fno-omit-frame-pointer>
+                      $<$<COMPILE_LANGUAGE:CXX,C>:-O1> $<$<COMPILE_LANGUAGE:CXX,C>:-g>)
+  add_link_options(-fsanitize=address,undefined)
+endif()
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})

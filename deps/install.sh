@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ctp needs (deps/packages.txt) that are missing.
-# usage: deps/install.sh GROUP...   (groups: build runtime test)
+# usage: deps/install.sh GROUP...   (groups: build runtime test fuzz)
 # As root it runs apt-get; otherwise it lists the missing packages and the command to install them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

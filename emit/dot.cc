@@ -1,6 +1,9 @@
 // EmitDot: the DAG as Graphviz DOT through Boost.Graph's writer.
-// GCC 12 reports a false maybe-uninitialized inside boost::optional in Boost.Graph's edge iterator.
+// GCC 12 reports a false maybe-uninitialized inside boost::optional in Boost.Graph's edge iterator
+// (Clang has no such warning).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>

@@ -82,8 +82,15 @@ nlohmann::json ReadComponentSpec(const std::string& path) {
     throw Error(SourceLocation{path, 0},
                 "a component spec must be a YAML map (a v1 component.yaml with 'implementation', "
                 "or a v2 IR YAML with 'deploymentSpec')");
-  if (root["deploymentSpec"] || root["components"]) return ReadComponentV2(root, path);
-  if (root["implementation"]) return ReadComponentV1(root, path);
+  try {
+    if (root["deploymentSpec"] || root["components"]) return ReadComponentV2(root, path);
+    if (root["implementation"]) return ReadComponentV1(root, path);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp's own errors for a spec of another shape: a key looked up under a missing key
+    // (InvalidNode) or in a scalar (BadSubscript), a list where text was expected (BadConversion).
+    throw Error(SourceLocation{path, e.mark.is_null() ? 0 : e.mark.line + 1},
+                "the component spec does not have the shape of a KFP component: " + e.msg);
+  }
   throw Error(SourceLocation{path, 0},
               "not a KFP component spec: it has neither 'implementation' (v1 component.yaml) nor "
               "'deploymentSpec' (v2 IR YAML)");

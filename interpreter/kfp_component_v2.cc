@@ -20,6 +20,12 @@ using nlohmann::json;
 
 std::string Scalar(const YAML::Node& node) { return node && node.IsScalar() ? node.Scalar() : ""; }
 
+// node[key] when `node` is a map, else an undefined node: yaml-cpp throws when a key is looked up
+// under a key that is missing, so optional fields two levels down go through this.
+YAML::Node Child(const YAML::Node& node, const char* key) {
+  return node && node.IsMap() ? node[key] : YAML::Node(YAML::NodeType::Undefined);
+}
+
 // A YAML value as JSON: scalars that read as JSON (numbers, booleans) keep their type.
 json ToJson(const YAML::Node& node) {
   if (node.IsSequence()) {
@@ -106,12 +112,12 @@ class V2Reader {
                                  components && components.IsMap() ? components.size() : 0));
     const std::string component_key = components.begin()->first.Scalar();
     const YAML::Node component = components.begin()->second;
-    std::string name = Scalar(root_["pipelineInfo"]["name"]);
+    std::string name = Scalar(Child(root_["pipelineInfo"], "name"));
     if (name.empty()) name = component_key.substr(component_key.rfind("comp-", 0) == 0 ? 5 : 0);
     spec_ = {{"format", "v2"},
              {"name", name},
              {"step_name", ComponentStepName(name)},
-             {"description", Scalar(root_["pipelineInfo"]["description"])},
+             {"description", Scalar(Child(root_["pipelineInfo"], "description"))},
              {"env", json::object()},
              {"inputs", json::array()},
              {"outputs", json::array()}};
@@ -135,7 +141,7 @@ class V2Reader {
         const std::string name = pair.first.Scalar();
         const YAML::Node& def = pair.second;
         const bool artifact = std::string(group) == "artifacts";
-        const std::string type = artifact ? Scalar(def["artifactType"]["schemaTitle"])
+        const std::string type = artifact ? Scalar(Child(def["artifactType"], "schemaTitle"))
                                           : ParameterTypeName(Scalar(def["parameterType"]));
         json entry = {{"name", name},
                       {"key", ComponentKey(name)},
@@ -164,7 +170,7 @@ class V2Reader {
 
   void ReadExecutor(const YAML::Node& component) {
     const std::string label = Scalar(component["executorLabel"]);
-    const YAML::Node executor = root_["deploymentSpec"]["executors"][label];
+    const YAML::Node executor = Child(Child(root_["deploymentSpec"], "executors"), label.c_str());
     if (label.empty() || !executor)
       ComponentError(path_, component,
                      fmt::format("no executor '{}' in deploymentSpec.executors", label));

@@ -105,9 +105,11 @@ void AddParamFile(ParamValues& params, const std::string& path) {
     throw Error(SourceLocation{path, root.Mark().line + 1},
                 "a parameter file must be a map of name: value");
   for (const auto& entry : root) {
-    std::string name = entry.first.as<std::string>();
-    const YAML::Node& value = entry.second;
     SourceLocation origin{path, entry.first.Mark().line + 1};
+    if (!entry.first.IsScalar())
+      throw Error(origin, "a parameter name must be text, not a list or a map");
+    std::string name = entry.first.Scalar();
+    const YAML::Node& value = entry.second;
     if (value.IsScalar()) {
       params.values[name] = {value.as<std::string>(), origin, false};
     } else if (value.IsSequence()) {
@@ -129,7 +131,9 @@ void ApplyParams(Pipeline& pipeline, const ParamValues& params) {
   std::vector<std::string> names;
   for (const Param& param : pipeline.params) names.push_back(param.name);
   std::vector<Diagnostic> problems;
-  for (const auto& [name, value] : params.values) {
+  for (const auto& entry : params.values) {
+    const std::string& name = entry.first;  // not a structured binding: Clang 14 cannot capture one
+    const ParamValues::Value& value = entry.second;
     auto param = std::find_if(pipeline.params.begin(), pipeline.params.end(),
                               [&](const Param& p) { return p.name == name; });
     std::string from = value.origin.file == "-p" ? fmt::format(" (from -p {}={})", name, Abbreviated(value.text))

@@ -46,22 +46,29 @@ Error SecretsFileError(SourceLocation location, std::string message) {
   return Error(std::move(diagnostic));
 }
 
+// A key of the file: a name, not a list or a map (`{a: b}: x` or `[a]: x`).
+std::string KeyName(const YAML::Node& key, const std::string& file) {
+  if (!key.IsScalar())
+    throw SecretsFileError(SourceLocation{file, key.Mark().line + 1},
+                           "a key must be a name, not a list or a map");
+  return key.Scalar();
+}
+
 void ReadGroup(const YAML::Node& node, const std::string& file, const std::string& group,
                std::map<std::string, std::string>& into) {
   if (!node.IsMap())
     throw SecretsFileError(SourceLocation{file, node.Mark().line + 1},
                            fmt::format("'{}' must map keys to values", group));
   for (const auto& entry : node) {
+    const std::string key = KeyName(entry.first, file);
     if (!entry.second.IsScalar())
-      throw SecretsFileError(
-          SourceLocation{file, entry.second.Mark().line + 1},
-          fmt::format("'{}.{}' must be a single value", group, entry.first.as<std::string>()));
-    std::string value = entry.second.as<std::string>();
+      throw SecretsFileError(SourceLocation{file, entry.second.Mark().line + 1},
+                             fmt::format("'{}.{}' must be a single value", group, key));
+    std::string value = entry.second.Scalar();
     if (value.find('\0') != std::string::npos)  // an environment variable would end there
       throw SecretsFileError(SourceLocation{file, entry.second.Mark().line + 1},
-                             fmt::format("'{}.{}': the value contains a NUL byte", group,
-                                         entry.first.as<std::string>()));
-    into[entry.first.as<std::string>()] = std::move(value);
+                             fmt::format("'{}.{}': the value contains a NUL byte", group, key));
+    into[key] = std::move(value);
   }
 }
 
@@ -94,14 +101,15 @@ SecretSource::SecretSource(const std::filesystem::path& file) {
         SourceLocation{file.string(), 1},
         "a secrets file maps secret names to {key: value} (and 'vault' to paths)");
   for (const auto& entry : root) {
-    const std::string name = entry.first.as<std::string>();
+    const std::string name = KeyName(entry.first, file.string());
     if (name == "vault") {
       if (!entry.second.IsMap())
         throw SecretsFileError(SourceLocation{file.string(), entry.second.Mark().line + 1},
                                "'vault' must map Vault paths to {key: value}");
-      for (const auto& path : entry.second)
-        ReadGroup(path.second, file.string(), "vault." + path.first.as<std::string>(),
-                  vault_[path.first.as<std::string>()]);
+      for (const auto& path : entry.second) {
+        const std::string vault_path = KeyName(path.first, file.string());
+        ReadGroup(path.second, file.string(), "vault." + vault_path, vault_[vault_path]);
+      }
       continue;
     }
     ReadGroup(entry.second, file.string(), name, secrets_[name]);

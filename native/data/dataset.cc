@@ -133,6 +133,12 @@ Dataset LoadIdxDataset(const fs::path& images, const fs::path& labels) {
                              ": expected an IDX image array {N, H, W} or "
                              "{N, C, H, W}, got " +
                              std::to_string(array.dims.size()) + " dimensions");
+  // Each item dimension from 1 to 65535, so the items' bytes bound their count by the file size.
+  for (std::size_t d = 1; d < array.dims.size(); ++d)
+    if (array.dims[d] < 1 || array.dims[d] > 65535)
+      throw std::runtime_error(
+          fmt::format("{}: IDX image dimensions ({}) must each be from 1 to 65535", images.string(),
+                      fmt::join(array.dims.begin() + 1, array.dims.end(), "x")));
   Dataset set;
   const std::size_t count = array.dims[0];
   set.channels = array.dims.size() == 4 ? int(array.dims[1]) : 1;

@@ -92,6 +92,8 @@ std::vector<Region> ParseGeoJsonRegions(const std::string& text) {
     root = json::parse(text);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(fmt::format("invalid JSON at byte {}", e.byte));
+  } catch (const json::out_of_range&) {  // the parser's only other error (406)
+    throw std::runtime_error("invalid JSON: a number beyond the range of a double");
   }
   std::vector<Region> regions;
   if (root.is_array()) {  // older QuPath versions export a bare array of features

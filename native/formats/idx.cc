@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -61,12 +62,18 @@ IdxArray ParseIdx(std::string_view bytes, const std::string& source) {
                              std::to_string(bytes.size()));
   IdxArray array;
   std::size_t count = 1;
+  bool overflow = false;  // the product of the dimensions wraps: no file can hold it
   for (std::size_t d = 0; d < ndim; ++d) {
     std::uint32_t value = 0;
     for (int b = 0; b < 4; ++b) value = (value << 8) | std::uint8_t(bytes[4 + 4 * d + b]);
     array.dims.push_back(value);
-    count *= value;
+    overflow = __builtin_mul_overflow(count, value, &count) || overflow;
   }
+  if (overflow && std::find(array.dims.begin(), array.dims.end(), 0u) == array.dims.end())
+    throw std::runtime_error(
+        fmt::format("{}: truncated IDX file: dimensions {} need more data "
+                    "bytes than any file holds",
+                    source, fmt::join(array.dims, "x")));
   if (bytes.size() - header < count)
     throw std::runtime_error(source + ": truncated IDX file: expected " + std::to_string(count) +
                              " data bytes, found " + std::to_string(bytes.size() - header));

@@ -185,9 +185,20 @@ PatchShard ReadPatchShard(const std::filesystem::path& path) {
   h.labels_offset = Get<std::uint64_t>(bytes, 40);
   h.coords_offset = Get<std::uint64_t>(bytes, 48);
   h.pixels_offset = Get<std::uint64_t>(bytes, 56);
+  if (h.channels != 3 || h.height < 1 || h.height > 65535 || h.width < 1 || h.width > 65535)
+    throw ShardError(path, "unsupported patch shape " + std::to_string(h.height) + "x" +
+                               std::to_string(h.width) + "x" + std::to_string(h.channels) +
+                               " (height and width from 1 to 65535, 3 channels)");
+  // Each section lies inside the file, checked without overflow (a count near 2^64 wrapped
+  // FileBytes() to the file size), so the buffers below are never larger than the file.
   std::error_code error;
-  if (std::filesystem::file_size(path, error) != h.FileBytes())
-    throw ShardError(path, "file size does not match its header");
+  const std::uint64_t size = std::filesystem::file_size(path, error);
+  const bool sections_fit = !error && h.labels_offset <= size &&
+                            h.count <= size - h.labels_offset && h.coords_offset <= size &&
+                            h.count <= (size - h.coords_offset) / 8 && h.pixels_offset <= size &&
+                            (size - h.pixels_offset) % h.PatchBytes() == 0 &&
+                            (size - h.pixels_offset) / h.PatchBytes() == h.count;
+  if (!sections_fit) throw ShardError(path, "file size does not match its header");
   shard.labels.resize(h.count);
   shard.coords.resize(h.count);
   shard.pixels.resize(h.count * h.PatchBytes());

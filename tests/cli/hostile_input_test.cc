@@ -39,6 +39,17 @@ TEST_CASE("hostile input: a script or parameter file that is a device or a FIFO 
         "/dev/zero: error: cannot read the parameter file: it is not a regular file\n");
 }
 
+TEST_CASE("hostile input: a parameter file whose name is a list or a map names the line") {
+  TempDir dir("hostile_param_key");
+  const std::filesystem::path params = dir.path / "params.yaml";
+  WriteFile(params, "who: me\n{{x}}: [1, 2]\n");
+  CommandResult result = RunCtp("check scripts/hello.lua --params " + Quoted(params));
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.rfind(
+            params.string() + ":2: error: a parameter name must be text, not a list or a map\n",
+            0) == 0);
+}
+
 TEST_CASE("hostile input: a 100,000-digit int parameter is refused, the value abbreviated") {
   const std::string digits(100000, '1');
   const std::string shown = std::string(60, '1') + "... (100000 bytes)";

@@ -253,9 +253,26 @@ TEST_CASE("specs ctp cannot run are refused with the file and line") {
                     "exec-b}\ndeploymentSpec: {executors: {}}\n") ==
         "ctp.load_component: DIR/component.yaml:2: a v2 component spec must hold exactly one "
         "component in 'components' (found 2): ctp loads single components\n");
+  CHECK(InlineError("components:\n  comp-a: {executorLabel: exec-a}\ndeploymentSpec:\n"
+                    "  other: {}\n") ==
+        "ctp.load_component: DIR/component.yaml:2: no executor 'exec-a' in "
+        "deploymentSpec.executors\n");
+  CHECK(InlineError("name: S\nimplementation: a container\n") ==
+        "ctp.load_component: DIR/component.yaml:2: the component spec does not have the shape of a "
+        "KFP component: operator[] call on a scalar (key: \"graph\")\n");
   CHECK(InlineError("- just\n- a list\n") ==
         "ctp.load_component: DIR/component.yaml: a component spec must be a YAML map (a v1 "
         "component.yaml with 'implementation', or a v2 IR YAML with 'deploymentSpec')\n");
+}
+
+TEST_CASE("a v2 component without pipelineInfo is named after its component") {
+  testing::TempDir dir("kfp_no_pipeline_info");
+  const Pipeline p = LoadInline(dir,
+                                "components:\n  comp-echo-text:\n    executorLabel: exec-echo\n"
+                                "deploymentSpec:\n  executors:\n    exec-echo:\n"
+                                "      container: {image: alpine, command: [echo]}\n",
+                                "{}");
+  CHECK(p.steps[1].name == "echo-text");
 }
 
 TEST_CASE("an {if} on an input value is decided when the script loads") {

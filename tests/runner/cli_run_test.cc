@@ -177,6 +177,10 @@ TEST_CASE("ctp run refuses bad input with a clear message and writes nothing") {
       CHECK(r.err == secrets.string() + ":3: error: 'slack.token' must be a single value\n");
       CHECK(r.out.find("S3CRET") == std::string::npos);
     }
+    std::ofstream(secrets) << "slack:\n  webhook: S3CRET-4\n  {S3CRET-5: x}: y\n";
+    CommandResult key = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + workdir);
+    CHECK(key.exit_code == 1);
+    CHECK(key.err == secrets.string() + ":3: error: a key must be a name, not a list or a map\n");
     std::ofstream(secrets) << "slack: {webhook: S3CRET-3\n";
     CommandResult r = RunCtp("run scripts/hello.lua --secrets " + Quote(secrets) + workdir);
     CHECK(r.exit_code == 1);

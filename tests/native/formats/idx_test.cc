@@ -67,6 +67,10 @@ TEST_CASE("IDX: corrupt and truncated files give exact errors naming the file") 
                     "a.idx: truncated IDX file: expected 12 data bytes, found 4");
   CHECK_THROWS_WITH(ParseIdx(Images() + "xy", "a.idx"),
                     "a.idx: IDX file has 2 bytes after its data");
+  // 2^31 x 2^31 x 4 bytes wraps to 0 in 64 bits: the file does not match an empty array.
+  CHECK_THROWS_WITH(ParseIdx(Header(3, {1u << 31, 1u << 31, 4}), "a.idx"),
+                    "a.idx: truncated IDX file: dimensions 2147483648x2147483648x4 need more data "
+                    "bytes than any file holds");
 
   TempDir dir;
   const fs::path gz = dir.path / "t.gz";
@@ -106,4 +110,16 @@ TEST_CASE("IDX data set: images and labels must agree") {
                                ": expected 3 labels (one per image of " +
                                (dir.path / "train-images-idx3-ubyte").string() + ")";
   CHECK_THROWS_WITH(ctp::native::LoadDataset({dir.path, "train", {}, 0}), expected.c_str());
+}
+
+TEST_CASE("IDX data set: an image side of 0 is refused (4 billion empty images took 16 GiB)") {
+  TempDir dir;
+  const fs::path images = dir.path / "images-idx3-ubyte";
+  std::ofstream(images, std::ios::binary) << Header(3, {0xffffffff, 0, 28});
+  const std::string expected =
+      images.string() + ": IDX image dimensions (0x28) must each be from 1 to 65535";
+  CHECK_THROWS_WITH(ctp::native::LoadDataset({images, "train", {}, 0}), expected.c_str());
+  std::ofstream(images, std::ios::binary) << Header(4, {1, 70000, 1, 1}) << std::string(70000, 'x');
+  CHECK_THROWS_WITH(ctp::native::LoadDataset({images, "train", {}, 0}),
+                    doctest::Contains("(70000x1x1) must each be from 1 to 65535"));
 }

@@ -270,4 +270,39 @@ TEST_CASE("a shard with a patch missing or stored twice is refused with the patc
   fs::remove_all(file.parent_path());
 }
 
+TEST_CASE("a shard header that does not fit its file is refused before anything is allocated") {
+  const fs::path file = Scratch("header.ctpshard");
+  // 64 header bytes; labels, coordinates and pixels all at offset 64.
+  auto write = [&](std::uint64_t count, std::uint32_t height, std::uint32_t width,
+                   std::uint32_t channels) {
+    std::string head = "CTPSHARD";
+    auto put = [&](auto value) {
+      head.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    put(std::uint32_t{1});   // version
+    put(std::uint32_t{64});  // header bytes
+    put(count);
+    put(height);
+    put(width);
+    put(channels);
+    put(std::uint32_t{0});  // level
+    for (int section = 0; section < 3; ++section) put(std::uint64_t{64});
+    std::ofstream(file, std::ios::binary) << head;
+  };
+  auto error = [&] { return ErrorOf([&] { native::ReadPatchShard(file); }); };
+  write(std::uint64_t{1} << 61, 2, 4, 3);  // 2^61 patches of 24 bytes: 64 + 3 * 2^64 wraps to 64
+  CHECK(error() == file.string() + ": file size does not match its header");
+  write(0, 2, 4, 3);
+  CHECK(error().empty());
+  write(std::uint64_t{1} << 40, 0, 4, 3);  // patches of 0 bytes: 2^40 labels from 64 bytes
+  CHECK(error() == file.string() +
+                       ": unsupported patch shape 0x4x3 (height and width from 1 to "
+                       "65535, 3 channels)");
+  write(1, 8, 8, 4);
+  CHECK(error() == file.string() +
+                       ": unsupported patch shape 8x8x4 (height and width from 1 to "
+                       "65535, 3 channels)");
+  fs::remove_all(file.parent_path());
+}
+
 }  // namespace ctp::testing

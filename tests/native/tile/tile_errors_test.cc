@@ -85,6 +85,8 @@ TEST_CASE("tile: GeoJSON shapes and malformed GeoJSON messages") {
   CHECK(native::ParseGeoJsonRegions(R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]})")
             .size() == 1);
   CHECK(ParseError("{") == "invalid JSON at byte 2");
+  CHECK(ParseError(R"({"type":"Polygon","coordinates":[[[1e400,0],[1,0],[1,1]]]})") ==
+        "invalid JSON: a number beyond the range of a double");
   CHECK(ParseError(R"({"features":[]})") == "not GeoJSON: expected an object with a \"type\"");
   CHECK(ParseError(R"({"type":"FeatureCollection"})") ==
         "FeatureCollection needs a \"features\" array");
