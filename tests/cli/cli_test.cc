@@ -117,7 +117,10 @@ TEST_CASE("ctp step checks every argument before the step runs: exit code 2, exa
        "ctp step train: argument --device: expected one of auto, cpu, cuda, got 'gpu' (did you "
        "mean 'cpu'?)\n"},
   };
-  for (const auto& [command, message] : cases) {
+  for (const auto& entry : cases) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const char* command = entry.first;
+    const char* message = entry.second;
     CAPTURE(command);
     CommandResult result = RunCtp(command);
     CHECK(result.exit_code == 2);

@@ -53,7 +53,10 @@ TEST_CASE("EmitArgo writes a container step with its inputs passed as template p
 }
 
 TEST_CASE("EmitArgo golden output per feature") {
-  for (const auto& [name, pipeline] : AllSamplePipelines()) {
+  for (const auto& sample : AllSamplePipelines()) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& name = sample.first;
+    const Pipeline& pipeline = sample.second;
     CAPTURE(name);
     const std::string actual = EmitArgo(pipeline);
     CHECK(actual == Golden(name + ".argo.yaml", actual));

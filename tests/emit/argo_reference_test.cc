@@ -49,7 +49,10 @@ void CheckLikeExample(const std::string& example, const Pipeline& pipeline,
   for (const auto& [name, leaf] : ours.leaves) our_names.insert(name);
   for (const auto& [name, leaf] : theirs.leaves) their_names.insert(name);
   REQUIRE(Join(our_names) == Join(their_names));
-  for (const auto& [name, theirs_leaf] : theirs.leaves) {
+  for (const auto& entry : theirs.leaves) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& name = entry.first;
+    const ArgoLeaf& theirs_leaf = entry.second;
     CAPTURE(name);
     const ArgoLeaf& ours_leaf = ours.leaves.at(name);
     CHECK(ours_leaf.image == theirs_leaf.image);

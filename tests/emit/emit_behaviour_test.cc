@@ -11,7 +11,10 @@ using namespace ctp;
 using namespace ctp::testing;
 
 TEST_CASE("emitters are deterministic: the same pipeline gives the same bytes") {
-  for (const auto& [name, pipeline] : AllSamplePipelines()) {
+  for (const auto& sample : AllSamplePipelines()) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& name = sample.first;
+    const Pipeline& pipeline = sample.second;
     CAPTURE(name);
     CHECK(EmitArgo(pipeline) == EmitArgo(pipeline));
     CHECK(EmitKfp(pipeline) == EmitKfp(pipeline));

@@ -43,7 +43,10 @@ TEST_CASE("EmitKfp writes a container step like the KFP compiler") {
 }
 
 TEST_CASE("EmitKfp golden output per feature") {
-  for (const auto& [name, pipeline] : AllSamplePipelines()) {
+  for (const auto& sample : AllSamplePipelines()) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& name = sample.first;
+    const Pipeline& pipeline = sample.second;
     CAPTURE(name);
     const std::string actual = EmitKfp(pipeline);
     CHECK(actual == Golden(name + ".kfp.yaml", actual));

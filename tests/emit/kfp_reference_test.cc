@@ -60,7 +60,10 @@ void CheckLikeReference(const std::string& reference, const Pipeline& pipeline,
   for (const auto& [name, leaf] : ours.leaves) our_names.insert(name);
   for (const auto& [name, leaf] : theirs.leaves) their_names.insert(name);
   REQUIRE(Join(our_names) == Join(their_names));
-  for (const auto& [name, t] : theirs.leaves) {
+  for (const auto& entry : theirs.leaves) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& name = entry.first;
+    const KfpLeaf& t = entry.second;
     CAPTURE(name);
     const KfpLeaf& o = ours.leaves.at(name);
     CHECK(Join(o.groups) == Join(t.groups));

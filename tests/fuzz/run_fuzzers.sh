@@ -4,8 +4,9 @@
 # For each target (all when none is named): every saved input of tests/fuzz/regressions/TARGET/
 # once, then SECONDS of fuzzing from the seeds (tests/fuzz/corpus/TARGET/ and the project's own
 # files of that format) with the target's dictionary. Inputs that add coverage are kept in
-# BUILD_DIR/fuzz/corpus/TARGET/ (with --smoke: in a temporary folder, so the run is repeatable),
-# crashers in BUILD_DIR/fuzz/crashes/TARGET/, the log in BUILD_DIR/fuzz/logs/TARGET.log.
+# BUILD_DIR/fuzz/corpus/TARGET/ (with --smoke: in a temporary folder, and with a fixed seed, so
+# the run is repeatable), crashers in BUILD_DIR/fuzz/crashes/TARGET/, the log in
+# BUILD_DIR/fuzz/logs/TARGET.log.
 # Prints one line per target; exits 1 when any target failed.
 set -euo pipefail
 source=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,6 +64,9 @@ for target in "${targets[@]}"; do
   regressions="$source/tests/fuzz/regressions/$target"
   options=(-timeout="$timeout" -rss_limit_mb=2048 -close_fd_mask=1 -print_final_stats=1
            -artifact_prefix="$crashes/")
+  # The smoke run is repeatable: the same mutations in the same order each time (a crash it finds
+  # is in the code, not in the draw).
+  $smoke && options+=(-seed=1)
   dict=$(dictionary "$target")
   [ -z "$dict" ] || options+=(-dict="$dict")
   status=0

@@ -87,7 +87,10 @@ TEST_CASE("a retry backoff is what Argo reads: seconds as a number or digits, or
       {"'2h'", milliseconds(7200000)},     {"'1.5h'", milliseconds(5400000)},
       {"'1500000us'", milliseconds(1500)}, {"'2d'", milliseconds(172800000)},
   };
-  for (const auto& [text, expected] : cases) {
+  for (const auto& entry : cases) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& text = entry.first;
+    const milliseconds expected = entry.second;
     CAPTURE(text);
     const Pipeline p = WithRetry("limit = 1, backoff = " + text + ", max_backoff = " + text);
     CHECK(p.steps[0].retry->backoff == expected);

@@ -270,7 +270,11 @@ TEST_CASE("the retry policy decides what is retried, as in Argo; no policy is Ar
       {"fail", "OnTransientError", 1},
       {"cannot-start", "OnTransientError", 1},
   };
-  for (const auto& [command, policy, attempts] : cases) {
+  for (const auto& entry : cases) {
+    // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+    const std::string& command = std::get<0>(entry);
+    const std::string& policy = std::get<1>(entry);
+    const int attempts = std::get<2>(entry);
     CAPTURE(command);
     CAPTURE(policy);
     FakeLauncher launcher;

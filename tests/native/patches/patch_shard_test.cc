@@ -157,9 +157,12 @@ TEST_CASE("a shard written from several threads is byte for byte its documented 
   // larger than a chunk; 8 KiB chunks, so records straddle chunks whatever their size.
   const std::vector<std::pair<int, int>> sizes = {{8, 8}, {32, 32}, {64, 64}, {96, 96}};
   for (const Path& path : WritePaths())
-    for (auto [height, width] : sizes)
+    for (const auto& size : sizes)
       for (std::uint64_t count : {0, 1, 2, 37})
         for (int threads : {1, 2, 4}) {
+          // Not structured bindings: CAPTURE's lambda cannot name one (Clang 14).
+          const int height = size.first;
+          const int width = size.second;
           CAPTURE(path.name);
           CAPTURE(height);
           CAPTURE(count);
