@@ -101,6 +101,15 @@ int StepSchema(lua_State* L) {
   return 1;
 }
 
+// Line `wanted` (counted from 1) of `text`, or nothing past its end.
+std::optional<std::string> LineOf(const std::string& text, lua_Integer wanted) {
+  std::istringstream in(text);
+  std::string line;
+  for (lua_Integer n = 1; std::getline(in, line); ++n)
+    if (n == wanted) return line;
+  return std::nullopt;
+}
+
 // function_source(fn) -> "return function(...) ... end", { upvalue names except _ENV }; or nil,
 // the problem and the script's line when the function's text is not UTF-8 or holds a NUL byte.
 int FunctionSource(lua_State* L) {
@@ -121,10 +130,9 @@ int FunctionSource(lua_State* L) {
   if (text) source = ExtractFunctionSource(*text, ar.linedefined, ar.lastlinedefined);
   if (text && base::TextProblem(source)) {
     // The step's text goes into the emitted YAML: name the script's line that holds the bytes.
-    std::istringstream lines(*text);
-    std::string line;
-    for (int n = 1; std::getline(lines, line) && n <= ar.lastlinedefined; ++n) {
-      auto problem = n >= ar.linedefined ? base::TextProblem(line) : std::nullopt;
+    for (int n = ar.linedefined; n <= ar.lastlinedefined; ++n) {
+      const std::optional<std::string> line = LineOf(*text, n);
+      const auto problem = line ? base::TextProblem(*line) : std::nullopt;
       if (!problem) continue;
       lua_pushnil(L);
       lua_pushstring(L, problem->c_str());
@@ -172,15 +180,10 @@ int MainChunkLine(lua_State* L) {
 int SourceLine(lua_State* L) {
   const std::string* text = StateOf(L).ChunkText(std::string("@") + luaL_checkstring(L, 1));
   const lua_Integer wanted = luaL_checkinteger(L, 2);
-  if (!text) return 0;
-  std::istringstream in(*text);
-  std::string line;
-  for (lua_Integer n = 1; std::getline(in, line); ++n)
-    if (n == wanted) {
-      lua_pushlstring(L, line.data(), line.size());
-      return 1;
-    }
-  return 0;
+  const std::optional<std::string> line = text ? LineOf(*text, wanted) : std::nullopt;
+  if (!line) return 0;
+  lua_pushlstring(L, line->data(), line->size());
+  return 1;
 }
 
 // param_override(name) -> the text given with -p/--params, or nothing

@@ -10,16 +10,17 @@ TemporarySweep::TemporarySweep() { ::clock_gettime(CLOCK_REALTIME_COARSE, &start
 
 void TemporarySweep::Note(const NativeStep& step,
                           const std::map<std::string, std::string>& inputs) {
+  ArgValues values;
+  try {
+    values = ArgValues::Resolve(step.name, step.args, inputs);
+  } catch (const ArgError&) {
+    return;  // the step fails on its arguments and writes nothing
+  }
   for (const NativeArg& arg : step.args) {
-    if (arg.type != ArgType::kPath) continue;
-    const auto given = inputs.find(arg.name);
-    const std::string value = given != inputs.end() && !given->second.empty()
-                                  ? given->second
-                                  : arg.default_value.value_or("");
-    if (value.empty()) continue;
+    if (arg.type != ArgType::kPath || !values.Has(arg.name)) continue;
     std::error_code error;
-    fs::path path = fs::absolute(value, error).lexically_normal();
-    if (error) continue;
+    fs::path path = fs::absolute(values.Path(arg.name), error).lexically_normal();
+    if (error || path.empty()) continue;
     if (!path.has_filename()) path = path.parent_path();  // "dir/"
     const fs::path folder = fs::is_directory(path, error) ? path : path.parent_path();
     std::lock_guard lock(mutex_);

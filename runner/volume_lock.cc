@@ -2,15 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
+#include "lock_file.h"
 #include "task_builder.h"
 
 namespace ctp::runner {
@@ -21,12 +20,9 @@ namespace fs = std::filesystem;
 /// Who holds the lock, from its file: `run R of W (pid P)`, or a general word when the holder has
 /// not written it (yet).
 std::string Holder(const fs::path& lock) {
-  std::ifstream in(lock);
-  std::string pid, workdir, run_id;
-  if (!std::getline(in, pid) || !std::getline(in, workdir) || !std::getline(in, run_id) ||
-      run_id.empty())
-    return "another ctp run";
-  return fmt::format("run {} of {} (pid {})", run_id, workdir, pid);
+  const std::vector<std::string> lines = RecordedHolder(lock);
+  if (lines.size() < 3 || lines[2].empty()) return "another ctp run";
+  return fmt::format("run {} of {} (pid {})", lines[2], lines[1], lines[0]);
 }
 
 }  // namespace
@@ -42,25 +38,20 @@ VolumeLock::VolumeLock(const std::string& name, const fs::path& folder, const fs
     if (fd_ < 0 && errno == ENOENT) return;            // a folder this user cannot write
   }
   if (fd_ < 0)
-    throw std::runtime_error(
-        fmt::format("volume '{}': cannot open '{}': {}", name, lock.string(), std::strerror(errno)));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int cause = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (cause != EWOULDBLOCK)
-      throw std::runtime_error(fmt::format("volume '{}': cannot lock '{}': {}", name,
-                                           lock.string(), std::strerror(cause)));
-    throw std::runtime_error(fmt::format(
-        "volume '{}' ({}) is in use by {}; wait for it to finish or give this run another "
-        "folder with --volume {}=PATH",
-        name, folder.string(), Holder(lock), name));
-  }
-  const std::string holder =
-      fmt::format("{}\n{}\n{}\n", ::getpid(), workdir.string(), run_id);
-  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, holder.data(), holder.size(), 0) < 0) {
-    // The holder is only named in the message above; a read-only lock file locks all the same.
-  }
+    throw std::runtime_error(fmt::format("volume '{}': cannot open '{}': {}", name, lock.string(),
+                                         std::strerror(errno)));
+  const int cause =
+      LockAndRecordHolder(fd_, fmt::format("{}\n{}\n{}\n", ::getpid(), workdir.string(), run_id));
+  if (cause == 0) return;
+  ::close(fd_);
+  fd_ = -1;
+  if (cause != EWOULDBLOCK)
+    throw std::runtime_error(fmt::format("volume '{}': cannot lock '{}': {}", name, lock.string(),
+                                         std::strerror(cause)));
+  throw std::runtime_error(fmt::format(
+      "volume '{}' ({}) is in use by {}; wait for it to finish or give this run another "
+      "folder with --volume {}=PATH",
+      name, folder.string(), Holder(lock), name));
 }
 
 VolumeLock::~VolumeLock() {

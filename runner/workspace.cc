@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,9 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <random>
 #include <stdexcept>
+#include <vector>
+
+#include "lock_file.h"
 
 namespace ctp {
 
@@ -33,20 +34,14 @@ WorkdirLock::WorkdirLock(const std::filesystem::path& workdir) {
   if (fd_ < 0)
     throw std::runtime_error(
         fmt::format("cannot open '{}': {}", lock.string(), std::strerror(errno)));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    std::ifstream holder(lock);
-    std::string pid;
-    std::getline(holder, pid);
+  if (runner::LockAndRecordHolder(fd_, std::to_string(::getpid()) + "\n") != 0) {
+    const std::vector<std::string> holder = runner::RecordedHolder(lock);
     ::close(fd_);
     fd_ = -1;
     throw std::runtime_error(fmt::format(
         "workdir '{}' is in use by another ctp run{}; wait for it to finish or use another "
         "--workdir",
-        workdir.string(), pid.empty() ? "" : " (pid " + pid + ")"));
-  }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-    // The pid is only a courtesy for the message above.
+        workdir.string(), holder.empty() || holder[0].empty() ? "" : " (pid " + holder[0] + ")"));
   }
 }
 
