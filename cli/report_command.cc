@@ -26,7 +26,7 @@ Command AddReportCommandWith(CLI::App& app, RunStoreReader read_run) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("report", "write a self-contained HTML report of a run");
-  command->add_option("RUN_ID", options->run_id, "the run (see `ctp runs`; latest = the newest)")
+  command->add_option("RUN_ID", options->run_id, "the run (see `ctp runs`; latest = the newest, latest~N the Nth before it)")
       ->required();
   command->add_option("-o,--output", options->output,
                       "the HTML file ('-' for stdout; default <workdir>/runs/RUN_ID/report.html)");

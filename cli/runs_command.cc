@@ -138,11 +138,11 @@ Command AddRunsCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand("runs", "list, show and compare past local runs");
   AddWorkdirOption(*command, options->workdir);
   CLI::App* show = command->add_subcommand("show", "a run's parameters, steps and metrics");
-  show->add_option("RUN", options->show_id, "the run id")->required();
+  show->add_option("RUN", options->show_id, "the run id (latest = the newest, latest~1 the one before)")->required();
   show->fallthrough();  // --workdir may come after the run id
   CLI::App* compare = command->add_subcommand("compare", "two runs' parameters and metrics");
   compare->fallthrough();
-  compare->add_option("A", options->first, "a run id")->required();
+  compare->add_option("A", options->first, "a run id (or latest, latest~N)")->required();
   compare->add_option("B", options->second, "another run id")->required();
   return [options, show, compare] {
     const std::filesystem::path workdir = WorkdirOf(options->workdir);

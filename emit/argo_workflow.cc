@@ -122,7 +122,10 @@ YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
 const Schedule& RequireSchedule(const Pipeline& pipeline) {
   if (!pipeline.schedule || pipeline.schedule->cron.empty())
     throw Error(pipeline.location,
-                fmt::format("pipeline '{}': a CronWorkflow needs a schedule", pipeline.name));
+                fmt::format("pipeline '{}': a CronWorkflow needs a schedule: add "
+                            "`schedule = {{ cron = \"0 2 * * *\" }}` to ctp.pipeline, or emit "
+                            "`--kind template` for the WorkflowTemplate alone",
+                            pipeline.name));
   return *pipeline.schedule;
 }
 

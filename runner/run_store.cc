@@ -284,12 +284,34 @@ std::vector<RunRecord> RunStore::Runs() const {
   return runs;
 }
 
+namespace {
+
+/// N of "latest" (0) or "latest~N" (the Nth run before the newest); nullopt for any other id.
+std::optional<long long> RunsBeforeLatest(const std::string& id) {
+  if (id == "latest") return 0;
+  constexpr std::string_view kPrefix = "latest~";
+  if (!id.starts_with(kPrefix) || id.size() == kPrefix.size() || id.size() > kPrefix.size() + 9)
+    return std::nullopt;
+  long long n = 0;
+  for (char c : std::string_view(id).substr(kPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
 std::optional<RunRecord> RunStore::FindRun(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  Statement select(db_, id == "latest"
-                            ? "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT 1"
+  const std::optional<long long> before_latest = RunsBeforeLatest(id);
+  Statement select(db_, before_latest
+                            ? "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?"
                             : "SELECT * FROM runs WHERE id = ?");
-  if (id != "latest") select.Bind(1, id);
+  if (before_latest)
+    select.Bind(1, *before_latest);
+  else
+    select.Bind(1, id);
   if (!select.Step()) return std::nullopt;
   return ReadRun(select, path_);
 }

@@ -28,10 +28,14 @@ TEST_CASE("a CronWorkflow needs a schedule") {
   EmitOptions options;
   options.kind = EmitOptions::Kind::kCron;
   CHECK(ErrorOf([&] { EmitArgo(p, options); }) ==
-        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule\n");
+        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule: add `schedule = "
+        "{ cron = \"0 2 * * *\" }` to ctp.pipeline, or emit `--kind template` for the "
+        "WorkflowTemplate alone\n");
   options.kind = EmitOptions::Kind::kAll;
   CHECK(ErrorOf([&] { EmitArgo(p, options); }) ==
-        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule\n");
+        "test.lua:1: error: pipeline 'params': a CronWorkflow needs a schedule: add `schedule = "
+        "{ cron = \"0 2 * * *\" }` to ctp.pipeline, or emit `--kind template` for the "
+        "WorkflowTemplate alone\n");
 }
 
 TEST_CASE("a CronWorkflow name has at most 52 characters") {

@@ -34,6 +34,13 @@ TEST_CASE("runs are found by id or as the latest, newest first") {
   CHECK(first->status == RunStatus::kSucceeded);
   CHECK(first->ended_at == 12);
   CHECK_FALSE(store.FindRun("r3"));
+  CHECK(store.FindRun("latest~0")->id == "r2");
+  CHECK(store.FindRun("latest~1")->id == "r1");
+  CHECK_FALSE(store.FindRun("latest~2"));
+  CHECK_FALSE(store.FindRun("latest~"));
+  CHECK_FALSE(store.FindRun("latest~-1"));
+  CHECK_FALSE(store.FindRun("latest~1x"));
+  CHECK_FALSE(store.FindRun("latest~99999999999999999999"));
 }
 
 TEST_CASE("steps keep the order they started in and their first start time") {

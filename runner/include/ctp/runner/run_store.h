@@ -91,7 +91,7 @@ class RunStore {
 
   /// Every run, newest first.
   std::vector<RunRecord> Runs() const;
-  /// The run with this id; "latest" is the newest run.
+  /// The run with this id; "latest" is the newest run, "latest~N" the Nth before it.
   std::optional<RunRecord> FindRun(const std::string& id) const;
   /// The steps of a run, in the order they started.
   std::vector<StepRecord> Steps(const std::string& run_id) const;
