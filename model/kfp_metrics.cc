@@ -21,7 +21,7 @@ using nlohmann::json;
 json ParseJson(const std::string& text, const std::string& source) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
     Malformed(source, fmt::format("not valid JSON ({})", e.what()));
   }
 }

@@ -31,7 +31,7 @@ std::string ReadBytes(const fs::path& path) {
 nlohmann::json ReadJson(const fs::path& path) {
   try {
     return nlohmann::json::parse(ReadBytes(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
     throw std::runtime_error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
   }
 }

@@ -36,6 +36,9 @@ TEST_CASE("the entries of a metrics document, in order") {
 
 TEST_CASE("a malformed document names the source and the field") {
   CHECK(Error("{\"metrics\": [").rfind("m.json: not valid JSON (", 0) == 0);
+  CHECK(Error(R"({"metrics": [{"name": "a", "numberValue": 1e4001024}]})") ==
+        "m.json: not valid JSON ([json.exception.out_of_range.406] number overflow parsing "
+        "'1e4001024')");
   CHECK(Error("[1]") == "m.json: the document must be an object, got an array");
   CHECK(Error(R"({"metrics": {}})") == "m.json: field 'metrics' must be an array, got an object");
   CHECK(Error(R"({"metrics": [1]})") == "m.json: field 'metrics[0]' must be an object, got 1");

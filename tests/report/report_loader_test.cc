@@ -164,6 +164,11 @@ TEST_CASE("report loader: bad files are refused with the file's path and the pro
   Write(metrics, "{\"metrics\": [");
   CHECK_THROWS_WITH(ctp::report::LoadRunFolder(run.path, report),
                     doctest::Contains((metrics.string() + ": not valid JSON (").c_str()));
+  Write(metrics, R"({"metrics": [{"name": "accuracy", "numberValue": 1e400}]})");
+  CHECK_THROWS_WITH(ctp::report::LoadRunFolder(run.path, report),
+                    (metrics.string() + ": not valid JSON ([json.exception.out_of_range.406] "
+                                        "number overflow parsing '1e400')")
+                        .c_str());
   Write(metrics, R"({"metrics": [{"name": "accuracy", "numberValue": "high"}]})");
   CHECK_THROWS_WITH(
       ctp::report::LoadRunFolder(run.path, report),

@@ -94,6 +94,25 @@ TEST_CASE("IDX: corrupt and truncated files give exact errors naming the file") 
                     doctest::Contains(corrupted.c_str()));
   const std::string missing = (dir.path / "missing").string() + ": cannot open";
   CHECK_THROWS_WITH(ctp::native::ReadIdx(dir.path / "missing"), missing.c_str());
+  const std::string folder = dir.path.string() + ": not a regular file";
+  CHECK_THROWS_WITH(ctp::native::ReadIdx(dir.path), folder.c_str());
+}
+
+TEST_CASE("IDX: a file larger than its header declares is refused before it is read whole") {
+  TempDir dir;
+  std::ofstream(dir.path / "raw", std::ios::binary) << Images() + "xy";
+  const std::string raw = (dir.path / "raw").string() + ": IDX file has 2 bytes after its data";
+  CHECK_THROWS_WITH(ctp::native::ReadIdx(dir.path / "raw"), raw.c_str());
+  // A gzip bomb: 12 bytes of images declared, 64 MiB of zeros inflated after them. Inflating
+  // stops at the first chunk beyond the declared size.
+  WriteGzip(dir.path / "bomb.gz", Images() + std::string(std::size_t{64} << 20, '\0'));
+  const std::string bomb = (dir.path / "bomb.gz").string() +
+                           ": IDX file has bytes after its data (its dimensions 3x2x2 need 12 bytes)";
+  CHECK_THROWS_WITH(ctp::native::ReadIdx(dir.path / "bomb.gz"), bomb.c_str());
+  WriteGzip(dir.path / "text.gz", "hello, not IDX");
+  const std::string text =
+      (dir.path / "text.gz").string() + ": not an IDX file (expected magic 00 00 TYPE NDIM)";
+  CHECK_THROWS_WITH(ctp::native::ReadIdx(dir.path / "text.gz"), text.c_str());
 }
 
 TEST_CASE("IDX data set: images and labels must agree") {
