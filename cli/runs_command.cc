@@ -1,4 +1,4 @@
-// ctp runs [list|show RUN|compare A B]: the run history in <workdir>/ctp.db.
+// ctp runs [list|show RUN|compare A B|logs RUN [STEP]]: the run history in <workdir>/ctp.db.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,9 +7,11 @@
 #include <set>
 
 #include "cli.h"
+#include "run_logs.h"
 #include "workdir_option.h"
 #include "ctp/model/diagnostic.h"
 #include "ctp/runner/run_store.h"
+#include "ctp/runner/workspace.h"
 
 namespace ctp::cli {
 namespace {
@@ -132,23 +134,33 @@ std::string CompareRuns(const RunStore& store, const std::string& a, const std::
 
 Command AddRunsCommand(CLI::App& app) {
   struct Options {
-    std::string workdir, show_id, first, second;
+    std::string workdir, show_id, first, second, logs_id;
+    RunLogsRequest logs;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("runs", "list, show and compare past local runs");
   AddWorkdirOption(*command, options->workdir);
   CLI::App* show = command->add_subcommand("show", "a run's parameters, steps and metrics");
-  show->add_option("RUN", options->show_id, "the run id (latest = the newest, latest~1 the one before)")->required();
+  show->add_option("RUN", options->show_id,
+                   "the run id (latest = the newest, latest~1 the one before)")
+      ->required();
   show->fallthrough();  // --workdir may come after the run id
   CLI::App* compare = command->add_subcommand("compare", "two runs' parameters and metrics");
   compare->fallthrough();
   compare->add_option("A", options->first, "a run id (or latest, latest~N)")->required();
   compare->add_option("B", options->second, "another run id")->required();
-  return [options, show, compare] {
+  CLI::App* logs = command->add_subcommand("logs", "the logs of a run's steps");
+  logs->fallthrough();
+  logs->add_option("RUN", options->logs_id, "the run id (or latest, latest~N)")->required();
+  logs->add_option("STEP", options->logs.step,
+                   "one step (`train`, a loop's `sweep` or `sweep[2]`); all steps when left out");
+  logs->add_flag("-f,--follow", options->logs.follow,
+                 "keep printing what the steps log until the run ends");
+  return [options, show, compare, logs] {
     const std::filesystem::path workdir = WorkdirOf(options->workdir);
     std::unique_ptr<RunStore> store = OpenStore(workdir);
     if (!store) {
-      if (show->parsed() || compare->parsed())
+      if (show->parsed() || compare->parsed() || logs->parsed())
         throw std::invalid_argument(fmt::format("no runs in workdir '{}'", workdir.string()));
       std::cout << fmt::format("no runs in workdir '{}'\n", workdir.string());
       return kOk;
@@ -157,6 +169,9 @@ Command AddRunsCommand(CLI::App& app) {
       std::cout << ShowRun(*store, options->show_id);
     else if (compare->parsed())
       std::cout << CompareRuns(*store, options->first, options->second);
+    else if (logs->parsed())
+      PrintRunLogs(*store, Workspace(workdir), RequireRun(*store, options->logs_id), options->logs,
+                   std::cout);
     else
       std::cout << ListRuns(*store);
     return kOk;

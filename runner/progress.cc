@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <system_error>
+#include <vector>
 
 namespace ctp::runner {
 namespace {
@@ -32,6 +34,40 @@ std::string Bar(const StepProgress& progress) {
                      progress.text);
 }
 
+/// The last `max_lines` lines of the log file from byte `from` on (at most 4,000 bytes before
+/// its end), each as "  | line".
+std::string LogTail(const std::filesystem::path& log_file, std::uintmax_t from, int max_lines) {
+  constexpr std::uintmax_t kMaxBytes = 4000;
+  std::ifstream log(log_file, std::ios::binary | std::ios::ate);
+  if (!log) return "";
+  const std::uintmax_t size = static_cast<std::uintmax_t>(log.tellg());
+  const std::uintmax_t start = std::max(from, size > kMaxBytes ? size - kMaxBytes : 0);
+  if (start >= size) return "";
+  std::string text(size - start, '\0');
+  log.seekg(static_cast<std::streamoff>(start));
+  log.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(log.gcount()));
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  if (start > from && !lines.empty()) lines.erase(lines.begin());  // cut mid-line
+  const std::size_t first = lines.size() > std::size_t(max_lines) ? lines.size() - max_lines : 0;
+  std::string out;
+  for (std::size_t i = first; i < lines.size(); ++i) out += "  | " + lines[i] + "\n";
+  return out;
+}
+
+std::uintmax_t SizeOf(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
 }  // namespace
 
 ProgressView::ProgressView(std::ostream& out, ProgressStyle style, bool verbose)
@@ -50,19 +86,30 @@ void ProgressView::ClearLive() {
 
 void ProgressView::Started(const std::string& task, const std::filesystem::path& log) {
   std::lock_guard lock(mutex_);
-  running_[task] = {std::chrono::steady_clock::now(), log, 0, {}, false};
+  // A retry appends to the log: it starts where the earlier attempts' lines end.
+  const std::uintmax_t offset = SizeOf(log);
+  running_[task] = {std::chrono::steady_clock::now(), log, offset, offset, {}, false};
   if (style_ == ProgressStyle::kPlain) Line(fmt::format("{} started", task));
 }
 
 void ProgressView::Finished(const std::string& task, const std::string& status, double seconds,
                             bool cache_hit, const std::string& message) {
   std::lock_guard lock(mutex_);
+  std::string tail;
   if (auto found = running_.find(task); found != running_.end()) {
     if (verbose_) StreamLog(task, found->second);
+    // A failure shows why: its attempt's last log lines (unless just streamed) and where the
+    // whole log is.
+    if (style_ != ProgressStyle::kQuiet && (status == "failed" || status == "retrying")) {
+      const Running& attempt = found->second;
+      if (!verbose_) tail = LogTail(attempt.log, attempt.attempt_offset, kFailedLogLines);
+      tail += fmt::format("  log: {}\n", attempt.log.string());
+    }
     running_.erase(found);
   }
   Line(fmt::format("{} {}{} ({}){}", task, status, cache_hit ? " (cached)" : "", Seconds(seconds),
                    message.empty() ? "" : ": " + message));
+  out_ << tail << std::flush;
 }
 
 void ProgressView::Settled(const std::string& step, const std::string& status,

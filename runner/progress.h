@@ -25,7 +25,11 @@ class ProgressView {
 
   /// A task started; its log is at `log`.
   void Started(const std::string& task, const std::filesystem::path& log);
-  /// A task ended (`status`: succeeded, failed, retrying, ...).
+  /// Log lines a failed attempt shows (without --verbose, which streams all of them).
+  static constexpr int kFailedLogLines = 10;
+
+  /// A task ended (`status`: succeeded, failed, retrying, ...). A failed or retried attempt also
+  /// prints its last log lines and the log's path.
   void Finished(const std::string& task, const std::string& status, double seconds, bool cache_hit,
                 const std::string& message);
   /// A step (not run) was skipped, omitted or reused.
@@ -41,7 +45,8 @@ class ProgressView {
   struct Running {
     std::chrono::steady_clock::time_point start;
     std::filesystem::path log;
-    std::uintmax_t log_offset = 0;
+    std::uintmax_t attempt_offset = 0;  ///< where this attempt's lines start in the log
+    std::uintmax_t log_offset = 0;      ///< how far --verbose has streamed the log
     StepProgress progress;
     bool has_progress = false;
   };
