@@ -76,7 +76,7 @@ ProgressView::ProgressView(std::ostream& out, ProgressStyle style, bool verbose)
 void ProgressView::Line(const std::string& text) {
   if (style_ == ProgressStyle::kQuiet) return;
   ClearLive();
-  out_ << fmt::format("{} {}\n", Clock(), text);
+  out_ << fmt::format("{} {}\n", Clock(), text) << std::flush;  // a log file sees it now
 }
 
 void ProgressView::ClearLive() {

@@ -2,6 +2,9 @@
 // `ctp runs logs RUN [STEP]` prints.
 #include <doctest/doctest.h>
 
+#include <fstream>
+
+#include "background_ctp.h"
 #include "run_ctp.h"
 #include "runner_support.h"
 
@@ -46,6 +49,28 @@ TEST_CASE("a failed step prints its log's tail and path; ctp runs logs prints th
   CommandResult no_run = RunCtp("runs logs latest~1" + workdir);
   CHECK(no_run.exit_code == 2);
   CHECK(no_run.err.find("no run 'latest~1'") != std::string::npos);
+}
+
+TEST_CASE("ctp runs logs --follow prints a running step's lines as they come, until the run ends") {
+  ScratchDir dir;
+  const std::string workdir = dir.path().string();
+  BackgroundCtp run({"run", "tests/runner/scripts/log_until_go.lua", "-p", "dir=" + workdir,
+                     "--plain", "--workdir", workdir},
+                    dir.path() / "run.out");
+  auto talk_log = [&] {  // <workdir>/runs/<run-id>/talk/log.txt, once the run has started
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "runs", error))
+      return FileText(entry.path() / "talk" / "log.txt");
+    return std::string();
+  };
+  REQUIRE(WaitFor([&] { return talk_log() == "start\n"; }));
+  BackgroundCtp follow({"runs", "logs", "latest", "talk", "--follow", "--workdir", workdir},
+                       dir.path() / "follow.out");
+  REQUIRE(WaitFor([&] { return FileText(dir.path() / "follow.out") == "start\n"; }));
+  std::ofstream(dir.path() / "go") << "";
+  CHECK(run.Wait() == 0);
+  CHECK(follow.Wait() == 0);
+  CHECK(FileText(dir.path() / "follow.out") == "start\nend\n");
 }
 
 }  // namespace
