@@ -3,6 +3,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+BENCH_BUILD ?= build-bench
+# make bench: runs of each side per row (bench/run_all --repeat); BENCH_ARGS e.g. --only emit-kfp, --quick.
+BENCH_REPEAT ?= 3
+BENCH_ARGS ?=
 # make fuzz: seconds per target (FUZZ_TARGETS: all when empty); make fuzz-smoke: a few each.
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
@@ -21,7 +25,7 @@ DEPS_GROUPS ?= build test
 export CCACHE_NOHASHDIR := 1
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all demo test test-asan fuzz fuzz-smoke fuzz-build build deps python-deps install clean
+.PHONY: all demo test test-asan fuzz fuzz-smoke fuzz-build bench build deps python-deps install clean
 
 all: build
 
@@ -68,6 +72,15 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	tests/fuzz/run_fuzzers.sh --smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
+# README's benchmark table, reproduced: a Release build in its own folder (CPU kernels only: every
+# row measures the CPU), then every row's ctp side and peer side interleaved (docs/benchmarks.md,
+# "make bench"). Prints the machine, the load and a Markdown table; also in $(BENCH_BUILD)/bench-report.md.
+bench: deps python-deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCTP_BUILD_TESTS=OFF \
+	  -DCTP_CUDA=OFF $(CMAKE_ARGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target ctp_cli ctp_runner_bench
+	bench/run_all --build $(BENCH_BUILD) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
+
 # The continuous-training demo: scripts/train.lua on the bundled slides (scripts/data), run on
 # this machine. The data volume is $(DEMO_WORKDIR)/volumes/wsi-data; a second `make demo` tiles
 # nothing new, warm-starts from the deployed model and decides again.
@@ -83,4 +96,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

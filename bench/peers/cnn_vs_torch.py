@@ -25,18 +25,32 @@ DEFAULT_TORCH = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", 
                                               "torch_reference.py"))
 
 
+def pinned(threads):
+    """The prefix that runs a command on the first `threads` cores (both sides size their
+    thread pools by the affinity mask)."""
+    return ["taskset", "-c", f"0-{threads - 1}"]
+
+
+def ctp_train_command(ctp, data, epochs, threads, work):
+    return pinned(threads) + [
+        ctp, "step", "train", "--data", data, "--model", "reference_cnn", "--epochs", str(epochs),
+        "--batch_size", "128", "--learning_rate", "0.05", "--momentum", "0.9", "--seed", "0",
+        "--eval_data", data, "--checkpoint_root", os.path.join(work, "ckpt"),
+        "--output-dir", os.path.join(work, "out")]
+
+
+def torch_command(script, data, epochs, threads):
+    return pinned(threads) + [sys.executable, script, "--data", data, "--epochs", str(epochs),
+                              "--threads", str(threads)]
+
+
 def run_ctp(ctp, data, epochs, threads):
     with tempfile.TemporaryDirectory() as work:
-        out = os.path.join(work, "out")
-        command = ["taskset", "-c", f"0-{threads - 1}", ctp, "step", "train", "--data", data,
-                   "--model", "reference_cnn", "--epochs", str(epochs), "--batch_size", "128",
-                   "--learning_rate", "0.05", "--momentum", "0.9", "--seed", "0",
-                   "--eval_data", data, "--checkpoint_root", os.path.join(work, "ckpt"),
-                   "--output-dir", out]
         start = time.perf_counter()
-        log = subprocess.run(command, check=True, capture_output=True, text=True)
+        log = subprocess.run(ctp_train_command(ctp, data, epochs, threads, work), check=True,
+                             capture_output=True, text=True)
         wall = time.perf_counter() - start
-        folder = open(os.path.join(out, "checkpoint")).read().strip()
+        folder = open(os.path.join(work, "out", "checkpoint")).read().strip()
         metrics = json.load(open(os.path.join(folder, "metrics.json")))
         rates = [float(m) for m in re.findall(r"(\d+) img/s", log.stdout + log.stderr)]
         return {"images_per_second": metrics["images_per_second"],
@@ -45,10 +59,9 @@ def run_ctp(ctp, data, epochs, threads):
 
 
 def run_torch(script, data, epochs, threads):
-    command = ["taskset", "-c", f"0-{threads - 1}", sys.executable, script, "--data", data,
-               "--epochs", str(epochs), "--threads", str(threads)]
     start = time.perf_counter()
-    log = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    log = subprocess.run(torch_command(script, data, epochs, threads), check=True,
+                         capture_output=True, text=True).stdout
     wall = time.perf_counter() - start
     rates = [float(r) for r in re.findall(r"images/s=(\d+)", log)]
     accuracy = float(re.search(r"final test accuracy: ([0-9.]+)", log).group(1))

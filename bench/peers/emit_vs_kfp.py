@@ -5,17 +5,20 @@ The pipeline has N container steps: step i reads the outputs of two earlier step
 every tenth step has a condition and a retry and is read by no other step (KFP forbids reading a
 conditional task from outside its condition); the shape of bench/support/generated_pipeline.h. The KFP
 version is written with the KFP SDK's container components; the ctp version is the same pipeline as
-a Lua script. Both are timed as whole processes (what a user waits for), best of --repeat runs.
+a Lua script. Both are timed as whole processes (what a user waits for), best of --repeat runs:
+wall time, and the CPU time (user + system) of the process tree. `bench/run_all --only emit-kfp`
+runs the same commands interleaved, with min / median / max.
 
     python3 bench/peers/emit_vs_kfp.py --ctp build/ctp --steps 10 100 2000
 Needs `pip install kfp` (a test-time peer only).
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from measure import run_measured  # noqa: E402
 
 KFP_PROGRAM = '''
 import sys, time
@@ -73,14 +76,30 @@ def lua_script(steps):
     return "\n".join(lines) + "\n"
 
 
-def best_wall(command, repeat):
-    best = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best
+def write_inputs(folder, steps):
+    """Writes the N-step pipeline as a KFP SDK program and as a Lua script into folder; returns
+    (program, script)."""
+    program = os.path.join(folder, f"kfp_{steps}.py")
+    script = os.path.join(folder, f"generated_{steps}.lua")
+    with open(program, "w") as f:
+        f.write(KFP_PROGRAM.format(steps=steps))
+    with open(script, "w") as f:
+        f.write(lua_script(steps))
+    return program, script
+
+
+def kfp_command(program, out):
+    return [sys.executable, program, out]
+
+
+def ctp_command(ctp, script, out, fmt="kfp"):
+    return [ctp, "emit", script] + (["--format", fmt] if fmt != "argo" else []) + ["-o", out]
+
+
+def best(command, repeat):
+    """(wall, CPU) seconds of the run with the smallest wall time of `repeat`."""
+    samples = [run_measured(command)[0] for _ in range(repeat)]
+    return min(((s.wall, s.cpu) for s in samples))
 
 
 def main():
@@ -89,19 +108,21 @@ def main():
     parser.add_argument("--steps", type=int, nargs="+", default=[10, 100, 2000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'steps':>6} {'kfp compile (s)':>16} {'ctp emit --format kfp (s)':>26} {'ctp emit argo (s)':>18} {'kfp/ctp':>8}")
+    print("Each cell: wall s (CPU s, user + system of the process tree), best of --repeat by wall.")
+    print(f"{'steps':>6} {'kfp compile':>18} {'ctp emit --format kfp':>22} {'ctp emit argo':>18} "
+          f"{'kfp/ctp wall':>13} {'kfp/ctp CPU':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for steps in args.steps:
-            program = os.path.join(tmp, f"kfp_{steps}.py")
-            script = os.path.join(tmp, f"generated_{steps}.lua")
-            with open(program, "w") as f:
-                f.write(KFP_PROGRAM.format(steps=steps))
-            with open(script, "w") as f:
-                f.write(lua_script(steps))
-            kfp = best_wall([sys.executable, program, os.path.join(tmp, "kfp.yaml")], args.repeat)
-            ctp_kfp = best_wall([args.ctp, "emit", script, "--format", "kfp", "-o", os.path.join(tmp, "ctp.yaml")], args.repeat)
-            ctp_argo = best_wall([args.ctp, "emit", script, "-o", os.path.join(tmp, "argo.yaml")], args.repeat)
-            print(f"{steps:>6} {kfp:>16.3f} {ctp_kfp:>26.3f} {ctp_argo:>18.3f} {kfp / ctp_kfp:>8.0f}x")
+            program, script = write_inputs(tmp, steps)
+            kfp = best(kfp_command(program, os.path.join(tmp, "kfp.yaml")), args.repeat)
+            ctp_kfp = best(ctp_command(args.ctp, script, os.path.join(tmp, "ctp.yaml")), args.repeat)
+            ctp_argo = best(ctp_command(args.ctp, script, os.path.join(tmp, "argo.yaml"), "argo"),
+                            args.repeat)
+
+            def cell(t):
+                return f"{t[0]:.3f} ({t[1]:.3f})"
+            print(f"{steps:>6} {cell(kfp):>18} {cell(ctp_kfp):>22} {cell(ctp_argo):>18} "
+                  f"{kfp[0] / ctp_kfp[0]:>12.0f}x {kfp[1] / ctp_kfp[1]:>11.0f}x")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
 kfp.local (the KFP SDK's local runner) runs lightweight Python components as subprocesses
 (SubprocessRunner, no Docker). Each task is a no-op component; the pipeline runs them all. ctp runs
 a Lua pipeline of N no-op container steps (`true`) with the cache off. Both are timed as a whole
-(what a user waits for), best of --repeat runs, one step at a time (kfp.local runs tasks one after
-the other; ctp with --jobs 1).
+(what a user waits for): wall time and the CPU time (user + system) of the process tree, best of
+--repeat runs, one step at a time (kfp.local runs tasks one after the other; ctp with --jobs 1).
+`bench/run_all --only kfp-local` runs the same commands interleaved, with min / median / max.
 
     python3 bench/peers/kfp_local_bench.py --ctp build/ctp --steps 20
 Needs `pip install kfp` (a test-time peer only).
@@ -13,10 +14,11 @@ Needs `pip install kfp` (a test-time peer only).
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from measure import run_measured  # noqa: E402
 
 KFP_PROGRAM = '''
 import sys, time
@@ -48,35 +50,32 @@ return ctp.pipeline {{ name = "noop", steps = steps }}
 '''
 
 
-def best_of(repeat, run):
-    return min(run() for _ in range(repeat))
-
-
-def time_kfp(steps, work):
-    program = os.path.join(work, "kfp_noop.py")
+def write_kfp_program(work, steps):
+    program = os.path.join(work, f"kfp_noop_{steps}.py")
     with open(program, "w") as f:
         f.write(KFP_PROGRAM.format(steps=steps))
-
-    def run():
-        root = tempfile.mkdtemp(dir=work)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, program, "run", root], check=True, capture_output=True)
-        return time.perf_counter() - start
-    return run
+    return program
 
 
-def time_ctp(ctp, steps, work):
-    script = os.path.join(work, "noop.lua")
+def write_ctp_script(work, steps):
+    script = os.path.join(work, f"noop_{steps}.lua")
     with open(script, "w") as f:
         f.write(CTP_SCRIPT.format(steps=steps))
+    return script
 
-    def run():
-        workdir = tempfile.mkdtemp(dir=work)
-        start = time.perf_counter()
-        subprocess.run([ctp, "run", script, "--jobs", "1", "--no-cache", "--plain", "--workdir", workdir],
-                       check=True, capture_output=True)
-        return time.perf_counter() - start
-    return run
+
+def kfp_command(program, pipeline_root):
+    return [sys.executable, program, "run", pipeline_root]
+
+
+def ctp_command(ctp, script, workdir):
+    return [ctp, "run", script, "--jobs", "1", "--no-cache", "--plain", "--workdir", workdir]
+
+
+def best_of(repeat, command):
+    """(wall, CPU) seconds of the run with the smallest wall time; command() makes the argument
+    list (with a fresh folder) before each run."""
+    return min((s.wall, s.cpu) for s in (run_measured(command())[0] for _ in range(repeat)))
 
 
 def main():
@@ -94,15 +93,21 @@ def main():
         return 1
     work = tempfile.mkdtemp(prefix="ctp_kfp_local_")
     try:
-        kfp_seconds = best_of(args.repeat, time_kfp(args.steps, work))
-        ctp_seconds = best_of(args.repeat, time_ctp(args.ctp, args.ctp_steps, work))
+        program = write_kfp_program(work, args.steps)
+        script = write_ctp_script(work, args.ctp_steps)
+        kfp_wall, kfp_cpu = best_of(args.repeat,
+                                    lambda: kfp_command(program, tempfile.mkdtemp(dir=work)))
+        ctp_wall, ctp_cpu = best_of(args.repeat,
+                                    lambda: ctp_command(args.ctp, script, tempfile.mkdtemp(dir=work)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    kfp_per_step = kfp_seconds / args.steps
-    ctp_per_step = ctp_seconds / args.ctp_steps
-    print(f"kfp.local: {args.steps} steps in {kfp_seconds:.2f}s = {kfp_per_step * 1000:.1f} ms/step")
-    print(f"ctp run:   {args.ctp_steps} steps in {ctp_seconds:.2f}s = {ctp_per_step * 1000:.3f} ms/step")
-    print(f"ctp is {kfp_per_step / ctp_per_step:.0f}x faster per step")
+    print(f"kfp.local: {args.steps} steps in {kfp_wall:.2f}s = {kfp_wall / args.steps * 1000:.1f} ms/step "
+          f"wall, {kfp_cpu / args.steps * 1000:.1f} ms/step CPU")
+    print(f"ctp run:   {args.ctp_steps} steps in {ctp_wall:.2f}s = "
+          f"{ctp_wall / args.ctp_steps * 1000:.3f} ms/step wall, "
+          f"{ctp_cpu / args.ctp_steps * 1000:.3f} ms/step CPU")
+    print(f"ctp is {(kfp_wall / args.steps) / (ctp_wall / args.ctp_steps):.0f}x faster per step (wall), "
+          f"{(kfp_cpu / args.steps) / (ctp_cpu / args.ctp_steps):.0f}x (CPU)")
     return 0
 
 

@@ -81,28 +81,47 @@ def fresh_folder(scratch, name):
     return path
 
 
+def fresh_data_root(scratch, slide):
+    """A new data root under scratch holding slide (a symlink) at slide/train/, as `ctp step tile`
+    reads it."""
+    stem = os.path.splitext(os.path.basename(slide))[0]
+    root = fresh_folder(scratch, stem)
+    os.makedirs(os.path.join(root, "slide", "train"))
+    os.symlink(os.path.abspath(slide), os.path.join(root, "slide", "train", os.path.basename(slide)))
+    return root
+
+
+def ctp_tile_command(ctp, root, size=256, min_tissue=0.5, image_format="png", mask_min_side=1024,
+                     threads=2, images=True):
+    """`ctp step tile` with the reference tiler's rule; image_format is the reference's
+    (png or jpg); images=False writes the shard and metadata only."""
+    return [ctp, "step", "tile", "--data", root, "--patch_size", str(size),
+            "--min_tissue", str(min_tissue), "--keep_unlabelled", "true",
+            "--min_hole_pixels", "0", "--min_speck_pixels", "0",
+            "--format", "jpeg" if image_format == "jpg" else "png",
+            "--mask_min_side", str(mask_min_side), "--threads", str(threads),
+            "--device", "cpu", "--output-dir", os.path.join(root, "step-outputs")] + \
+        ([] if images else ["--images", "false"])
+
+
+def reference_command(reference, slide, out, size=256, min_tissue=0.5, mask_min_side=1024,
+                      image_format="png", read_only=False):
+    return [sys.executable, reference, slide, out, "--size", str(size),
+            "--min-tissue", str(min_tissue), "--mask-min-side", str(mask_min_side),
+            "--format", image_format] + (["--read-only"] if read_only else [])
+
+
 def bench_slide(args, slide, scratch):
     stem = os.path.splitext(os.path.basename(slide))[0]
-    fmt = "jpeg" if args.format == "jpg" else "png"
-
-    def ctp_cmd(root):
-        return [args.ctp, "step", "tile", "--data", root, "--patch_size", str(args.size),
-                "--min_tissue", str(args.min_tissue), "--keep_unlabelled", "true",
-                "--min_hole_pixels", "0", "--min_speck_pixels", "0", "--format", fmt,
-                "--mask_min_side", str(args.mask_min_side), "--threads", str(args.threads),
-                "--device", "cpu", "--output-dir", os.path.join(root, "step-outputs")]
-
     roots = []
 
-    def fresh_root():
-        root = fresh_folder(scratch, stem)
-        os.makedirs(os.path.join(root, "slide", "train"))
-        os.symlink(os.path.abspath(slide), os.path.join(root, "slide", "train", os.path.basename(slide)))
-        roots.append(root)
-        return root
+    def ctp_cmd(images=True):
+        roots.append(fresh_data_root(scratch, slide))
+        return ctp_tile_command(args.ctp, roots[-1], args.size, args.min_tissue, args.format,
+                                args.mask_min_side, args.threads, images)
 
-    shard_s, shard_cpu, _ = best_of(args.repeat, lambda: ctp_cmd(fresh_root()) + ["--images", "false"])
-    ctp_s, ctp_cpu, _ = best_of(args.repeat, lambda: ctp_cmd(fresh_root()))
+    shard_s, shard_cpu, _ = best_of(args.repeat, lambda: ctp_cmd(images=False))
+    ctp_s, ctp_cpu, _ = best_of(args.repeat, ctp_cmd)
     metadata = os.path.join(roots[-1], "preprocess-metadata", stem + ".json")
     with open(metadata) as fh:
         patches = len(json.load(fh)["patches"])
@@ -110,16 +129,15 @@ def bench_slide(args, slide, scratch):
     direct = best_of(args.repeat, [args.floor, slide, metadata, str(args.threads), "--direct"],
                      may_fail=True)
 
-    def ref_cmd(out):
-        return [sys.executable, args.reference, slide, out, "--size", str(args.size),
-                "--min-tissue", str(args.min_tissue), "--mask-min-side", str(args.mask_min_side),
-                "--format", args.format]
+    def ref_cmd(out, read_only=False):
+        return reference_command(args.reference, slide, out, args.size, args.min_tissue,
+                                 args.mask_min_side, args.format, read_only)
 
     ref_s, ref_cpu, ref_stdout = best_of(
         args.repeat, lambda: ref_cmd(os.path.join(fresh_folder(scratch, stem + "-reference"), "out")))
     ref_patches = json.loads(ref_stdout)["kept_patches"]
     ref_floor_s, ref_floor_cpu, _ = best_of(
-        args.repeat, lambda: ref_cmd(os.path.join(scratch, "unused")) + ["--read-only"])
+        args.repeat, lambda: ref_cmd(os.path.join(scratch, "unused"), read_only=True))
     return {"slide": os.path.basename(slide), "patches": patches, "ref_patches": ref_patches,
             "ctp": (ctp_s, ctp_cpu), "shard": (shard_s, shard_cpu), "floor": (floor_s, floor_cpu),
             "direct": direct[:2] if direct else None, "ref": (ref_s, ref_cpu),

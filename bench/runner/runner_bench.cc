@@ -1,7 +1,11 @@
 // Runner overhead per step: a pipeline of N no-op container steps (`true`) run by RunPipeline,
 // against starting `true` N times with raw fork/exec. Both one step at a time (--jobs 1), so the
 // difference is what the runner adds per step (scheduling, run folders, logs, the SQLite
-// records, publishing outputs). Results: docs/benchmarks.md.
+// records, publishing outputs). Results: docs/benchmarks.md. `bench/run_all --only runner` runs
+// BM_RunnerNoopSteps and BM_ForkExecTrue as separate processes, interleaved, on tmpfs and on the
+// disk (TMPDIR), and sets two variables: CTP_RUNNER_BENCH_STEPS (steps per iteration, 1000 when
+// unset) and CTP_RUNNER_BENCH_KEEP_WORKDIRS=1 (leave the workdirs to the caller, so that their
+// removal is not part of this process's time).
 #include <benchmark/benchmark.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,12 +13,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
+#include <string_view>
 
 #include "ctp/runner/runner.h"
 
 namespace {
 
-constexpr int kSteps = 1000;
+int Steps() {
+  static const int steps = [] {
+    const char* value = std::getenv("CTP_RUNNER_BENCH_STEPS");
+    return value != nullptr && std::atoi(value) > 0 ? std::atoi(value) : 1000;
+  }();
+  return steps;
+}
 
 ctp::Pipeline NoopPipeline(int steps, bool chain) {
   ctp::Pipeline pipeline;
@@ -33,7 +44,7 @@ ctp::Pipeline NoopPipeline(int steps, bool chain) {
 
 void BM_ForkExecTrue(benchmark::State& state) {
   for (auto _ : state) {
-    for (int i = 0; i < kSteps; ++i) {
+    for (int i = 0; i < Steps(); ++i) {
       const pid_t pid = ::fork();
       if (pid == 0) {
         ::execl("/usr/bin/true", "true", static_cast<char*>(nullptr));
@@ -43,7 +54,7 @@ void BM_ForkExecTrue(benchmark::State& state) {
       ::waitpid(pid, &status, 0);
     }
   }
-  state.SetItemsProcessed(state.iterations() * kSteps);
+  state.SetItemsProcessed(state.iterations() * Steps());
 }
 
 // Every run gets a fresh workdir, and they are all removed when the process exits: removing
@@ -55,6 +66,8 @@ std::filesystem::path FreshWorkdir() {
     const std::filesystem::path path =
         std::filesystem::temp_directory_path() / ("ctp_runner_bench_" + std::to_string(::getpid()));
     std::filesystem::remove_all(path);
+    const char* keep = std::getenv("CTP_RUNNER_BENCH_KEEP_WORKDIRS");
+    if (keep != nullptr && std::string_view(keep) == "1") return path;
     std::atexit([] {
       std::filesystem::remove_all(std::filesystem::temp_directory_path() /
                                   ("ctp_runner_bench_" + std::to_string(::getpid())));
@@ -66,7 +79,7 @@ std::filesystem::path FreshWorkdir() {
 }
 
 void RunNoop(benchmark::State& state, bool chain, int jobs) {
-  const ctp::Pipeline pipeline = NoopPipeline(kSteps, chain);
+  const ctp::Pipeline pipeline = NoopPipeline(Steps(), chain);
   for (auto _ : state) {
     state.PauseTiming();
     const std::filesystem::path workdir = FreshWorkdir();
@@ -81,7 +94,7 @@ void RunNoop(benchmark::State& state, bool chain, int jobs) {
     ctp::RunResult result = ctp::RunPipeline(pipeline, options);
     if (result.status != ctp::RunStatus::kSucceeded) state.SkipWithError("the run failed");
   }
-  state.SetItemsProcessed(state.iterations() * kSteps);
+  state.SetItemsProcessed(state.iterations() * Steps());
 }
 
 void BM_RunnerNoopSteps(benchmark::State& state) { RunNoop(state, false, 1); }
