@@ -97,7 +97,7 @@ def emit_kfp(ctx, work):
     steps = 20 if ctx.quick else 2000
     what = f"`ctp emit --format kfp` vs the KFP compiler, {steps:,} steps"
     if missing_module("kfp"):
-        return [Line(what, "s", skipped="skipped: kfp not installed (make python-deps)")], []
+        return [Line(what, "s", goal="≥100×", skipped="skipped: kfp not installed (make python-deps)")], []
     program, script = emit_vs_kfp.write_inputs(ctx.inputs("emit-kfp"), steps)
     ctp = Side("ctp", lambda: (emit_vs_kfp.ctp_command(ctx.ctp, script, f"{work}/ctp.yaml"), None))
     kfp = Side("KFP", lambda: (emit_vs_kfp.kfp_command(program, f"{work}/kfp.yaml"), None))
@@ -166,7 +166,8 @@ def runner(ctx, work):
                               ctp.samples, fork.samples))
         if not tmpfs:
             lines.insert(0, Line("`ctp run` per no-op step vs fork/exec, tmpfs", "ms/step",
-                                 skipped="skipped: no writable tmpfs found (/dev/shm, /proc/mounts)"))
+                                 goal="≤1.2× (CPU)",
+                                 skipped="skipped: no writable tmpfs (/dev/shm, /proc/mounts)"))
         interleave(ctx, sides)
     finally:
         if tmpfs:
@@ -180,7 +181,8 @@ def kfp_local(ctx, work):
     kfp_steps, ctp_steps = (2, 20) if ctx.quick else (20, 1000)
     what = f"`ctp run` per step vs kfp.local ({ctp_steps:,} / {kfp_steps} no-op steps)"
     if missing_module("kfp"):
-        return [Line(what, "ms/step", skipped="skipped: kfp not installed (make python-deps)")], []
+        return [Line(what, "ms/step", goal="≥100×",
+                     skipped="skipped: kfp not installed (make python-deps)")], []
     program = kfp_local_bench.write_kfp_program(ctx.inputs("kfp-local"), kfp_steps)
     script = kfp_local_bench.write_ctp_script(ctx.inputs("kfp-local"), ctp_steps)
     ctp = Side("ctp", lambda: (kfp_local_bench.ctp_command(ctx.ctp, script, fresh(work, "ctp-")), None),
@@ -232,7 +234,8 @@ def tile(ctx, work):
         source, across, down = os.path.join(ctx.source, "scripts", "data", "slide", "train",
                                             "CMU-1-Small-Region-right.tiff"), 2, 1
     else:
-        source, across, down = ctx.shared("data", "slides", "tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs"), 10, 12
+        source = ctx.shared("data", "slides", "tcga-cr-7395-01a-01-ts1.jpeg-pyramid.svs")
+        across, down = 10, 12
     source = os.environ.get("BENCH_SLIDE_SOURCE", source)
     reference = os.environ.get("BENCH_REFERENCE_TILER", ctx.shared("tools", "reference_tiler.py"))
     whats = [f"tiling vs the Python reference tiler, {kind}, generated slide "
@@ -240,7 +243,8 @@ def tile(ctx, work):
              for kind in ("image files", "shard only (`--images false`)")]
     why = ""
     if missing_module("openslide"):
-        why = "skipped: openslide-python not installed (make python-deps; or apt-get install python3-openslide)"
+        why = ("skipped: openslide-python not installed (make python-deps; "
+               "or apt-get install python3-openslide)")
     elif not os.path.isfile(reference):
         why = f"skipped: the reference tiler {reference} not found (set BENCH_REFERENCE_TILER)"
     elif not os.path.isfile(source):
@@ -272,11 +276,14 @@ def tile(ctx, work):
     interleave(ctx, [ctp, shard, ref])
     stem = os.path.splitext(os.path.basename(slide))[0]
     with open(os.path.join(roots[-1], "preprocess-metadata", stem + ".json")) as f:
-        patches = f"{len(json.load(f)['patches']):,} / {json.loads(ref.stdout)['kept_patches']:,} patches"
-    return ([Line(f"{whats[0]}, {patches}", "s", "reference", "peer/ctp", "≥10×", ctp.samples, ref.samples),
-             Line(f"{whats[1]}, {patches}", "s", "reference", "peer/ctp", "≥10×", shard.samples, ref.samples)],
-            [shell_text(make, None).replace(ctx.source + "/", "") + "  # once", ctp.shown, shard.shown,
-             ref.shown])
+        ctp_patches = len(json.load(f)["patches"])
+    patches = f"{ctp_patches:,} / {json.loads(ref.stdout)['kept_patches']:,} patches"
+    return ([Line(f"{whats[0]}, {patches}", "s", "reference", "peer/ctp", "≥10×",
+                  ctp.samples, ref.samples),
+             Line(f"{whats[1]}, {patches}", "s", "reference", "peer/ctp", "≥10×",
+                  shard.samples, ref.samples)],
+            [shell_text(make, None).replace(ctx.source + "/", "") + "  # once",
+             ctp.shown, shard.shown, ref.shown])
 
 
 ROWS = {"emit-kfp": emit_kfp, "emit-startup": emit_startup, "runner": runner,
