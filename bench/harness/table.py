@@ -106,7 +106,7 @@ def commands_section(rows):
     """rows: [(name, [command text])]: how to rerun each row alone and what it ran."""
     out = ["", "Commands (each row alone: `bench/run_all --only NAME`):", ""]
     for name, commands in rows:
-        out.append(f"- `{name}`:")
+        out.append(f"- `{name}`:" if commands else f"- `{name}`: nothing ran")
         out += [f"  - `{command}`" for command in commands]
     return "\n".join(out) + "\n"
 

@@ -104,7 +104,7 @@ class TableTest(unittest.TestCase):
             "- `emit-kfp`:",
             "  - `build-bench/ctp emit g.lua`",
             "  - `python3 kfp.py`",
-            "- `cnn`:",
+            "- `cnn`: nothing ran",
             ""]))
 
 
