@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "ctp/emit/emit.h"
@@ -99,4 +101,40 @@ TEST_CASE("2,000 calls of two definitions emit two templates, well under Argo's 
   const std::string kfp = EmitKfp(p);
   CHECK(Get(YAML::Load(kfp), "components").size() == 2);
   CHECK(kfp.size() < 900'000);
+}
+
+// The shape of bench/support/generated_pipeline.h (and bench/peers/emit_vs_kfp.py): hand-written
+// container steps, step i reading steps i-1 and i/2, every tenth conditional with a retry.
+TEST_CASE("The 2,000-step benchmark pipeline emits one template per kind of step, under 1 MB") {
+  Pipeline p;
+  p.name = "generated";
+  p.location = {"test.lua", 1};
+  p.params = {MakeParam("size", ParamType::kInt, "3"), MakeParam("mode", ParamType::kString, "fast")};
+  auto readable = [](int j) { return j % 10 == 0 ? j - 1 : j; };
+  for (int i = 1; i <= 2000; ++i) {
+    Step step = CommandStep("step-" + std::to_string(i), i + 1, "alpine:3.19", {"sh", "-c"});
+    step.args.push_back(Template::Of("echo"));
+    if (i == 1) {
+      WithArg(step, ParamRef("size"));
+    } else {
+      WithArg(step, OutputRef("step-" + std::to_string(readable(i - 1)), "out"));
+      WithArg(step, OutputRef("step-" + std::to_string(readable(std::max(1, i / 2))), "out"));
+    }
+    step.args.push_back(Template::Of(OutputPathRef("out")));
+    WithOutput(step, "out");
+    if (i % 10 == 0) {
+      step.when = Compare(Condition::Op::kEq, Template::Of(ParamRef("mode")), Template::Of("fast"));
+      step.retry = Retry{2, std::nullopt, std::chrono::seconds(5), 2.0, {}};
+    }
+    p.steps.push_back(std::move(step));
+  }
+  const std::string argo = EmitArgo(p);
+  const YAML::Node templates = Get(YAML::Load(argo), "spec", "templates");
+  // The DAG, step-1 (reads a parameter), step-2 (reads step-1's output twice: one input), `step`
+  // (reads two outputs) and `step-2` (that, with the retry of every tenth step).
+  CHECK(templates.size() == 5);
+  CHECK(argo.size() < 1'000'000);
+  const std::string kfp = EmitKfp(p);
+  MESSAGE("generated 2000: Argo ", templates.size(), " templates, ", argo.size(), " bytes; KFP ",
+          Get(YAML::Load(kfp), "components").size(), " components, ", kfp.size(), " bytes");
 }
