@@ -410,6 +410,8 @@ local function step_proxy(s, what, schema, arg_checkers)
                    check.did_you_mean(field, settable_fields(schema)))
       end
       if value == nil then s[key] = nil else s[key] = checker(value, where, field) end
+      -- A component's input elements are positions in its own command/args, not in new ones.
+      if key == "command" then s.command_inputs = nil elseif key == "args" then s.args_inputs = nil end
     end,
   })
 end
