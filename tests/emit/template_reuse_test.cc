@@ -131,7 +131,7 @@ TEST_CASE("The 2,000-step benchmark pipeline emits one template per kind of step
   const std::string argo = EmitArgo(p);
   const YAML::Node templates = Get(YAML::Load(argo), "spec", "templates");
   // The DAG, step-1 (reads a parameter), step-2 (reads step-1's output twice: one input), `step`
-  // (reads two outputs) and `step-2` (that, with the retry of every tenth step).
+  // (reads two outputs) and `step-3` (that, with the retry of every tenth step; `step-2` is taken).
   CHECK(templates.size() == 5);
   CHECK(argo.size() < 1'000'000);
   const std::string kfp = EmitKfp(p);
