@@ -1,17 +1,26 @@
 // Internals of the Argo emitter, shared by argo_workflow.cc, argo_template.cc and argo_values.cc.
 #pragma once
 
+#include <cstddef>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "cluster_step.h"
 #include "ctp/model/dag.h"
 #include "ctp/emit/emit.h"
 #include "ctp/model/pipeline.h"
+#include "template_reuse.h"
 #include "yaml_value.h"
 
 namespace ctp::emit {
+
+/// The templates the steps of one DAG share (template_reuse.h), and their names.
+struct ArgoTemplatePlan {
+  TemplateReuse reuse;
+  std::unordered_map<std::size_t, std::string> names;  ///< group -> template name
+};
 
 /// One Argo DAG being written: the pipeline whose steps are its tasks, and how references resolve.
 struct ArgoScope {
@@ -23,6 +32,8 @@ struct ArgoScope {
   bool top_level = true;  ///< parameters are workflow parameters (else the DAG template's inputs)
   /// Outputs (step, name) the exit handler reads: exported with `globalName: STEP-NAME`.
   std::set<std::pair<std::string, std::string>> global_outputs;
+  /// The shared templates of this DAG's steps; nullptr: every step has its own.
+  const ArgoTemplatePlan* templates = nullptr;
 };
 
 /// Where an expression is evaluated: in a DAG task of the scope, or in the exit handler template.
@@ -51,7 +62,17 @@ void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& t
 /// The DAG task that runs `step` in `scope`.
 YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamIndex& upstream);
 
-/// The container template of a container, native or Lua step (inputs come from task arguments).
+/// Plans which steps of `scope` share a template and names those templates (unlike any step's
+/// template, loop wrapper or the entry).
+ArgoTemplatePlan PlanArgoTemplates(const ArgoScope& scope);
+
+/// The template a container, native or Lua step of `scope` runs: its own or the shared one.
+TemplateShape ArgoStepShape(const ArgoScope& scope, const Step& step);
+/// The name of that template.
+std::string ArgoStepTemplateName(const ArgoScope& scope, const Step& step);
+
+/// The container template of a container, native or Lua step (inputs come from task arguments);
+/// a shared template only for the first step that calls it, else nothing (a null value).
 YamlValue ArgoStepTemplate(const ArgoScope& scope, const Step& step);
 
 /// The container template of the exit handler (its inputs carry their values themselves).

@@ -80,7 +80,11 @@ YamlValue Arguments(const ArgoScope& scope, const Step& step) {
           NamedValue(input.name, "value", ArgoExpressionText(scope, input.value, ArgoSite::kTask)));
     return node;
   }
-  for (const StepInput& input : CollectStepInputs(step)) {
+  for (const StepInput& input : ArgoStepShape(scope, step).inputs) {
+    if (input.literal) {
+      node["parameters"].PushBack(NamedValue(input.name, "value", *input.literal));
+      continue;
+    }
     const std::string value = ArgoExpression(scope, input.ref, ArgoSite::kTask);
     if (IsArtifactRef(scope, input.ref)) {
       CheckNotLoopArtifact(scope, step, input.ref);
@@ -148,7 +152,7 @@ YamlValue LoopWrapper(const ArgoScope& scope, const Step& step) {
   }
   YamlValue task;
   task["name"] = step.name;
-  task["template"] = scope.prefix + step.name;
+  task["template"] = ArgoStepTemplateName(scope, step);
   if (inner_arguments.size() > 0) task["arguments"] = std::move(inner_arguments);
   SetLoop(scope, step, kLoopItemsInput, task);
 
@@ -192,8 +196,9 @@ const Input* FindInput(const Step& step, const std::string& name) {
 void AddSubPipelineTemplates(const ArgoScope& scope, const Step& step, ArgoSite site,
                              YamlValue& templates) {
   const Pipeline& inner = SubPipelineOf(step);
-  ArgoScope inner_scope{
-      &inner, scope.root, scope.options, scope.steps, scope.prefix + step.name + "-", false, {}};
+  ArgoScope inner_scope{&inner,        scope.root, scope.options,
+                        scope.steps,   scope.prefix + step.name + "-",
+                        false,         {},         nullptr};
   if (site == ArgoSite::kExitHandler) CheckNoArtifactInputs(scope, step);
   YamlValue dag_template;
   dag_template["name"] = scope.prefix + step.name;
@@ -231,8 +236,8 @@ void AddArgoStepTemplates(const ArgoScope& scope, const Step& step, YamlValue& t
   if (NeedsLoopWrapper(step)) templates.PushBack(LoopWrapper(scope, step));
   if (step.kind == Step::Kind::kPipeline)
     AddSubPipelineTemplates(scope, step, ArgoSite::kTask, templates);
-  else
-    templates.PushBack(ArgoStepTemplate(scope, step));
+  else if (YamlValue node = ArgoStepTemplate(scope, step); node.kind() != YamlValue::Kind::kNull)
+    templates.PushBack(std::move(node));
 }
 
 std::string ArgoExitEntry(const Step& step) { return step.when ? step.name + "-when" : step.name; }
@@ -266,7 +271,9 @@ YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamI
   YamlValue task;
   task["name"] = step.name;
   const bool wrapped = NeedsLoopWrapper(step);
-  task["template"] = wrapped ? LoopWrapperName(scope, step) : scope.prefix + step.name;
+  task["template"] = wrapped                                ? LoopWrapperName(scope, step)
+                     : step.kind == Step::Kind::kPipeline ? scope.prefix + step.name
+                                                          : ArgoStepTemplateName(scope, step);
   const std::string depends = Depends(upstream, step);
   if (!depends.empty()) task["depends"] = depends;
   if (step.when) task["when"] = ArgoWhen(scope, *step.when, step);
@@ -290,7 +297,10 @@ YamlValue ArgoStepTask(const ArgoScope& scope, const Step& step, const UpstreamI
   return task;
 }
 
-void AddArgoDagTemplates(const ArgoScope& scope, YamlValue dag_template, YamlValue& templates) {
+void AddArgoDagTemplates(const ArgoScope& outer, YamlValue dag_template, YamlValue& templates) {
+  const ArgoTemplatePlan plan = PlanArgoTemplates(outer);
+  ArgoScope scope = outer;
+  scope.templates = &plan;
   const UpstreamIndex upstream(Dag::Build(*scope.pipeline));
   YamlValue tasks = YamlValue::EmptySequence();
   for (const Step& step : scope.pipeline->steps)

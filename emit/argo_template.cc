@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 #include <utility>
 
 #include "argo.h"
@@ -17,7 +18,7 @@ std::string InTemplate(const ArgoScope& scope, const Step& step,
   switch (ref.kind) {
     case Ref::Kind::kStepOutput:
       if (ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter)
-        return ClusterInputPath(ref);
+        return FindStepInput(inputs, ref)->path;
       [[fallthrough]];
     case Ref::Kind::kParam:
     case Ref::Kind::kLoopItem:
@@ -57,7 +58,7 @@ YamlValue Inputs(const ArgoScope& scope, const Step& step, const std::vector<Ste
         ProducedKind(*scope.steps, *scope.pipeline, input.ref) != ValueKind::kParameter;
     YamlValue entry;
     entry["name"] = input.name;
-    if (artifact) entry["path"] = ClusterInputPath(input.ref);
+    if (artifact) entry["path"] = input.path;
     if (site == ArgoSite::kExitHandler)
       entry[artifact ? "from" : "value"] = ArgoExpression(scope, input.ref, site);
     node[artifact ? "artifacts" : "parameters"].PushBack(std::move(entry));
@@ -129,9 +130,9 @@ YamlValue VolumeMounts(const Step& step) {
   return list;
 }
 
-YamlValue Container(const ArgoScope& scope, const Step& step,
-                    const std::vector<StepInput>& inputs) {
-  ClusterContainer cluster = ClusterContainerOf(step, *scope.pipeline, *scope.root, *scope.options);
+YamlValue Container(const Step& step, const ArgoScope& scope, const TemplateShape& shape) {
+  const ClusterContainer& cluster = shape.container;
+  const std::vector<StepInput>& inputs = shape.inputs;
   YamlValue node;
   node["image"] = cluster.image;
   if (!step.image_pull_policy.empty()) node["imagePullPolicy"] = step.image_pull_policy;
@@ -194,10 +195,11 @@ YamlValue RetryStrategy(const Retry& retry, const Step& step, int argo_major_ver
   return node;
 }
 
-YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite site) {
-  const std::vector<StepInput> inputs = CollectStepInputs(step);
+YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite site,
+                            const TemplateShape& shape, const std::string& name) {
+  const std::vector<StepInput>& inputs = shape.inputs;
   YamlValue node;
-  node["name"] = scope.prefix + step.name;
+  node["name"] = name;
   YamlValue in = Inputs(scope, step, inputs, site);
   if (in.size() > 0) node["inputs"] = std::move(in);
   YamlValue out = Outputs(scope, step);
@@ -209,18 +211,73 @@ YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite s
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
     node["retryStrategy"] = RetryStrategy(*retry, step, scope.options->argo_major_version);
   if (step.timeout_seconds) node["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
-  node["container"] = Container(scope, step, inputs);
+  node["container"] = Container(step, scope, shape);
   return node;
+}
+
+ClusterContainer ContainerOf(const ArgoScope& scope, const Step& step) {
+  return ClusterContainerOf(step, *scope.pipeline, *scope.root, *scope.options);
+}
+
+TemplateShape SharedShapeOf(const ArgoScope& scope, const Step& step) {
+  LiftedStep lifted = LiftArguments(step);
+  ClusterContainer container = ContainerOf(scope, lifted.step);
+  return SharedShape(lifted, std::move(container));
 }
 
 }  // namespace
 
+ArgoTemplatePlan PlanArgoTemplates(const ArgoScope& scope) {
+  ArgoTemplatePlan plan;
+  std::set<std::string> taken;
+  for (const Step& step : scope.pipeline->steps) {
+    for (const char* suffix : {"-loop", "-when"}) taken.insert(scope.prefix + step.name + suffix);
+    if (step.kind == Step::Kind::kPipeline) continue;
+    plan.reuse.Record(step, WriteYaml(ContainerTemplate(scope, step, ArgoSite::kTask,
+                                                        SharedShapeOf(scope, step), "")));
+  }
+  // A step's own template (and a sub-pipeline's DAG) takes the step's name.
+  for (const Step& step : scope.pipeline->steps)
+    if (!plan.reuse.GroupOf(step)) taken.insert(scope.prefix + step.name);
+  if (scope.top_level) {
+    taken.insert(scope.root->name);
+    taken.insert(scope.root->name + "-dag");
+    if (scope.root->on_exit)
+      for (const char* suffix : {"", "-when"}) taken.insert(scope.root->on_exit->name + suffix);
+  }
+  for (std::size_t group : plan.reuse.Groups()) {
+    const std::string base = scope.prefix + plan.reuse.DefinitionName(group);
+    std::string name = base;
+    for (int n = 2; taken.count(name); ++n) name = base + "-" + std::to_string(n);
+    taken.insert(name);
+    plan.names[group] = name;
+  }
+  return plan;
+}
+
+TemplateShape ArgoStepShape(const ArgoScope& scope, const Step& step) {
+  if (scope.templates && scope.templates->reuse.GroupOf(step)) return SharedShapeOf(scope, step);
+  return OwnShape(step, ContainerOf(scope, step));
+}
+
+std::string ArgoStepTemplateName(const ArgoScope& scope, const Step& step) {
+  if (scope.templates)
+    if (std::optional<std::size_t> group = scope.templates->reuse.GroupOf(step))
+      return scope.templates->names.at(*group);
+  return scope.prefix + step.name;
+}
+
 YamlValue ArgoStepTemplate(const ArgoScope& scope, const Step& step) {
-  return ContainerTemplate(scope, step, ArgoSite::kTask);
+  if (scope.templates && scope.templates->reuse.GroupOf(step) &&
+      !scope.templates->reuse.FirstOfGroup(step))
+    return {};
+  return ContainerTemplate(scope, step, ArgoSite::kTask, ArgoStepShape(scope, step),
+                           ArgoStepTemplateName(scope, step));
 }
 
 YamlValue ArgoExitTemplate(const ArgoScope& scope, const Step& step) {
-  return ContainerTemplate(scope, step, ArgoSite::kExitHandler);
+  return ContainerTemplate(scope, step, ArgoSite::kExitHandler,
+                           OwnShape(step, ContainerOf(scope, step)), scope.prefix + step.name);
 }
 
 }  // namespace ctp::emit

@@ -93,7 +93,7 @@ void AddVolumes(const Pipeline& pipeline, YamlValue& spec) {
 
 YamlValue WorkflowSpec(const Pipeline& pipeline, const EmitOptions& options) {
   const emit::StepLookup steps;
-  ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}};
+  ArgoScope scope{&pipeline, &pipeline, &options, &steps, "", true, {}, nullptr};
   if (pipeline.on_exit)
     for (const Ref& ref : ContainerRefs(*pipeline.on_exit))
       if (ref.kind == Ref::Kind::kStepOutput) scope.global_outputs.insert({ref.step, ref.name});

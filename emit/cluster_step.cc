@@ -11,14 +11,14 @@
 #include "ctp/model/diagnostic.h"
 
 namespace ctp::emit {
-namespace {
 
-// Argo allows [-a-zA-Z0-9_] in parameter names; anything else becomes '-'.
 std::string SafeName(std::string name) {
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
   return name;
 }
+
+namespace {
 
 std::string BaseInputName(const Ref& ref) {
   switch (ref.kind) {
@@ -75,7 +75,8 @@ std::vector<StepInput> CollectStepInputs(const Step& step) {
                                 [&](const StepInput& in) { return in.name == name; });
          ++n)
       name = base + "-" + std::to_string(n);
-    inputs.push_back({ref, name});
+    inputs.push_back({ref, name, ref.kind == Ref::Kind::kStepOutput ? ClusterInputPath(ref) : "",
+                      std::nullopt});
   }
   return inputs;
 }

@@ -18,11 +18,18 @@ namespace ctp::emit {
 struct StepInput {
   Ref ref;           ///< kParam, kStepOutput or kLoopItem
   std::string name;  ///< `PARAM`, `STEP-OUTPUT`, `item` or `item-FIELD`, made unique with `-2`...
+  std::string path;  ///< where an artifact input is placed in the container (Argo)
+  /// A literal the call passes (template_reuse.h): `ref` then only stands for this input.
+  std::optional<std::string> literal;
 };
 
 /// The distinct parameter, step-output and loop-item references of a step's command, args, env
-/// and inputs, in order of first use, with deterministic input names.
+/// and inputs, in order of first use, with deterministic input names (artifacts placed at
+/// ClusterInputPath).
 std::vector<StepInput> CollectStepInputs(const Step& step);
+
+/// `name` as an input name: Argo allows [-a-zA-Z0-9_]; anything else becomes '-'.
+std::string SafeName(std::string name);
 
 /// The input that carries `ref`, or nullptr.
 const StepInput* FindStepInput(const std::vector<StepInput>& inputs, const Ref& ref);

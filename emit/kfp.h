@@ -2,15 +2,18 @@
 // kfp_values.cc.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "cluster_step.h"
 #include "ctp/emit/emit.h"
 #include "ctp/model/pipeline.h"
+#include "template_reuse.h"
 #include "yaml_value.h"
 
 namespace ctp::emit {
@@ -25,6 +28,11 @@ struct KfpBuilder {
   YamlValue platform_executors = YamlValue::EmptyMap();  ///< `exec-*` -> kubernetes config
   std::set<std::string> used_suffixes;  ///< component/executor names taken (without comp-/exec-)
   int group_counter = 0;                ///< numbers condition-N, for-loop-N, exit-handler-N
+  /// Which leaf steps share a component. EmitKfp builds the spec twice: a planning pass records
+  /// every leaf step's shared component, then the real pass writes each shared one once.
+  TemplateReuse* reuse = nullptr;
+  bool planning = false;
+  std::unordered_map<std::size_t, std::string> shared_names;  ///< group -> name (no comp-)
 
   /// `base`, or `base-2`, `base-3`... when taken (like the KFP compiler).
   std::string UniqueSuffix(const std::string& base);
@@ -84,11 +92,18 @@ std::vector<Ref> KfpExternalRefs(const Pipeline& scope_pipeline, const Pipeline&
 /// The sorted, distinct tasks of `scope` that `step` waits for.
 std::vector<std::string> KfpDependentTasks(const KfpScope& scope, const Step& step);
 
-/// Adds the component, executor and platform config of a container, native or Lua step and
-/// returns its component name.
-std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step);
-/// The task inputs of a container, native or Lua step in `scope`.
-YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step);
+/// The component a container, native or Lua step's task calls, and the inputs it takes.
+struct KfpLeafComponent {
+  std::string name;  ///< `comp-NAME`
+  std::vector<StepInput> inputs;
+};
+/// Adds the component, executor and platform config of a container, native or Lua step (or finds
+/// the shared one it calls, template_reuse.h).
+KfpLeafComponent AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step);
+/// The task inputs of a container, native or Lua step in `scope` that calls a component taking
+/// `inputs`.
+YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step,
+                            const std::vector<StepInput>& inputs);
 
 /// Adds the task of a container, native, Lua or sub-pipeline step itself (no groups) to `tasks`.
 void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step,

@@ -76,7 +76,9 @@ YamlValue InputDefinitions(const KfpScope& scope, const Step& step,
                            const std::vector<StepInput>& inputs) {
   YamlValue node;
   for (const StepInput& input : inputs) {
-    if (IsKfpArtifact(scope, input.ref)) {
+    if (input.literal) {
+      node["parameters"][input.name]["parameterType"] = "STRING";
+    } else if (IsKfpArtifact(scope, input.ref)) {
       node["artifacts"][input.name]["artifactType"] =
           KfpArtifactType(ProducedKind(*scope.steps, *scope.pipeline, input.ref));
       if (KfpParameterType(scope, input.ref) == "LIST")
@@ -124,10 +126,9 @@ YamlValue ResourceSpec(const Resources& resources) {
   return node;
 }
 
-YamlValue Executor(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
-                   const std::vector<StepInput>& inputs) {
-  ClusterContainer cluster =
-      ClusterContainerOf(step, *scope.pipeline, *builder.root, *builder.options);
+YamlValue Executor(const KfpScope& scope, const Step& step, const TemplateShape& shape) {
+  const ClusterContainer& cluster = shape.container;
+  const std::vector<StepInput>& inputs = shape.inputs;
   YamlValue container;
   container["image"] = cluster.image;
   if (!cluster.command.empty())
@@ -244,29 +245,80 @@ YamlValue PlatformConfig(const KfpBuilder& builder, const KfpScope& scope, const
   return config;
 }
 
-}  // namespace
+// The component (without its executorLabel), executor and platform config of a leaf step.
+struct LeafDefinition {
+  YamlValue component, executor, platform;
+};
 
-std::string AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step) {
-  const std::vector<StepInput> inputs = CollectStepInputs(step);
-  const std::string suffix = builder.UniqueSuffix(step.name);
-  YamlValue component;
-  component["executorLabel"] = "exec-" + suffix;
-  YamlValue input_definitions = InputDefinitions(scope, step, inputs);
-  if (input_definitions.size() > 0) component["inputDefinitions"] = std::move(input_definitions);
+LeafDefinition Definition(const KfpBuilder& builder, const KfpScope& scope, const Step& step,
+                          const TemplateShape& shape) {
+  LeafDefinition definition;
+  YamlValue input_definitions = InputDefinitions(scope, step, shape.inputs);
+  if (input_definitions.size() > 0)
+    definition.component["inputDefinitions"] = std::move(input_definitions);
   YamlValue output_definitions = OutputDefinitions(scope, step);
-  if (output_definitions.size() > 0) component["outputDefinitions"] = std::move(output_definitions);
-  builder.components.Append("comp-" + suffix, std::move(component));
-  builder.executors.Append("exec-" + suffix, Executor(builder, scope, step, inputs));
-  YamlValue platform = PlatformConfig(builder, scope, step);
-  if (platform.size() > 0) builder.platform_executors.Append("exec-" + suffix, std::move(platform));
-  return "comp-" + suffix;
+  if (output_definitions.size() > 0)
+    definition.component["outputDefinitions"] = std::move(output_definitions);
+  definition.executor = Executor(scope, step, shape);
+  definition.platform = PlatformConfig(builder, scope, step);
+  return definition;
 }
 
-YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step) {
+void AddDefinition(KfpBuilder& builder, const std::string& suffix, LeafDefinition definition) {
+  YamlValue component;
+  component["executorLabel"] = "exec-" + suffix;
+  component.AppendEntries(std::move(definition.component));
+  builder.components.Append("comp-" + suffix, std::move(component));
+  builder.executors.Append("exec-" + suffix, std::move(definition.executor));
+  if (definition.platform.size() > 0)
+    builder.platform_executors.Append("exec-" + suffix, std::move(definition.platform));
+}
+
+TemplateShape SharedShapeOf(const KfpBuilder& builder, const KfpScope& scope, const Step& step) {
+  LiftedStep lifted = LiftArguments(step);
+  ClusterContainer container =
+      ClusterContainerOf(lifted.step, *scope.pipeline, *builder.root, *builder.options);
+  return SharedShape(lifted, std::move(container));
+}
+
+}  // namespace
+
+KfpLeafComponent AddKfpLeafComponent(KfpBuilder& builder, const KfpScope& scope, const Step& step) {
+  if (builder.planning && !ReadsStatus(step)) {
+    LeafDefinition shared = Definition(builder, scope, step, SharedShapeOf(builder, scope, step));
+    YamlValue body;
+    body["component"] = std::move(shared.component);
+    body["executor"] = std::move(shared.executor);
+    body["platform"] = std::move(shared.platform);
+    builder.reuse->Record(step, WriteYaml(body));
+  }
+  if (std::optional<std::size_t> group =
+          builder.planning || !builder.reuse ? std::nullopt : builder.reuse->GroupOf(step)) {
+    TemplateShape shape = SharedShapeOf(builder, scope, step);
+    auto [named, first] = builder.shared_names.try_emplace(*group);
+    if (first) {
+      named->second = builder.UniqueSuffix(builder.reuse->DefinitionName(*group));
+      AddDefinition(builder, named->second, Definition(builder, scope, step, shape));
+    }
+    return {"comp-" + named->second, std::move(shape.inputs)};
+  }
+  TemplateShape own =
+      OwnShape(step, ClusterContainerOf(step, *scope.pipeline, *builder.root, *builder.options));
+  const std::string suffix = builder.UniqueSuffix(step.name);
+  AddDefinition(builder, suffix, Definition(builder, scope, step, own));
+  return {"comp-" + suffix, std::move(own.inputs)};
+}
+
+YamlValue KfpLeafTaskInputs(const KfpScope& scope, const Step& step,
+                            const std::vector<StepInput>& inputs) {
   YamlValue node;
-  for (const StepInput& input : CollectStepInputs(step))
-    node[IsKfpArtifact(scope, input.ref) ? "artifacts" : "parameters"][input.name] =
-        KfpSource(scope, input.ref);
+  for (const StepInput& input : inputs)
+    if (input.literal)
+      node["parameters"][input.name]["runtimeValue"]["constant"] =
+          KfpConstant(*input.literal, ParamType::kString);
+    else
+      node[IsKfpArtifact(scope, input.ref) ? "artifacts" : "parameters"][input.name] =
+          KfpSource(scope, input.ref);
   if (ReadsStatus(step)) node["parameters"][kStatusInput] = KfpFinalStatusSource(scope, step);
   return node;
 }

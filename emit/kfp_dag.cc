@@ -318,11 +318,15 @@ void AddKfpLeafTask(KfpBuilder& builder, const KfpScope& scope, const Step& step
   const bool sub_pipeline = step.kind == Step::Kind::kPipeline;
   YamlValue task;
   task["cachingOptions"]["enableCache"] = BoolScalar(step.cache);
-  task["componentRef"]["name"] = sub_pipeline ? AddSubPipelineComponent(builder, scope, step)
-                                              : AddKfpLeafComponent(builder, scope, step);
+  KfpLeafComponent leaf;
+  if (sub_pipeline)
+    leaf.name = AddSubPipelineComponent(builder, scope, step);
+  else
+    leaf = AddKfpLeafComponent(builder, scope, step);
+  task["componentRef"]["name"] = leaf.name;
   if (!dependent_tasks.empty()) task["dependentTasks"] = StringList(dependent_tasks);
-  YamlValue inputs =
-      sub_pipeline ? SubPipelineTaskInputs(scope, step) : KfpLeafTaskInputs(scope, step);
+  YamlValue inputs = sub_pipeline ? SubPipelineTaskInputs(scope, step)
+                                  : KfpLeafTaskInputs(scope, step, leaf.inputs);
   if (inputs.size() > 0) task["inputs"] = std::move(inputs);
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
     task["retryPolicy"] = RetryPolicy(*retry, step);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "ctp/model/dag.h"
 #include "ctp/model/diagnostic.h"
@@ -228,13 +229,16 @@ std::string Header(const Pipeline& pipeline) {
   return text;
 }
 
-}  // namespace
-
-std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
+// The spec and its platform document. With `planning`, records in `reuse` which leaf steps can
+// share a component (the documents are then not the output); else writes them with it.
+std::vector<YamlValue> SpecDocuments(const Pipeline& pipeline, const EmitOptions& options,
+                                     emit::TemplateReuse& reuse, bool planning) {
   const Dag dag = Dag::Build(pipeline);
   KfpBuilder builder;
   builder.root = &pipeline;
   builder.options = &options;
+  builder.reuse = &reuse;
+  builder.planning = planning;
   KfpScope root;
   root.pipeline = &pipeline;
   root.steps = &builder.steps;
@@ -266,7 +270,16 @@ std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
         std::move(builder.platform_executors);
     documents.push_back(std::move(platform));
   }
-  return Header(pipeline) + emit::WriteYamlDocuments(documents, true);
+  return documents;
+}
+
+}  // namespace
+
+std::string EmitKfp(const Pipeline& pipeline, const EmitOptions& options) {
+  emit::TemplateReuse reuse;
+  SpecDocuments(pipeline, options, reuse, true);
+  return Header(pipeline) +
+         emit::WriteYamlDocuments(SpecDocuments(pipeline, options, reuse, false), true);
 }
 
 EmittedResource EmitKfpResource(const Pipeline& pipeline, const EmitOptions& options) {

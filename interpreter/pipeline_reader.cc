@@ -344,6 +344,16 @@ class Reader {
         ForEachItem(lua_gettop(L_), [&](int item) { target.push_back(ReadTemplate(item)); });
       lua_pop(L_, 1);
     }
+    s.component = Str(index, "component");
+    for (const char* field : {"command_inputs", "args_inputs"}) {
+      const bool in_args = std::string(field) == "args_inputs";
+      if (Push(L_, index, field))
+        ForEachItem(lua_gettop(L_), [&](int item) {
+          s.component_arguments.push_back(
+              {in_args, static_cast<std::size_t>(Int(item, "index") - 1), Str(item, "input")});
+        });
+      lua_pop(L_, 1);
+    }
     ForEachKey(index, "inputs", [&](const std::string& name, int value) {
       s.inputs.push_back({name, ReadTemplate(value), s.location});
     });

@@ -340,7 +340,8 @@ end
 
 -- Fields a step holds besides those a script sets (what ctp reads back, e.g. the C++ reader).
 local internal_fields = { ctp_kind = true, kind = true, location = true, output_specs = true, outputs = true,
-                          inputs = true, lua_source = true, native = true, native_version = true, pipeline = true }
+                          inputs = true, lua_source = true, native = true, native_version = true, pipeline = true,
+                          component = true, command_inputs = true, args_inputs = true }
 
 -- How an output is read, for a script that wrote `a.output` (KFP's single output): `a.outputs.NAME`.
 local function how_to_read_outputs(s, variable)
@@ -409,6 +410,8 @@ local function step_proxy(s, what, schema, arg_checkers)
                    check.did_you_mean(field, settable_fields(schema)))
       end
       if value == nil then s[key] = nil else s[key] = checker(value, where, field) end
+      -- A component's input elements are positions in its own command/args, not in new ones.
+      if key == "command" then s.command_inputs = nil elseif key == "args" then s.args_inputs = nil end
     end,
   })
 end
@@ -456,12 +459,15 @@ local container_schema = with_common {
 }
 local container_required = { "name" }
 
---- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
-function ctp.container(fields)
+-- A container step with internal fields `extra` (a component factory's).
+local function container_step(fields, extra)
   local where = check.caller()
   local f = check.fields("ctp.container", where, fields, container_schema, container_required)
-  return make_step("container", where, f, nil, "ctp.container", container_schema)
+  return make_step("container", where, f, extra, "ctp.container", container_schema)
 end
+
+--- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
+function ctp.container(fields) return container_step(fields) end
 
 --- A Lua function step: `ctp.lua { name, fn = function(inputs) return { out = ... } end, inputs, outputs }`.
 --- The function runs in a fresh Lua state, here and in a cluster (then it must be self-contained).
@@ -567,7 +573,7 @@ table.sort(component_step_fields)
 --- the script: `local train = ctp.load_component "components/train/component.yaml"`, then
 --- `train { data = prepare.outputs.data, epochs = params.epochs, retry = { limit = 2 } }`.
 function ctp.load_component(path)
-  return require("ctp_component").load(path, ctp.container, component_step_fields)
+  return require("ctp_component").load(path, container_step, component_step_fields)
 end
 
 -- The pipeline -----------------------------------------------------------------------------

@@ -77,10 +77,16 @@ local function resolver(spec, given, where)
       for _, item in ipairs(branch) do expand(item, out) end
     end
   end
+  -- The resolved list, and which of its elements are an input's value as a whole element
+  -- ({ index, input }): emitters pass those as task arguments.
   return function(list)
-    local out = {}
-    for _, arg in ipairs(list) do expand(arg, out) end
-    return out
+    local out, from_inputs = {}, {}
+    for _, arg in ipairs(list) do
+      local input = type(arg) == "table" and arg.input_value
+      if input and given[input] ~= nil then from_inputs[#from_inputs + 1] = { index = #out + 1, input = input } end
+      expand(arg, out)
+    end
+    return out, from_inputs
   end
 end
 
@@ -102,7 +108,7 @@ local function input_value(spec, input, v, where, field)
 end
 
 --- Reads the component spec at `path` and returns its step factory. `container` makes the step
---- (ctp.container); `step_fields` names the step fields a call may set besides the inputs.
+--- (ctp.container's constructor, with the component's name and input elements as internal fields); `step_fields` names the step fields a call may set besides the inputs.
 function M.load(path, container, step_fields)
   local where = check.caller()
   if type(path) ~= "string" then
@@ -157,7 +163,9 @@ function M.load(path, container, step_fields)
     local resolve = resolver(spec, given, call)
     step.name = step.name or spec.step_name
     step.image = step.image or spec.image
-    step.command, step.args = resolve(spec.command), resolve(spec.args)
+    local command_inputs, args_inputs
+    step.command, command_inputs = resolve(spec.command)
+    step.args, args_inputs = resolve(spec.args)
     if step.description == nil and spec.description ~= "" then step.description = spec.description end
     if step.env == nil or (type(step.env) == "table" and not getmetatable(step.env)) then
       local env = {}  -- the component's, then the call's (ctp.container checks the result)
@@ -169,7 +177,8 @@ function M.load(path, container, step_fields)
     for _, output in ipairs(spec.outputs) do
       step.outputs[output.key] = { kind = output.kind, path = output.path, doc = output.description }
     end
-    return container(step)
+    return container(step, { component = spec.step_name, command_inputs = command_inputs,
+                             args_inputs = args_inputs })
   end
 end
 

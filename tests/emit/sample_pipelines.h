@@ -353,6 +353,44 @@ inline Pipeline NativeLuaPipeline() {
   return p;
 }
 
+/// A call of a loaded component that echoes `text` (`sh -c 'echo "$0"' TEXT`, TEXT the
+/// component's input `text`, as ctp.load_component records it).
+inline Step PrintTextCall(std::string name, int line, const char* text) {
+  Step print = CommandStep(std::move(name), line, "alpine:3.19", {"sh", "-c", "echo \"$0\"", text});
+  print.component = "print-text";
+  print.component_arguments = {{false, 3, "text"}};
+  return print;
+}
+
+/// A call of native step `tile` on `slide` at the parameter tile_size.
+inline Step TileCall(std::string name, int line, const char* slide) {
+  Step tile;
+  tile.name = std::move(name);
+  tile.kind = Step::Kind::kNative;
+  tile.native = "tile";
+  tile.location = {"test.lua", line};
+  tile.inputs = {{"size", Template::Of(ParamRef("tile_size")), {"test.lua", line}},
+                 {"slide", Template::Of(slide), {"test.lua", line}}};
+  WithOutput(tile, "count");
+  return tile;
+}
+
+/// Three calls of one loaded component and two of one native step: one template (component)
+/// per definition, the literal each call gives passed as a task argument.
+inline Pipeline ReusePipeline() {
+  Pipeline p;
+  p.name = "reuse";
+  p.location = {"test.lua", 1};
+  p.ctp_image = "ghcr.io/ctp/ctp:0.1.0";
+  p.params = {MakeParam("tile_size", ParamType::kInt, "256")};
+  p.steps = {PrintTextCall("print-text", 2, "1st"), PrintTextCall("print-text-2", 3, "2nd"),
+             PrintTextCall("print-text-3", 4, "3rd"), TileCall("tile-a", 5, "/data/a.svs"),
+             TileCall("tile-b", 6, "/data/b.svs")};
+  p.steps[1].after = {"print-text"};
+  p.steps[2].after = {"print-text-2"};
+  return p;
+}
+
 /// A pipeline with a schedule, for CronWorkflows.
 inline Pipeline ScheduledPipeline(std::vector<std::string> cron = {"0 2 * * *"}) {
   Pipeline p;
@@ -386,6 +424,7 @@ inline std::vector<std::pair<std::string, Pipeline>> AllSamplePipelines() {
           {"sub-pipeline", SubPipelinePipeline()},
           {"sub-pipeline-artifact", SubPipelineArtifactPipeline()},
           {"native-lua", NativeLuaPipeline()},
+          {"reuse", ReusePipeline()},
           {"nightly", ScheduledPipeline()}};
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -203,6 +204,14 @@ struct Loop {
 
 struct Pipeline;
 
+/// A command or args element of a step made by a component factory (ctp.load_component) that is
+/// the value the call gave for one of the component's inputs.
+struct ComponentArgument {
+  bool in_args = false;  ///< an element of `args` (else of `command`)
+  std::size_t index = 0;
+  std::string input;  ///< the component input's name
+};
+
 /// One node of the DAG.
 struct Step {
   enum class Kind {
@@ -233,6 +242,12 @@ struct Step {
 
   // kPipeline
   std::shared_ptr<const Pipeline> pipeline;
+
+  // kContainer made by a ctp.load_component factory: the component's name and the elements of
+  // command and args that are values the call gave. Emitters pass those values as task arguments,
+  // so that the calls of one component share one template.
+  std::string component;
+  std::vector<ComponentArgument> component_arguments;
 
   std::vector<Input> inputs;
   std::vector<Output> outputs;
