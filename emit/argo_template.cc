@@ -1,9 +1,13 @@
 // Argo container templates: one per container, native or Lua step, and the exit handler's.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "argo.h"
 #include "ctp/model/diagnostic.h"
@@ -236,19 +240,47 @@ ArgoTemplatePlan PlanArgoTemplates(const ArgoScope& scope) {
     plan.reuse.Record(step, WriteYaml(ContainerTemplate(scope, step, ArgoSite::kTask,
                                                         SharedShapeOf(scope, step), "")));
   }
-  // A step's own template (and a sub-pipeline's DAG) takes the step's name.
-  for (const Step& step : scope.pipeline->steps)
-    if (!plan.reuse.GroupOf(step)) taken.insert(scope.prefix + step.name);
+  // A step's own template (and a sub-pipeline's DAG) takes the step's name. A shared template
+  // takes no name of a step outside its group either (task `step-3` running a template `step-3`
+  // that other steps share misleads), nor a name under a sub-pipeline step's prefix (its inner
+  // templates are `STEP-INNER`).
+  std::map<std::string, std::size_t> grouped_steps;  // a grouped step's name -> its group
+  std::vector<std::string> inner_prefixes;
+  for (const Step& step : scope.pipeline->steps) {
+    if (std::optional<std::size_t> group = plan.reuse.GroupOf(step))
+      grouped_steps[scope.prefix + step.name] = *group;
+    else
+      taken.insert(scope.prefix + step.name);
+    if (step.kind == Step::Kind::kPipeline) inner_prefixes.push_back(scope.prefix + step.name + "-");
+  }
   if (scope.top_level) {
     taken.insert(scope.root->name);
     taken.insert(scope.root->name + "-dag");
     if (scope.root->on_exit)
       for (const char* suffix : {"", "-when"}) taken.insert(scope.root->on_exit->name + suffix);
   }
+  auto is_taken = [&](const std::string& name, std::size_t group) {
+    if (taken.count(name)) return true;
+    if (auto step = grouped_steps.find(name); step != grouped_steps.end() && step->second != group)
+      return true;
+    for (const std::string& prefix : inner_prefixes)
+      if (name.starts_with(prefix)) return true;
+    return false;
+  };
   for (std::size_t group : plan.reuse.Groups()) {
-    const std::string base = scope.prefix + plan.reuse.DefinitionName(group);
+    const std::string definition = plan.reuse.DefinitionName(group);
+    const std::string base = scope.prefix + definition;
+    // `base-shared`, `base-shared-2`, ...; when a sub-pipeline step's prefix covers those too
+    // (a sub-pipeline step named like the definition), `shared1-base`, `shared2-base`, ...: each
+    // step blocks at most one of them, so the search ends.
+    const bool under_inner_prefix = std::any_of(
+        inner_prefixes.begin(), inner_prefixes.end(),
+        [&](const std::string& prefix) { return (base + "-").starts_with(prefix); });
     std::string name = base;
-    for (int n = 2; taken.count(name); ++n) name = base + "-" + std::to_string(n);
+    for (int n = 1; is_taken(name, group); ++n)
+      name = under_inner_prefix ? fmt::format("{}shared{}-{}", scope.prefix, n, definition)
+             : n == 1           ? base + "-shared"
+                                : fmt::format("{}-shared-{}", base, n);
     taken.insert(name);
     plan.names[group] = name;
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "ctp/emit/emit.h"
@@ -89,6 +90,27 @@ TEST_CASE("A step whose template no other step shares keeps its own, named after
   CHECK(Scalar(Get(templates, 2, "container", "command", 6)) == "/data/a.svs");
 }
 
+TEST_CASE("A shared template takes no other step's name and no name of a sub-pipeline's templates") {
+  Pipeline p = ReusePipeline();
+  // A sub-pipeline step named like the tile calls' definition: its DAG template is `tile` and its
+  // inner templates `tile-...`, so the shared tile template is `shared1-tile`.
+  Pipeline sub = SubPipelinePipeline();
+  Step tile_pipeline = sub.steps[1];
+  tile_pipeline.name = "tile";
+  tile_pipeline.inputs[0].value = Template::Of("x.svs");
+  p.steps.push_back(tile_pipeline);
+  const YAML::Node workflow = YAML::Load(EmitArgo(p));
+  std::set<std::string> names;
+  for (const YAML::Node& node : Get(workflow, "spec", "templates"))
+    CHECK(names.insert(Scalar(Get(node, "name"))).second);  // no name twice
+  CHECK(names.count("shared1-tile"));
+  CHECK(Scalar(Get(ArgoTask(workflow, "tile-a"), "template")) == "shared1-tile");
+  CHECK(Scalar(Get(ArgoTask(workflow, "tile"), "template")) == "tile");
+  CHECK(names.count("tile-tile"));  // the sub-pipeline's inner step
+  // Task `print-text` runs the template `print-text` that its group shares: that is not a clash.
+  CHECK(Scalar(Get(ArgoTask(workflow, "print-text-3"), "template")) == "print-text");
+}
+
 TEST_CASE("2,000 calls of two definitions emit two templates, well under Argo's 1 MB object") {
   const Pipeline p = FanOut(2000);
   const std::string argo = EmitArgo(p);
@@ -131,7 +153,7 @@ TEST_CASE("The 2,000-step benchmark pipeline emits one template per kind of step
   const std::string argo = EmitArgo(p);
   const YAML::Node templates = Get(YAML::Load(argo), "spec", "templates");
   // The DAG, step-1 (reads a parameter), step-2 (reads step-1's output twice: one input), `step`
-  // (reads two outputs) and `step-3` (that, with the retry of every tenth step; `step-2` is taken).
+  // (reads two outputs) and `step-shared` (that, with the retry of every tenth step).
   CHECK(templates.size() == 5);
   CHECK(argo.size() < 1'000'000);
   const std::string kfp = EmitKfp(p);
