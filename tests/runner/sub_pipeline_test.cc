@@ -3,7 +3,10 @@
 // conditions and run store of every step; their outputs flow to the calling pipeline.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "ctp/model/diagnostic.h"
+#include "run_ctp.h"
 #include "runner_support.h"
 
 namespace ctp::testing {
@@ -311,6 +314,33 @@ return ctp.pipeline { name = "outer", steps = { make,
                          std::invalid_argument);
   }
   CHECK_FALSE(fs::exists(dir.path() / "runs"));
+}
+
+TEST_CASE("every example script with a sub-pipeline runs under ctp run") {
+  std::vector<std::string> scripts;
+  for (const auto& entry : fs::directory_iterator(SourcePath("scripts")))
+    if (entry.path().extension() == ".lua" &&
+        FileText(entry.path()).find("ctp.sub_pipeline") != std::string::npos)
+      scripts.push_back("scripts/" + entry.path().filename().string());
+  std::sort(scripts.begin(), scripts.end());
+  CHECK(std::find(scripts.begin(), scripts.end(), "scripts/sweep.lua") != scripts.end());
+  for (const std::string& script : scripts) {
+    CAPTURE(script);
+    ScratchDir dir;
+    CommandResult r = RunCtp("run " + script + " --plain --workdir '" + dir.path().string() + "'");
+    INFO(r.out, r.err);
+    CHECK(r.exit_code == 0);
+    if (script != "scripts/sweep.lua") continue;
+    CHECK(r.out.find("sweep[2].evaluate succeeded") != std::string::npos);
+    std::vector<std::string> runs;
+    for (const auto& entry : fs::directory_iterator(dir.path() / "runs"))
+      runs.push_back(entry.path().filename().string());
+    REQUIRE(runs.size() == 1);
+    CHECK(FileText(dir.path() / "runs" / runs[0] / "sweep/0/train/outputs/model") ==
+          "lr=0.1 epochs=3\n");
+    CHECK(FileText(dir.path() / "runs" / runs[0] / "best/log.txt") ==
+          "best score 1.0\nreturned 1 output\n");
+  }
 }
 
 }  // namespace
