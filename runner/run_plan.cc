@@ -24,6 +24,13 @@ void CheckStepName(const Pipeline& pipeline, const std::string& option, const st
   if (name.empty()) return;
   for (const Step& step : pipeline.steps)
     if (step.name == name) return;
+  // `pack.zip`, `sweep[2].train`: a step the run names inside a sub-pipeline step.
+  const std::string outer = name.substr(0, name.find_first_of(".["));
+  const Step* sub_pipeline = pipeline.FindStep(outer);
+  if (outer != name && sub_pipeline && sub_pipeline->kind == Step::Kind::kPipeline)
+    throw std::invalid_argument(fmt::format(
+        "{} {}: '{}' is a step inside sub-pipeline step '{}', which runs as a whole ({} {})",
+        option, name, name, outer, option, outer));
   throw std::invalid_argument(fmt::format("{} {}: pipeline '{}' has no step '{}'{}", option, name,
                                           pipeline.name, name,
                                           DidYouMean(name, StepNames(pipeline))));

@@ -189,7 +189,8 @@ std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
     for (const Input& input : step.inputs)
       inner_values[input.name] = PlanValue(input.value, scope);
     const std::string inner_prefix = prefix + step.name + (step.loop ? "[*]." : ".");
-    for (const std::string& name : Dag::Build(inner).TopologicalOrder())
+    const Dag inner_dag = Dag::Build(inner);
+    for (const std::string& name : inner_dag.TopologicalOrder())
       describe(*inner.FindStep(name), "", inner_prefix, inner_values);
   };
   for (const std::string& name : dag.TopologicalOrder())

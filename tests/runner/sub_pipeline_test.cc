@@ -88,10 +88,9 @@ local tp = ctp.params { lr = ctp.string {}, log = ctp.string {} }
 local train = ctp.container { name = "train", image = "x", command = { "sh", "-c",
   "echo train " .. tp.lr .. " >> " .. tp.log .. "; echo model-" .. tp.lr .. " > " .. ctp.output_path "model" },
   outputs = { "model" } }
-local evaluate = ctp.lua { name = "evaluate", inputs = { model = train.outputs.model, log = tp.log },
-  outputs = { "score" }, fn = function(i)
-    local f = io.open(i.log, "a") f:write("evaluate " .. i.model .. "\n") f:close()
-    return { score = i.model } end }
+local evaluate = ctp.container { name = "evaluate", image = "x", command = { "sh", "-c",
+  "echo evaluate " .. train.outputs.model .. " >> " .. tp.log .. "; echo " .. train.outputs.model ..
+  " > " .. ctp.output_path "score" }, outputs = { "score" } }
 local te = ctp.pipeline { name = "train-evaluate", params = tp, steps = { train, evaluate },
   outputs = { score = evaluate.outputs.score } }
 
@@ -303,14 +302,22 @@ return ctp.pipeline { name = "outer", steps = { make,
   ctp.sub_pipeline { name = "s", pipeline = inner, params = { data = make.outputs.file } } } }
 )";
     CHECK_THROWS_WITH_AS(RunIn(Script(source), dir.path()),
-                         "test.lua:10: error: sub-pipeline step 's' gets artifact 'file' of step "
+                         "test.lua:9: error: sub-pipeline step 's' gets artifact 'file' of step "
                          "'make' as input 'data': sub-pipeline inputs are parameters",
                          Error);
   }
-  SUBCASE("--only naming a step inside a sub-pipeline") {
+  SUBCASE("--only or --from naming a step inside a sub-pipeline") {
     CHECK_THROWS_WITH_AS(RunIn(Script(kPack), dir.path(), [](RunOptions& o) { o.only = "pack.zip"; }),
-                         "--only pack.zip: pipeline 'sub' has no step 'pack.zip' (did you mean "
-                         "'pack'?)",
+                         "--only pack.zip: 'pack.zip' is a step inside sub-pipeline step "
+                         "'pack', which runs as a whole (--only pack)",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(RunIn(Script(kPack), dir.path(), [](RunOptions& o) { o.from = "pack.count"; }),
+                         "--from pack.count: 'pack.count' is a step inside sub-pipeline step "
+                         "'pack', which runs as a whole (--from pack)",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(RunIn(Script(kPack), dir.path(), [](RunOptions& o) { o.only = "uplod"; }),
+                         "--only uplod: pipeline 'sub' has no step 'uplod' (did you mean "
+                         "'upload'?)",
                          std::invalid_argument);
   }
   CHECK_FALSE(fs::exists(dir.path() / "runs"));
