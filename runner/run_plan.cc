@@ -9,6 +9,7 @@
 
 #include "ctp/model/diagnostic.h"
 #include "ctp/runner/process_launcher.h"
+#include "pipeline_steps.h"
 
 namespace ctp::runner {
 namespace {
@@ -23,6 +24,13 @@ void CheckStepName(const Pipeline& pipeline, const std::string& option, const st
   if (name.empty()) return;
   for (const Step& step : pipeline.steps)
     if (step.name == name) return;
+  // `pack.zip`, `sweep[2].train`: a step the run names inside a sub-pipeline step.
+  const std::string outer = name.substr(0, name.find_first_of(".["));
+  const Step* sub_pipeline = pipeline.FindStep(outer);
+  if (outer != name && sub_pipeline && sub_pipeline->kind == Step::Kind::kPipeline)
+    throw std::invalid_argument(fmt::format(
+        "{} {}: '{}' is a step inside sub-pipeline step '{}', which runs as a whole ({} {})",
+        option, name, name, outer, option, outer));
   throw std::invalid_argument(fmt::format("{} {}: pipeline '{}' has no step '{}'{}", option, name,
                                           pipeline.name, name,
                                           DidYouMean(name, StepNames(pipeline))));
@@ -30,10 +38,16 @@ void CheckStepName(const Pipeline& pipeline, const std::string& option, const st
 
 void CheckVolumes(const Pipeline& pipeline, const RunOptions& options) {
   std::vector<std::string> names;
-  for (const Volume& volume : pipeline.volumes) {
-    names.push_back(volume.claim.empty() ? volume.name : volume.claim);
-    if (!volume.claim.empty() && volume.claim != volume.name) names.push_back(volume.name);
-  }
+  auto add_names = [&names](const Pipeline& owner) {
+    for (const Volume& volume : owner.volumes) {
+      names.push_back(volume.claim.empty() ? volume.name : volume.claim);
+      if (!volume.claim.empty() && volume.claim != volume.name) names.push_back(volume.name);
+    }
+  };
+  add_names(pipeline);  // and the volumes of its sub-pipelines
+  ForEachStep(pipeline, [&](const Pipeline&, const Step& step) {
+    if (step.kind == Step::Kind::kPipeline && step.pipeline) add_names(*step.pipeline);
+  });
   for (const auto& [name, path] : options.volumes) {
     if (std::find(names.begin(), names.end(), name) == names.end())
       throw std::invalid_argument(fmt::format(
@@ -46,12 +60,32 @@ void CheckVolumes(const Pipeline& pipeline, const RunOptions& options) {
   }
 }
 
-void CheckStep(const Step& step, const RunOptions& options, bool host_processes,
-               bool in_containers) {
-  if (step.kind == Step::Kind::kPipeline)
-    throw Error(
-        step.location,
-        fmt::format("step '{}' is a sub-pipeline; ctp run cannot run those yet", step.name));
+// A sub-pipeline's parameters are text, as the emitters pass them: an artifact is refused there
+// with this message, and so here, so that a script runs locally only as it would on a cluster.
+void CheckSubPipelineInputs(const Pipeline& owner, const Step& step) {
+  for (const Input& input : step.inputs) {
+    const Ref* ref = input.value.SoleRef();
+    if (!ref || ref->kind != Ref::Kind::kStepOutput) continue;
+    const Step* producer = owner.FindStep(ref->step);
+    if (producer && producer->OutputKind(ref->name) != ValueKind::kParameter)
+      throw Error(input.location,
+                  fmt::format("sub-pipeline step '{}' gets artifact '{}' of step '{}' as input "
+                              "'{}': sub-pipeline inputs are parameters",
+                              step.name, ref->name, ref->step, input.name));
+  }
+}
+
+void CheckStep(const Pipeline& owner, const Step& step, const RunOptions& options,
+               bool host_processes, bool in_containers) {
+  if (step.kind == Step::Kind::kPipeline) CheckSubPipelineInputs(owner, step);
+  if (step.kind == Step::Kind::kPipeline && step.pipeline && step.pipeline->on_exit)
+    throw Error(step.location,
+                fmt::format("sub-pipeline step '{}' runs pipeline '{}', which has its own exit "
+                            "handler '{}' ({}:{}): ctp run, like a cluster, runs only the exit "
+                            "handler of the pipeline it runs (declare it there)",
+                            step.name, step.pipeline->name, step.pipeline->on_exit->name,
+                            step.pipeline->on_exit->location.file,
+                            step.pipeline->on_exit->location.line));
   if (step.kind == Step::Kind::kLua && !options.lua_steps)
     throw std::invalid_argument(fmt::format(
         "step '{}' is a Lua step and this runner was given no way to run those "
@@ -94,8 +128,9 @@ void CheckRunnable(const Pipeline& pipeline, const RunOptions& options) {
   CheckVolumes(pipeline, options);
   const bool host_processes = options.launcher == nullptr;
   const bool in_containers = !options.runtime.empty();
-  for (const Step& step : pipeline.steps) CheckStep(step, options, host_processes, in_containers);
-  if (pipeline.on_exit) CheckStep(*pipeline.on_exit, options, host_processes, in_containers);
+  ForEachStep(pipeline, [&](const Pipeline& owner, const Step& step) {
+    CheckStep(owner, step, options, host_processes, in_containers);
+  });
   ParamValuesOf(pipeline);
 }
 

@@ -18,7 +18,8 @@ std::map<std::string, std::string> ParamValuesOf(const Pipeline& pipeline);
 
 /// Throws for what would make the run fail before it starts: an unknown --only/--from step (with
 /// did-you-mean), a --volume naming no volume or a missing folder, a container step without a
-/// command or whose program is not on PATH, a sub-pipeline step.
+/// command or whose program is not on PATH (in sub-pipelines too), a sub-pipeline with its own
+/// exit handler.
 void CheckRunnable(const Pipeline& pipeline, const RunOptions& options);
 
 /// The steps that run: all of them, the --only step, or the --from step and everything

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -132,25 +133,36 @@ std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
   Dag dag = Dag::Build(pipeline);
   const std::set<std::string> selected = runner::SelectSteps(pipeline, dag, options);
   const std::map<std::string, std::string> params = runner::ParamValuesOf(pipeline);
-  runner::ValueScope scope;
-  scope.params = &params;
-  scope.step_output = [](const Ref& ref) {
-    return fmt::format("{{{{{}.{}}}}}", ref.step, ref.name);
-  };
-  scope.output_path = [](const std::string& name) { return "{{outputs/" + name + "}}"; };
   const nlohmann::json item = "{{item}}";
-  scope.item = &item;
-  scope.workflow_status = "{{status}}";
-  scope.workflow_name = "{{run}}";
+  auto scope_of = [&item](const std::map<std::string, std::string>& values,
+                          const std::string& prefix) {
+    runner::ValueScope scope;
+    scope.params = &values;
+    scope.step_output = [prefix](const Ref& ref) {
+      return fmt::format("{{{{{}{}.{}}}}}", prefix, ref.step, ref.name);
+    };
+    scope.output_path = [](const std::string& name) { return "{{outputs/" + name + "}}"; };
+    scope.item = &item;
+    scope.workflow_status = "{{status}}";
+    scope.workflow_name = "{{run}}";
+    return scope;
+  };
   std::string plan = fmt::format("plan of pipeline '{}' ({} step{}):\n", pipeline.name,
                                  pipeline.steps.size(), pipeline.steps.size() == 1 ? "" : "s");
-  auto describe = [&](const Step& step, const std::string& note) {
+  // A step, and after a sub-pipeline step its pipeline's steps, named as the run names them
+  // (`pack.zip`; `sweep[*].train` in loops), their parameters the values the step passes in.
+  std::function<void(const Step&, const std::string&, const std::string&,
+                     const std::map<std::string, std::string>&)>
+      describe = [&](const Step& step, const std::string& note,
+                     const std::string& prefix, const std::map<std::string, std::string>& values) {
+    const runner::ValueScope scope = scope_of(values, prefix);
     std::vector<std::string> notes;
     if (!note.empty()) notes.push_back(note);
-    if (!selected.count(step.name) && note.empty()) notes.push_back("reuses earlier outputs");
+    if (prefix.empty() && !selected.count(step.name) && note.empty())
+      notes.push_back("reuses earlier outputs");
     if (step.loop) notes.push_back("for each");
     if (step.when) notes.push_back("when");
-    plan += fmt::format("  {} ({}){}\n", step.name, StepKindName(step.kind),
+    plan += fmt::format("  {}{} ({}){}\n", prefix, step.name, StepKindName(step.kind),
                         notes.empty() ? "" : fmt::format(" [{}]", fmt::join(notes, ", ")));
     std::string command;
     if (step.kind == Step::Kind::kContainer) {
@@ -169,9 +181,21 @@ std::string DescribePlan(const Pipeline& pipeline, const RunOptions& options) {
       for (const Input& input : step.inputs)
         plan += fmt::format("    {} = {}\n", input.name, PlanValue(input.value, scope));
     }
+    if (step.kind != Step::Kind::kPipeline || !step.pipeline) return;
+    const Pipeline& inner = *step.pipeline;
+    std::map<std::string, std::string> inner_values;
+    for (const Param& param : inner.params)
+      if (param.default_value) inner_values[param.name] = *param.default_value;
+    for (const Input& input : step.inputs)
+      inner_values[input.name] = PlanValue(input.value, scope);
+    const std::string inner_prefix = prefix + step.name + (step.loop ? "[*]." : ".");
+    const Dag inner_dag = Dag::Build(inner);
+    for (const std::string& name : inner_dag.TopologicalOrder())
+      describe(*inner.FindStep(name), "", inner_prefix, inner_values);
   };
-  for (const std::string& name : dag.TopologicalOrder()) describe(*pipeline.FindStep(name), "");
-  if (pipeline.on_exit) describe(*pipeline.on_exit, "on exit");
+  for (const std::string& name : dag.TopologicalOrder())
+    describe(*pipeline.FindStep(name), "", "", params);
+  if (pipeline.on_exit) describe(*pipeline.on_exit, "on exit", "", params);
   return plan;
 }
 

@@ -10,6 +10,7 @@
 #include "ctp/base/input_file.h"
 #include "ctp/base/text_check.h"
 #include "ctp/model/diagnostic.h"
+#include "pipeline_steps.h"
 
 namespace ctp::runner {
 namespace {
@@ -131,7 +132,7 @@ std::vector<Diagnostic> MissingSecrets(const Pipeline& pipeline,
                                        const std::set<std::string>& selected,
                                        const SecretSource& secrets) {
   std::vector<Diagnostic> warnings;
-  auto check = [&](const Step& step) {
+  auto check = [&](const Pipeline& owner, const Step& step) {
     if (step.kind != Step::Kind::kContainer) return;  // only a container's environment is set
     for (const EnvVar& env : step.env) {
       std::string missing;
@@ -141,8 +142,8 @@ std::vector<Diagnostic> MissingSecrets(const Pipeline& pipeline,
             "--secrets file, or set {})",
             env.secret->secret, env.secret->key, env.secret->secret, env.secret->key,
             SecretEnvName(*env.secret));
-      else if (env.vault && !secrets.Vault(*env.vault, pipeline.vault_path)) {
-        const std::string& path = env.vault->path.empty() ? pipeline.vault_path : env.vault->path;
+      else if (env.vault && !secrets.Vault(*env.vault, owner.vault_path)) {
+        const std::string& path = env.vault->path.empty() ? owner.vault_path : env.vault->path;
         missing = fmt::format(
             "Vault key '{}' at '{}' has no value (add \"vault: {{{}: {{{}: ...}}}}\" "
             "to the --secrets file, or set {})",
@@ -159,8 +160,8 @@ std::vector<Diagnostic> MissingSecrets(const Pipeline& pipeline,
     }
   };
   for (const Step& step : pipeline.steps)
-    if (selected.count(step.name)) check(step);
-  if (pipeline.on_exit) check(*pipeline.on_exit);
+    if (selected.count(step.name)) ForEachStep(pipeline, step, check);
+  if (pipeline.on_exit) ForEachStep(pipeline, *pipeline.on_exit, check);
   return warnings;
 }
 

@@ -275,7 +275,8 @@ TaskOutcome ExecuteTask(const Task& task, const ExecutionEnv& env) {
           outcome = RunNative(task, env);
           break;
         case Step::Kind::kPipeline:
-          outcome.message = "sub-pipeline steps cannot run locally yet";
+          // The scheduler runs a sub-pipeline step as its pipeline's steps, never as one task.
+          outcome.message = "a sub-pipeline step runs as its pipeline's steps, not as one task";
           break;
       }
     }

@@ -15,7 +15,8 @@ namespace ctp::runner {
 
 /// What a worker needs to run one task; filled by the scheduler, read by the executor.
 struct Task {
-  std::string name;  ///< `step`, or `step[i]` for loop iteration i
+  std::string name;  ///< `step`, or `step[i]` for loop iteration i (in sub-pipelines `pack.step`)
+  std::string node;  ///< the step as the scheduler knows it: `step` (`pack.step`)
   const Step* step = nullptr;
   int index = -1;                             ///< the loop iteration, -1 outside loops
   nlohmann::json item;                        ///< the loop item

@@ -20,9 +20,7 @@ bool IsPathCharacter(char c) {
 }
 
 ValueKind OutputKind(const Pipeline& pipeline, const Ref& ref) {
-  if (const Step* producer = pipeline.FindStep(ref.step))
-    for (const Output& output : producer->outputs)
-      if (output.name == ref.name) return output.kind;
+  if (const Step* producer = pipeline.FindStep(ref.step)) return producer->OutputKind(ref.name);
   return ValueKind::kParameter;
 }
 
@@ -168,13 +166,14 @@ ValueScope MakeScope(const TaskInputs& inputs, const nlohmann::json* item) {
   ValueScope scope;
   scope.params = inputs.params;
   const auto* outputs = inputs.step_outputs;
-  scope.step_output = [outputs](const Ref& ref) -> std::string {
-    auto step = outputs ? outputs->find(ref.step) : decltype(outputs->end()){};
+  scope.step_output = [outputs, prefix = inputs.prefix](const Ref& ref) -> std::string {
+    const std::string producer = prefix + ref.step;
+    auto step = outputs ? outputs->find(producer) : decltype(outputs->end()){};
     if (!outputs || step == outputs->end())
-      throw std::runtime_error(fmt::format("step '{}' has not produced outputs", ref.step));
+      throw std::runtime_error(fmt::format("step '{}' has not produced outputs", producer));
     auto value = step->second.find(ref.name);
     if (value == step->second.end())
-      throw std::runtime_error(fmt::format("step '{}' has no output '{}'", ref.step, ref.name));
+      throw std::runtime_error(fmt::format("step '{}' has no output '{}'", producer, ref.name));
     return value->second;
   };
   scope.item = item;
@@ -188,7 +187,8 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   task.step = &step;
   task.index = index;
   task.item = item;
-  task.name = index < 0 ? step.name : fmt::format("{}[{}]", step.name, index);
+  task.node = inputs.prefix + step.name;
+  task.name = index < 0 ? task.node : fmt::format("{}[{}]", task.node, index);
   task.dir = fs::absolute(inputs.workspace->TaskDir(inputs.run_id, task.name)).lexically_normal();
   const nlohmann::json* item_pointer = index < 0 ? nullptr : &task.item;
   ValueScope scope = MakeScope(inputs, item_pointer);
@@ -225,7 +225,8 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   if (step.timeout_seconds) task.timeout = std::chrono::seconds(*step.timeout_seconds);
   task.fingerprint = Fingerprint(step, inputs, item_pointer);
   // The exit handler reports on this run (notifications, summaries): it always runs.
-  const bool exit_handler = inputs.pipeline->on_exit && inputs.pipeline->on_exit->name == step.name;
+  const bool exit_handler = inputs.exit_handler || (inputs.pipeline->on_exit &&
+                                                   inputs.pipeline->on_exit->name == step.name);
   task.cacheable = step.cache && !exit_handler && !WritesToVolume(step, *inputs.pipeline);
   return task;
 }

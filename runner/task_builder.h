@@ -31,6 +31,12 @@ struct TaskInputs {
   const std::map<std::string, std::filesystem::path>* volumes = nullptr;
   std::string workflow_status;  ///< for the exit handler
   std::string runtime;          ///< docker | podman: container steps run in their image
+  /// What the run calls the steps of `pipeline`: "" for the run's own, `pack.` inside
+  /// sub-pipeline step `pack`, `sweep[2].` in iteration 2 of a looped one. Task names, task
+  /// folders and the keys of `step_outputs` are the step names with this prefix.
+  std::string prefix;
+  /// The steps belong to the exit handler (a sub-pipeline's): they always run, never cached.
+  bool exit_handler = false;
 };
 
 /// The local folder standing in for a volume: `--volume` (by claim or volume name), else

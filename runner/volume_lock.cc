@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "lock_file.h"
+#include "pipeline_steps.h"
 #include "task_builder.h"
 
 namespace ctp::runner {
@@ -68,9 +69,9 @@ std::vector<std::unique_ptr<VolumeLock>> LockVolumes(const Pipeline& pipeline,
   const fs::path workdir = fs::absolute(workspace.root()).lexically_normal();
   std::vector<std::unique_ptr<VolumeLock>> locks;
   std::set<fs::path> locked;
-  auto lock_mounts = [&](const Step& step) {
+  auto lock_mounts = [&](const Pipeline& owner, const Step& step) {
     for (const Mount& mount : step.mounts) {
-      const Volume* volume = pipeline.FindVolume(mount.volume);
+      const Volume* volume = owner.FindVolume(mount.volume);
       if (!volume || volume->kind == Volume::Kind::kEmptyDir) continue;
       const fs::path folder = fs::absolute(VolumeFolder(*volume, inputs)).lexically_normal();
       std::error_code error;
@@ -80,8 +81,7 @@ std::vector<std::unique_ptr<VolumeLock>> LockVolumes(const Pipeline& pipeline,
           volume->claim.empty() ? volume->name : volume->claim, folder, workdir, run_id));
     }
   };
-  for (const Step& step : pipeline.steps) lock_mounts(step);
-  if (pipeline.on_exit) lock_mounts(*pipeline.on_exit);
+  ForEachStep(pipeline, lock_mounts);
   return locks;
 }
 

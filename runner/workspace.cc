@@ -50,10 +50,19 @@ WorkdirLock::~WorkdirLock() {
 }
 
 std::filesystem::path Workspace::TaskDir(const std::string& run_id, const std::string& task) const {
-  const std::size_t bracket = task.find('[');
-  if (bracket == std::string::npos) return RunDir(run_id) / task;
-  return RunDir(run_id) / task.substr(0, bracket) /
-         task.substr(bracket + 1, task.size() - bracket - 2);
+  // Step names are DNS labels: neither '.' nor '[' is part of one.
+  std::filesystem::path dir = RunDir(run_id);
+  std::string part;
+  for (char c : task) {
+    if (c == '.' || c == '[' || c == ']') {
+      if (!part.empty()) dir /= part;
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  if (!part.empty()) dir /= part;
+  return dir;
 }
 
 std::string NewRunId(const std::string& pipeline) {

@@ -34,7 +34,8 @@ class Workspace {
   std::filesystem::path Database() const { return root_ / "ctp.db"; }
   /// `<workdir>/runs/<run-id>`
   std::filesystem::path RunDir(const std::string& run_id) const { return root_ / "runs" / run_id; }
-  /// `<workdir>/runs/<run-id>/<task>` (a loop iteration `s[2]` lives in `s/2`)
+  /// `<workdir>/runs/<run-id>/<task>`: a loop iteration `s[2]` lives in `s/2`, a step of a
+  /// sub-pipeline `pack.zip` in `pack/zip`, `sweep[2].train` in `sweep/2/train`.
   std::filesystem::path TaskDir(const std::string& run_id, const std::string& task) const;
   /// `<workdir>/volumes/<claim>`
   std::filesystem::path VolumeDir(const std::string& claim) const {
