@@ -200,7 +200,11 @@ TEST_CASE("train: a damaged resume checkpoint is not used") {
   const fs::path root = ws.root / "ckpt";
   TrainKilledAt(ws.Args("ckpt"), ws.root / "out-killed",
                 {"rename", "*/.resume-*/state-000002-000000001", 1, true});
+  // Killed before the older one was removed: the rerun falls back to it.
   const fs::path state = ResumeFolders(root).at(0) / "state-000002-000000001";
+  const std::string fallback = "train: resuming from " +
+                               (state.parent_path() / "state-000002-000000000").string() +
+                               " (epoch 2, 0 batches of it done)\n";
 
   SUBCASE("a tensor file that does not match its recorded checksum") {
     const fs::path weights = state / "model.safetensors";
@@ -215,7 +219,7 @@ TEST_CASE("train: a damaged resume checkpoint is not used") {
                                "used\n",
                                state.string(), weights.string(), bytes.size(),
                                ctp::native::Crc32c(bytes), bytes.size(), recorded)));
-    CHECK(!Contains(output, "train: resuming"));
+    CHECK(Contains(output, fallback));
     CheckSameAs(whole, ws.root / "out-resumed", output);
   }
   SUBCASE("a state.json cut short") {
@@ -224,7 +228,7 @@ TEST_CASE("train: a damaged resume checkpoint is not used") {
     const std::string output = Train(ws.Args("ckpt"), ws.root / "out-resumed");
     CHECK(Contains(output, "train: resume checkpoint " + state.string() + " is damaged (" +
                                (state / "state.json").string() + ": invalid JSON: "));
-    CHECK(!Contains(output, "train: resuming"));
+    CHECK(Contains(output, fallback));
     CheckSameAs(whole, ws.root / "out-resumed", output);
   }
   CHECK(ResumeFolders(root).empty());
@@ -237,7 +241,7 @@ TEST_CASE("train: the resume checkpoint of another training is not used") {
   args["resume_dir"] = resume_dir.string();
   TrainKilledAt(args, ws.root / "out-killed",
                 {"rename", "*/resume/state-000001-000000002", 1, true});
-  REQUIRE(Names(resume_dir) == std::vector<std::string>{"state-000001-000000002"});
+  REQUIRE(Names(resume_dir).back() == "state-000001-000000002");
 
   auto other = args;
   other["learning_rate"] = "0.01";
