@@ -272,7 +272,7 @@ TEST_CASE("sequential: a network given another's tensors and counters continues 
   // Without the counters (Adam's bias correction and the dropout masks start over) it differs.
   cnn::Sequential reset({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
   CopyTrainingState(first, reset);
-  reset.RestoreCounters({});
+  reset.RestoreCounters({0, {0}});
   AdamSteps(reset, 2);
   CHECK(reset.parameters()[0]->value.ToHost() != uninterrupted.parameters()[0]->value.ToHost());
 }
