@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "ctp/kernels/cnn/batch_norm.h"
 #include "ctp/kernels/cnn/bias_add.h"
@@ -195,6 +196,9 @@ class StatelessLayer : public Layer {
     return dx;
   }
   void CollectParameters(std::vector<Parameter*>&) override {}
+  void CollectRandomPositions(std::vector<std::uint64_t*>& out) override {
+    if (spec_.kind == LayerSpec::Kind::kDropout) out.push_back(&calls_);
+  }
 
  private:
   LayerSpec spec_;
@@ -303,6 +307,7 @@ Sequential::Sequential(Shape item, const std::vector<LayerSpec>& layers, Device 
   }
   for (auto& layer : layers_) layer->CollectParameters(parameters_);
   for (auto& layer : layers_) layer->CollectBuffers(buffers_);
+  for (auto& layer : layers_) layer->CollectRandomPositions(random_positions_);
 }
 
 Sequential::~Sequential() = default;
@@ -335,6 +340,23 @@ void Sequential::AdamStep(const AdamOptions& options, float learning_rate) {
   for (Parameter* p : parameters_)
     cnn::AdamStep(options, learning_rate, steps_, p->value, p->grad, p->first_moment,
                   p->second_moment);
+}
+
+TrainingCounters Sequential::counters() const {
+  TrainingCounters counters{steps_, {}};
+  for (const std::uint64_t* position : random_positions_) counters.dropout_positions.push_back(*position);
+  return counters;
+}
+
+void Sequential::RestoreCounters(const TrainingCounters& counters) {
+  if (counters.dropout_positions.size() != random_positions_.size())
+    throw std::invalid_argument("RestoreCounters: " +
+                                std::to_string(counters.dropout_positions.size()) +
+                                " dropout positions for " +
+                                std::to_string(random_positions_.size()) + " dropout layers");
+  steps_ = counters.optimizer_steps;
+  for (std::size_t i = 0; i < random_positions_.size(); ++i)
+    *random_positions_[i] = counters.dropout_positions[i];
 }
 
 std::size_t Sequential::ParameterCount() const {

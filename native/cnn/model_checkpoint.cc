@@ -10,7 +10,6 @@
 
 #include "ctp/base/atomic_file.h"
 #include "ctp/base/temporary_entries.h"
-#include "formats/safetensors.h"
 
 namespace ctp::native {
 namespace fs = std::filesystem;
@@ -20,37 +19,6 @@ using kernels::cnn::Sequential;
 using kernels::cnn::Shape;
 using kernels::cnn::Tensor;
 using Json = nlohmann::json;
-
-/// Each stored tensor of the network with its name and PyTorch shape, in storage order.
-struct TensorSlot {
-  std::string name;
-  std::vector<std::int64_t> shape;
-  Tensor* tensor;
-};
-
-std::vector<TensorSlot> Slots(const ModelInfo& info, const Sequential& network) {
-  std::vector<TensorName> names = ParameterNames(info.model.specs);
-  std::vector<TensorName> buffers = BufferNames(info.model.specs);
-  std::vector<Tensor*> tensors;
-  for (auto* p : network.parameters()) tensors.push_back(&p->value);
-  for (Tensor* b : network.buffers()) tensors.push_back(b);
-  names.insert(names.end(), buffers.begin(), buffers.end());
-  if (names.size() != tensors.size())
-    throw std::logic_error("model: tensor names do not match the network's tensors");
-  std::vector<TensorSlot> slots;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const Shape& s = tensors[i]->shape();
-    const std::vector<std::int64_t> full{s.n, s.c, s.h, s.w};
-    slots.push_back({names[i].name, {full.begin(), full.begin() + names[i].rank}, tensors[i]});
-  }
-  return slots;
-}
-
-std::string ReadBytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open");
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::string LocalTimestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -126,38 +94,72 @@ Sequential BuildNetwork(const ModelInfo& info, std::uint64_t seed, kernels::Devi
 
 std::string EncodeWeights(const ModelInfo& info, const Sequential& network) {
   SafetensorsFile file;
-  for (const TensorSlot& slot : Slots(info, network))
+  for (const TensorSlot& slot : TensorSlots(info, network))
     file.tensors.push_back({slot.name, slot.shape, slot.tensor->ToHost()});
   file.metadata = {{"format", "pt"}, {"producer", "ctp"}, {"model", info.model.name}};
   return EncodeSafetensors(file);
 }
 
-void DecodeWeights(const std::string& bytes, const std::string& source, const ModelInfo& info,
-                   Sequential& network) {
-  SafetensorsFile file = DecodeSafetensors(bytes, source);
-  std::map<std::string, const NamedTensor*> by_name;
-  for (const NamedTensor& t : file.tensors) by_name[t.name] = &t;
-  for (const TensorSlot& slot : Slots(info, network)) {
-    auto found = by_name.find(slot.name);
-    if (found == by_name.end())
-      throw std::runtime_error(source + ": missing tensor '" + slot.name + "'");
-    if (found->second->shape != slot.shape)
-      throw std::runtime_error(source + ": tensor '" + slot.name +
-                               "' has another shape than the "
-                               "model in model.json");
-    const std::vector<float>& values = found->second->values;
-    const auto bad = std::find_if(values.begin(), values.end(),
-                                  [](float value) { return !std::isfinite(value); });
-    if (bad != values.end()) {
-      const char* what = std::isnan(*bad) ? "NaN" : *bad > 0 ? "inf" : "-inf";
-      throw std::runtime_error(source + ": tensor '" + slot.name + "' holds " + what +
-                               " (element " + std::to_string(bad - values.begin()) + ")");
-    }
-    slot.tensor->CopyFromHost(values);
+std::vector<TensorSlot> TensorSlots(const ModelInfo& info, const Sequential& network) {
+  std::vector<TensorName> names = ParameterNames(info.model.specs);
+  std::vector<TensorName> buffers = BufferNames(info.model.specs);
+  std::vector<Tensor*> tensors;
+  for (auto* p : network.parameters()) tensors.push_back(&p->value);
+  for (Tensor* b : network.buffers()) tensors.push_back(b);
+  names.insert(names.end(), buffers.begin(), buffers.end());
+  if (names.size() != tensors.size())
+    throw std::logic_error("model: tensor names do not match the network's tensors");
+  std::vector<TensorSlot> slots;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Shape& s = tensors[i]->shape();
+    const std::vector<std::int64_t> full{s.n, s.c, s.h, s.w};
+    slots.push_back({names[i].name, {full.begin(), full.begin() + names[i].rank}, tensors[i]});
   }
+  return slots;
 }
 
-fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Sequential& network) {
+std::map<std::string, const NamedTensor*> TensorsByName(const SafetensorsFile& file) {
+  std::map<std::string, const NamedTensor*> by_name;
+  for (const NamedTensor& t : file.tensors) by_name[t.name] = &t;
+  return by_name;
+}
+
+void LoadStoredTensor(const std::map<std::string, const NamedTensor*>& file,
+                      const TensorSlot& slot, const std::string& source,
+                      const std::string& shape_source) {
+  auto found = file.find(slot.name);
+  if (found == file.end())
+    throw std::runtime_error(source + ": missing tensor '" + slot.name + "'");
+  if (found->second->shape != slot.shape)
+    throw std::runtime_error(source + ": tensor '" + slot.name + "' has another shape than " +
+                             shape_source);
+  const std::vector<float>& values = found->second->values;
+  const auto bad = std::find_if(values.begin(), values.end(),
+                                [](float value) { return !std::isfinite(value); });
+  if (bad != values.end()) {
+    const char* what = std::isnan(*bad) ? "NaN" : *bad > 0 ? "inf" : "-inf";
+    throw std::runtime_error(source + ": tensor '" + slot.name + "' holds " + what +
+                             " (element " + std::to_string(bad - values.begin()) + ")");
+  }
+  slot.tensor->CopyFromHost(values);
+}
+
+void DecodeWeights(const std::string& bytes, const std::string& source, const ModelInfo& info,
+                   Sequential& network) {
+  const SafetensorsFile file = DecodeSafetensors(bytes, source);
+  const std::map<std::string, const NamedTensor*> by_name = TensorsByName(file);
+  for (const TensorSlot& slot : TensorSlots(info, network))
+    LoadStoredTensor(by_name, slot, source, "the model in model.json");
+}
+
+std::string ReadFileBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot open");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Sequential& network,
+                        const std::string& optimizer_state) {
   fs::create_directories(root);
   const std::string stamp = LocalTimestamp();
   fs::path final_path = root / stamp;
@@ -167,6 +169,8 @@ fs::path SaveCheckpoint(const fs::path& root, const ModelInfo& info, const Seque
   fs::remove_all(temporary);
   try {
     base::WriteFileAtomically(temporary / "model.safetensors", EncodeWeights(info, network));
+    if (!optimizer_state.empty())
+      base::WriteFileAtomically(temporary / kOptimizerStateFile, optimizer_state);
     base::WriteFileAtomically(temporary / "model.json", info.ToJson().dump(2) + "\n");
     base::WriteFileAtomically(temporary / "metrics.json", info.metrics.dump(2) + "\n");
     fs::rename(temporary, final_path);
@@ -182,14 +186,14 @@ LoadedModel LoadCheckpoint(const fs::path& folder, kernels::Device device) {
   const fs::path json_path = folder / "model.json";
   Json json;
   try {
-    json = Json::parse(ReadBytes(json_path));
+    json = Json::parse(ReadFileBytes(json_path));
   } catch (const Json::exception& e) {
     throw std::runtime_error(json_path.string() + ": invalid JSON: " + e.what());
   }
   ModelInfo info = ModelInfo::FromJson(json, json_path.string());
   Sequential network = BuildNetwork(info, 0, device);
   const fs::path weights = folder / "model.safetensors";
-  DecodeWeights(ReadBytes(weights), weights.string(), info, network);
+  DecodeWeights(ReadFileBytes(weights), weights.string(), info, network);
   return {std::move(info), std::move(network)};
 }
 

@@ -2,11 +2,15 @@
 // `<checkpoint_root>/<YYYYMMDD-HHMMSS>/` (model.safetensors, model.json, metrics.json).
 #include <fmt/format.h>
 
+#include <chrono>
+#include <optional>
 #include <sstream>
 
 #include "cnn/deploy_config.h"
 #include "cnn/model_step_support.h"
+#include "cnn/optimizer_state.h"
 #include "cnn/train_loop.h"
+#include "cnn/train_resume.h"
 #include "formats/tensorboard_events.h"
 #include "native_steps.h"
 
@@ -28,6 +32,13 @@ std::vector<NativeArg> TrainArgs() {
        "comma-separated class names (default: folder names, or 0..K-1)"},
       {"warm_start", ArgType::kPath, false, std::nullopt,
        "checkpoint folder to start from (its model, classes and normalisation are kept)"},
+      {"warm_start_optimizer",
+       ArgType::kChoice,
+       false,
+       "reset",
+       "warm start: keep the checkpoint's optimizer state (momentum or Adam moments and step "
+       "count, from its optimizer.safetensors) or reset it",
+       {"keep", "reset"}},
       {"deployed_config", ArgType::kPath, false, std::nullopt,
        "model-deploy-config.json: without warm_start, start from its deployed checkpoint if any"},
       {"checkpoint_root", ArgType::kPath, false, "model-checkpoint",
@@ -55,6 +66,12 @@ std::vector<NativeArg> TrainArgs() {
       {"crop_padding", ArgType::kInt, false, "0",
        "augment: random crops after padding by N pixels"},
       {"seed", ArgType::kInt, false, "0", "initialisation, shuffling and augmentation seed"},
+      {"resume_every", ArgType::kString, false, "10m",
+       "when to write a resume checkpoint: a duration (30s, 10m, 1h), \"N batches\" (and at "
+       "each epoch's end), \"epoch\", or \"off\" (no resume checkpoints, no resuming)"},
+      {"resume_dir", ArgType::kPath, false, std::nullopt,
+       "folder of this training's resume checkpoints (default: "
+       "<checkpoint_root>/.resume-<fingerprint of the configuration, data and start>)"},
       DeviceArg(kModelDeviceDoc)};
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -121,13 +138,50 @@ std::string WarmStartCheckpoint(const StepContext& context) {
   return deployed ? deployed->string() : "";
 }
 
+/// The arguments that make a training what it is, for its fingerprint: all but where things are
+/// (paths: the data's content counts instead), the device, and when to write resume checkpoints.
+Json ResumeConfiguration(const StepContext& context) {
+  Json configuration = Json::object();
+  for (const NativeArg& arg : TrainArgs())
+    if (arg.type != ArgType::kPath && arg.name != "device" && arg.name != "resume_every" &&
+        context.Has(arg.name))
+      configuration[arg.name] = context.values.texts().at(arg.name);
+  return configuration;
+}
+
+/// warm_start_optimizer = "keep": the optimizer state saved with the warm-start checkpoint, if
+/// it has one of this optimizer's form (else the state is reset, with a logged line).
+void KeepWarmStartOptimizer(const StepContext& context, const std::filesystem::path& warm,
+                            const ModelInfo& info, const std::string& optimizer,
+                            kernels::cnn::Sequential& network) {
+  const std::filesystem::path file = warm / kOptimizerStateFile;
+  std::string message;
+  if (!std::filesystem::exists(file)) {
+    message = fmt::format("train: warm start {} has no {}: optimizer state reset\n", warm.string(),
+                          kOptimizerStateFile);
+  } else {
+    const OptimizerState state = DecodeOptimizerState(ReadFileBytes(file), file.string());
+    if (SameOptimizerState(state.optimizer, optimizer)) {
+      ApplyOptimizerState(state, info, optimizer, network);
+      message = fmt::format("train: warm start keeps the {} state of {} ({} updates)\n",
+                            state.optimizer, file.string(), state.step);
+    } else {
+      message = fmt::format("train: {} holds {} state, this training uses {}: optimizer state "
+                            "reset\n",
+                            file.string(), state.optimizer, optimizer);
+    }
+  }
+  if (context.log) *context.log << message;
+}
+
 void Run(StepContext& context) {
   const Dataset set = LoadDataset(DatasetSourceFromArgs(context, ""));
   const TrainOptions options = OptionsFromArgs(context);
+  const ResumeSchedule resume_schedule = ResumeSchedule::Parse(context.String("resume_every"));
   const kernels::Device device = DeviceFromArgs(context);
   ModelInfo info;
+  const std::string warm = WarmStartCheckpoint(context);
   kernels::cnn::Sequential network = [&] {
-    const std::string warm = WarmStartCheckpoint(context);
     if (!warm.empty()) {
       LoadedModel loaded = LoadCheckpoint(warm, device);
       info = std::move(loaded.info);
@@ -145,6 +199,8 @@ void Run(StepContext& context) {
   CheckDatasetFitsModel(set, info, "training data");
   for (int label : set.labels)
     if (label < 0) throw std::runtime_error("training data has unlabelled items");
+  if (!warm.empty() && context.Choice("warm_start_optimizer") == "keep")
+    KeepWarmStartOptimizer(context, warm, info, options.optimizer, network);
   if (context.log)
     *context.log << fmt::format(
         "train: {} items {}x{}x{}, model {} ({} parameters), {} classes, on the {}\n", set.size(),
@@ -156,25 +212,66 @@ void Run(StepContext& context) {
     held_out = LoadDataset(DatasetSourceFromArgs(context, "eval_"));
     CheckDatasetFitsModel(held_out, info, "eval data");
   }
+
+  // Resume checkpoints: this training's folder, and the newest one in it to continue from.
+  TrainProgress progress;
+  std::optional<ResumeFolder> resume;
+  if (resume_schedule.kind != ResumeSchedule::Kind::kOff) {
+    const Json configuration = ResumeConfiguration(context);
+    const std::string fingerprint = TrainingFingerprint(
+        configuration, {&set, &held_out}, EncodeWeights(info, network),
+        EncodeOptimizerState(info, network, options.optimizer));
+    resume.emplace(context.Has("resume_dir")
+                       ? context.Path("resume_dir")
+                       : context.Path("checkpoint_root") / (".resume-" + fingerprint),
+                   fingerprint, configuration, context.log);
+    const std::optional<std::filesystem::path> from =
+        resume->Restore(info, options.optimizer, network, progress);
+    if (from && context.log)
+      *context.log << fmt::format("train: resuming from {} (epoch {}, {} batches of it done)\n",
+                                  from->string(), progress.epoch, progress.batch);
+  }
+
   double eval_accuracy = -1;
-  // Every per-epoch metric also becomes a TensorBoard scalar curve (step = epoch).
+  // Every per-epoch metric also becomes a TensorBoard scalar curve (step = epoch); those of the
+  // epochs before a resume are reported again.
   TensorBoardWriter tensorboard(context.OutputPath("tensorboard"));
-  auto metric = [&](const std::string& name, double value, int epoch) {
+  auto report = [&](const std::string& name, double value, int epoch) {
     tensorboard.AddScalar(name, value, epoch);
     if (context.metric) context.metric(name, value, epoch);
+    if (name == "eval_accuracy") eval_accuracy = value;
   };
-  TrainReporting reporting{context.progress, metric, context.cancelled, [&](int epoch) {
-                             if (held_out.size() == 0) return;
-                             const std::vector<int> predicted =
-                                 ArgMaxRows(PredictProbabilities(network, info, held_out, 256),
-                                            int(info.class_names.size()));
-                             std::size_t correct = 0;
-                             for (std::size_t i = 0; i < predicted.size(); ++i)
-                               correct += predicted[i] == held_out.labels[i];
-                             eval_accuracy = double(correct) / double(predicted.size());
-                             metric("eval_accuracy", eval_accuracy, epoch);
-                           }};
-  const TrainResult result = TrainNetwork(network, set, info.normalization, options, reporting);
+  for (const RecordedMetric& metric : progress.metrics)
+    report(metric.name, metric.value, metric.index);
+  auto metric = [&](const std::string& name, double value, int epoch) {
+    report(name, value, epoch);
+    progress.metrics.push_back({name, value, epoch});
+  };
+  auto since_resume_point = std::chrono::steady_clock::now();
+  std::int64_t step_at_resume_point = progress.schedule_step;
+  auto evaluate = [&](int epoch) {
+    if (held_out.size() == 0) return;
+    const std::vector<int> predicted = ArgMaxRows(
+        PredictProbabilities(network, info, held_out, 256), int(info.class_names.size()));
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < predicted.size(); ++i)
+      correct += predicted[i] == held_out.labels[i];
+    metric("eval_accuracy", double(correct) / double(predicted.size()), epoch);
+  };
+  auto resume_point = [&](const TrainProgress& at, bool epoch_end) {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - since_resume_point).count();
+    if (!resume || at.epoch > options.epochs ||  // done: the checkpoint comes next
+        !resume_schedule.Due(epoch_end, at.schedule_step - step_at_resume_point, seconds))
+      return;
+    resume->Save(info, options.optimizer, network, at);
+    since_resume_point = std::chrono::steady_clock::now();
+    step_at_resume_point = at.schedule_step;
+  };
+  const TrainReporting reporting{context.progress, metric, context.cancelled, evaluate,
+                                 resume_point};
+  const TrainResult result =
+      TrainNetwork(network, set, info.normalization, options, reporting, progress);
 
   info.training = TrainingJson(context, set);
   info.metrics = {{"train_loss", result.loss},
@@ -183,8 +280,10 @@ void Run(StepContext& context) {
                   {"epochs", options.epochs}};
   if (eval_accuracy >= 0) info.metrics["eval_accuracy"] = eval_accuracy;
   const std::filesystem::path folder =
-      SaveCheckpoint(context.Path("checkpoint_root"), info, network);
+      SaveCheckpoint(context.Path("checkpoint_root"), info, network,
+                     EncodeOptimizerState(info, network, options.optimizer));
   if (context.log) *context.log << "train: wrote " << folder.string() << "\n";
+  if (resume) resume->Remove();
   context.WriteOutput("checkpoint", folder.string());
   context.WriteOutput("loss", fmt::format("{:.6f}", result.loss));
 }
@@ -194,7 +293,7 @@ void Run(StepContext& context) {
 NativeStep MakeTrainStep() {
   NativeStep step;
   step.name = "train";
-  step.version = "1";
+  step.version = "2";
   step.description = "Trains a CNN on IDX or image-folder data and writes a checkpoint folder.";
   step.args = TrainArgs();
   step.outputs = {{"checkpoint", ValueKind::kParameter, "path of the new checkpoint folder"},

@@ -41,7 +41,7 @@ kernels::cnn::LearningRateSchedule MakeSchedule(const TrainOptions& o, int steps
 
 TrainResult TrainNetwork(kernels::cnn::Sequential& network, const Dataset& set,
                          const Normalization& normalization, const TrainOptions& options,
-                         const TrainReporting& reporting) {
+                         const TrainReporting& reporting, TrainProgress& progress) {
   if (options.optimizer != "sgd" && options.optimizer != "adam" && options.optimizer != "adamw")
     throw std::invalid_argument("optimizer '" + options.optimizer +
                                 "': expected sgd, adam or adamw");
@@ -50,17 +50,21 @@ TrainResult TrainNetwork(kernels::cnn::Sequential& network, const Dataset& set,
   const kernels::cnn::LearningRateSchedule schedule = MakeSchedule(options, batches);
   kernels::cnn::AdamOptions adam = options.adam;
   adam.decoupled_weight_decay = options.optimizer == "adamw";
-  TrainResult result;
-  std::int64_t step = 0;
   Tensor x, labels, x_partial, labels_partial;
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  for (TrainProgress& p = progress; p.epoch <= options.epochs;) {
+    const int epoch = p.epoch;
     BatchStream stream(set, Shuffled(set.size(), options.seed, epoch), options.batch_size,
-                       normalization, options.augment, kernels::cnn::MixBits(options.seed + epoch));
-    double loss_sum = 0;
-    std::size_t correct = 0, seen = 0;
+                       normalization, options.augment, kernels::cnn::MixBits(options.seed + epoch),
+                       std::size_t(p.batch) * options.batch_size);
+    // Time spent on this epoch: before a resume (recorded), plus since this stream started.
+    const double seconds_before = p.seconds;
     const auto start = std::chrono::steady_clock::now();
+    auto seconds = [&] {
+      return seconds_before +
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     Batch batch;
-    for (int b = 0; stream.Next(batch); ++b, ++step) {
+    while (stream.Next(batch)) {
       if (reporting.cancelled && reporting.cancelled->load()) throw std::runtime_error("cancelled");
       const kernels::cnn::Shape shape{batch.count, set.channels, set.height, set.width};
       const bool full = batch.count == options.batch_size;
@@ -73,35 +77,45 @@ TrainResult TrainNetwork(kernels::cnn::Sequential& network, const Dataset& set,
       xb.CopyFromHost(batch.inputs);
       yb.CopyFromHost(batch.labels);
       const float loss = network.ForwardBackward(xb, yb);
-      correct += std::size_t(kernels::cnn::CountCorrect(network.logits(), yb));
-      const float lr = schedule.At(step);
+      p.correct += kernels::cnn::CountCorrect(network.logits(), yb);
+      const float lr = schedule.At(p.schedule_step);
       if (options.optimizer == "sgd") {
         network.SgdStep(options.sgd, lr);
       } else {
         network.AdamStep(adam, lr);
       }
-      loss_sum += double(loss) * batch.count;
-      seen += batch.count;
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      p.loss_sum += double(loss) * batch.count;
+      p.seen += batch.count;
+      const int b = p.batch++;
+      ++p.schedule_step;
       if (reporting.progress && (b % 20 == 0 || b + 1 == batches))
         reporting.progress(
             {double((epoch - 1) * batches + b + 1), double(options.epochs * batches), "batch",
              fmt::format("epoch {}/{} batch {}/{} loss {:.4f} {:.0f} img/s", epoch, options.epochs,
-                         b + 1, batches, loss_sum / seen, seen / std::max(seconds, 1e-9))});
+                         b + 1, batches, p.loss_sum / double(p.seen),
+                         double(p.seen) / std::max(seconds(), 1e-9))});
+      if (p.batch < batches && reporting.resume_point) {
+        p.seconds = seconds();
+        reporting.resume_point(p, false);
+      }
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result = {loss_sum / seen, double(correct) / seen, seen / std::max(seconds, 1e-9)};
+    const double seen = double(p.seen);
+    p.last = {p.loss_sum / seen, double(p.correct) / seen, seen / std::max(seconds(), 1e-9)};
     if (reporting.metric) {
-      reporting.metric("train_loss", result.loss, epoch);
-      reporting.metric("train_accuracy", result.accuracy, epoch);
-      reporting.metric("images_per_second", result.images_per_second, epoch);
-      reporting.metric("learning_rate", schedule.At(step - 1), epoch);
+      reporting.metric("train_loss", p.last.loss, epoch);
+      reporting.metric("train_accuracy", p.last.accuracy, epoch);
+      reporting.metric("images_per_second", p.last.images_per_second, epoch);
+      reporting.metric("learning_rate", schedule.At(p.schedule_step - 1), epoch);
     }
     if (reporting.after_epoch) reporting.after_epoch(epoch);
+    p.epoch = epoch + 1;
+    p.batch = 0;
+    p.loss_sum = 0;
+    p.correct = p.seen = 0;
+    p.seconds = 0;
+    if (reporting.resume_point) reporting.resume_point(p, true);
   }
-  return result;
+  return progress.last;
 }
 
 }  // namespace ctp::native

@@ -71,13 +71,15 @@ void AugmentItem(const Dataset& set, std::size_t item, const AugmentOptions& aug
 }
 
 BatchStream::BatchStream(const Dataset& set, std::vector<std::size_t> order, int batch_size,
-                         Normalization normalization, AugmentOptions augment, std::uint64_t seed)
+                         Normalization normalization, AugmentOptions augment, std::uint64_t seed,
+                         std::size_t start)
     : set_(set),
       order_(std::move(order)),
       batch_size_(batch_size),
       normalization_(std::move(normalization)),
       augment_(augment),
-      seed_(seed) {
+      seed_(seed),
+      start_(start) {
   if (batch_size_ < 1) throw std::invalid_argument("batch size must be at least 1");
   if (int(normalization_.mean.size()) != set.channels ||
       normalization_.std.size() != normalization_.mean.size())
@@ -123,7 +125,7 @@ void BatchStream::Fill(Batch& batch, std::size_t first) const {
 
 void BatchStream::Produce() {
   try {
-    for (std::size_t first = 0; first < order_.size(); first += batch_size_) {
+    for (std::size_t first = start_; first < order_.size(); first += batch_size_) {
       Batch batch;
       Fill(batch, first);
       std::unique_lock lock(mutex_);

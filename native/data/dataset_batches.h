@@ -38,13 +38,15 @@ struct Batch {
   int count = 0;
 };
 
-/// The items of `order` in batches of `batch_size` (the last may be smaller), prepared on a
-/// background thread at most two batches ahead. Augmentation draws depend only on (seed, item
-/// position), so a run is reproducible whatever the thread timing.
+/// The items of `order` from position `start` on in batches of `batch_size` (the last may be
+/// smaller), prepared on a background thread at most two batches ahead. Augmentation draws depend
+/// only on (seed, item position), so a run is reproducible whatever the thread timing, and a
+/// stream that starts at a later position continues one that started at 0 exactly.
 class BatchStream {
  public:
   BatchStream(const Dataset& set, std::vector<std::size_t> order, int batch_size,
-              Normalization normalization, AugmentOptions augment, std::uint64_t seed);
+              Normalization normalization, AugmentOptions augment, std::uint64_t seed,
+              std::size_t start = 0);
   ~BatchStream();
   BatchStream(const BatchStream&) = delete;
   BatchStream& operator=(const BatchStream&) = delete;
@@ -62,6 +64,7 @@ class BatchStream {
   Normalization normalization_;
   AugmentOptions augment_;
   std::uint64_t seed_;
+  std::size_t start_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Batch> ready_;

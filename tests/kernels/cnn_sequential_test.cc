@@ -1,6 +1,6 @@
 // The Sequential network: the reference CNN's size, whole-network gradients (chaining checked
 // against the per-op backward passes, finite differences on a smooth net), determinism and a
-// small overfit run.
+// small overfit run, and continuing a training from its saved state.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cnn_test_support.h"
+#include "cuda_test_support.h"
 #include "ctp/kernels/cnn/batch_norm.h"
 #include "ctp/kernels/cnn/bias_add.h"
 #include "ctp/kernels/cnn/conv2d.h"
@@ -219,4 +220,82 @@ TEST_CASE("sequential: a small net overfits 8 random samples") {
   CHECK(first > 1.5f);
   CHECK(loss < 0.02f);
   CHECK(cnn::CountCorrect(net.Forward(x, true), labels) == 8);
+}
+
+namespace {
+
+// Trains `net` for `steps` Adam steps on a fixed batch.
+void AdamSteps(cnn::Sequential& net, int steps) {
+  const Tensor x = cnn::testing::RandomTensor({8, 3, 8, 8}, 5).To(net.device());
+  const Tensor labels = Labels(8, 4).To(net.device());
+  for (int step = 0; step < steps; ++step) {
+    net.ForwardBackward(x, labels);
+    net.AdamStep({}, 1e-2f);
+  }
+}
+
+// Copies what a resume checkpoint holds, through host memory as a file would: the parameters,
+// their optimiser moments, the buffers and the counters.
+void CopyTrainingState(const cnn::Sequential& from, cnn::Sequential& to) {
+  for (std::size_t i = 0; i < from.parameters().size(); ++i) {
+    const cnn::Parameter& a = *from.parameters()[i];
+    cnn::Parameter& b = *to.parameters()[i];
+    b.value.CopyFromHost(a.value.ToHost());
+    b.first_moment.CopyFromHost(a.first_moment.ToHost());
+    b.second_moment.CopyFromHost(a.second_moment.ToHost());
+  }
+  for (std::size_t i = 0; i < from.buffers().size(); ++i)
+    to.buffers()[i]->CopyFromHost(from.buffers()[i]->ToHost());
+  to.RestoreCounters(from.counters());
+}
+
+void CheckSameParameters(const cnn::Sequential& a, const cnn::Sequential& b) {
+  for (std::size_t i = 0; i < a.parameters().size(); ++i)
+    CHECK(a.parameters()[i]->value.ToHost() == b.parameters()[i]->value.ToHost());
+}
+
+}  // namespace
+
+TEST_CASE("sequential: a network given another's tensors and counters continues it bitwise") {
+  cnn::Sequential uninterrupted({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
+  AdamSteps(uninterrupted, 5);
+
+  cnn::Sequential first({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
+  AdamSteps(first, 3);
+  CHECK(first.counters().optimizer_steps == 3);
+  CHECK(first.counters().dropout_positions == std::vector<std::uint64_t>{3});
+  cnn::Sequential resumed({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
+  CopyTrainingState(first, resumed);
+  AdamSteps(resumed, 2);
+  CheckSameParameters(resumed, uninterrupted);
+
+  // Without the counters (Adam's bias correction and the dropout masks start over) it differs.
+  cnn::Sequential reset({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
+  CopyTrainingState(first, reset);
+  reset.RestoreCounters({0, {0}});
+  AdamSteps(reset, 2);
+  CHECK(reset.parameters()[0]->value.ToHost() != uninterrupted.parameters()[0]->value.ToHost());
+}
+
+TEST_CASE("sequential: RestoreCounters refuses another number of dropout layers") {
+  cnn::Sequential net({1, 3, 8, 8}, EveryLayerNet(0.25f), Device::kCpu, 3);
+  CHECK_THROWS_WITH_AS(net.RestoreCounters({4, {1, 2}}),
+                       "RestoreCounters: 2 dropout positions for 1 dropout layers",
+                       std::invalid_argument);
+}
+
+CTP_CUDA_TEST_CASE("sequential: training state moves between the GPU and the host") {
+  cnn::Sequential uninterrupted({1, 3, 8, 8}, EveryLayerNet(0.0f), Device::kCuda, 3);
+  AdamSteps(uninterrupted, 5);
+  cnn::Sequential first({1, 3, 8, 8}, EveryLayerNet(0.0f), Device::kCuda, 3);
+  AdamSteps(first, 3);
+  cnn::Sequential resumed({1, 3, 8, 8}, EveryLayerNet(0.0f), Device::kCuda, 3);
+  CopyTrainingState(first, resumed);
+  AdamSteps(resumed, 2);
+  for (std::size_t i = 0; i < uninterrupted.parameters().size(); ++i) {
+    const std::vector<float> want = uninterrupted.parameters()[i]->value.ToHost();
+    const std::vector<float> got = resumed.parameters()[i]->value.ToHost();
+    ctp::kernels::testing::CheckClose(got.data(), want.data(), want.size(), 1e-5f, 1e-4f,
+                                      "parameter");
+  }
 }

@@ -266,7 +266,8 @@ TEST_CASE(
   const Trained expected = TrainedBy(reference, AnnouncedRun(plain.out));
   REQUIRE(expected.weights.size() > 100);
 
-  // SaveCheckpoint renames three files inside .tmp-<name>-<pid>/ into place, then the folder.
+  // SaveCheckpoint renames four files inside .tmp-<name>-<pid>/ into place (weights, optimizer
+  // state, model.json, metrics.json), then the folder.
   const std::string checkpoint_writes = "*/volumes/work/model/.tmp-*";
   struct Case {
     KillPoint point;
@@ -274,8 +275,8 @@ TEST_CASE(
   };
   const std::vector<Case> cases = {
       {{"rename", checkpoint_writes, 1}, 1},  // the first file: its .tmp-XXXXXX is left inside
-      {{"rename", checkpoint_writes, 4}, 1},  // the folder: a whole .tmp- folder is left
-      {{"rename", checkpoint_writes, 4, true}, 0},  // after that rename, before the step ends
+      {{"rename", checkpoint_writes, 5}, 1},  // the folder: a whole .tmp- folder is left
+      {{"rename", checkpoint_writes, 5, true}, 0},  // after that rename, before the step ends
       {{"rename", "*/train/outputs.partial/tensorboard/*", 3}, 0},  // mid-training (epoch curves)
   };
   int number = 0;
@@ -328,7 +329,7 @@ TEST_CASE(
   const fs::path workdir = TrainingWorkdir(dir.path() / "work");
   const fs::path root = workdir / "volumes/work/model";
   const Ended killed =
-      RunCtpKilledAt(RunArgs(kTrain, workdir), {"rename", "*/model/.tmp-*", 4}, dir.path());
+      RunCtpKilledAt(RunArgs(kTrain, workdir), {"rename", "*/model/.tmp-*", 5}, dir.path());
   REQUIRE(killed.killed);
   const std::vector<fs::path> leftovers = CheckCheckpoints(root);
   REQUIRE(leftovers.size() == 1);

@@ -309,6 +309,7 @@ function Volume:mount(path, options) end
 ---@field model? string|ctp.Ref|ctp.String preset (reference_cnn, small_cnn, small_resnet) or a JSON list of layers (default reference_cnn)
 ---@field class_names? string|ctp.Ref|ctp.String comma-separated class names (default: folder names, or 0..K-1)
 ---@field warm_start? string|ctp.Ref|ctp.String checkpoint folder to start from (its model, classes and normalisation are kept)
+---@field warm_start_optimizer? "keep"|"reset"|ctp.Ref|ctp.String warm start: keep the checkpoint's optimizer state (momentum or Adam moments and step count, from its optimizer.safetensors) or reset it (default reset)
 ---@field deployed_config? string|ctp.Ref|ctp.String model-deploy-config.json: without warm_start, start from its deployed checkpoint if any
 ---@field checkpoint_root? string|ctp.Ref|ctp.String folder that receives the new <YYYYMMDD-HHMMSS>/ checkpoint (default model-checkpoint)
 ---@field epochs? integer|ctp.Ref|ctp.String passes over the training set (default 5)
@@ -327,6 +328,8 @@ function Volume:mount(path, options) end
 ---@field rotate90? boolean|ctp.Ref|ctp.String augment: random multiples of 90 degrees (default false)
 ---@field crop_padding? integer|ctp.Ref|ctp.String augment: random crops after padding by N pixels (default 0)
 ---@field seed? integer|ctp.Ref|ctp.String initialisation, shuffling and augmentation seed (default 0)
+---@field resume_every? string|ctp.Ref|ctp.String when to write a resume checkpoint: a duration (30s, 10m, 1h), "N batches" (and at each epoch's end), "epoch", or "off" (no resume checkpoints, no resuming) (default 10m)
+---@field resume_dir? string|ctp.Ref|ctp.String folder of this training's resume checkpoints (default: <checkpoint_root>/.resume-<fingerprint of the configuration, data and start>)
 ---@field device? "auto"|"cpu"|"cuda"|ctp.Ref|ctp.String auto (the GPU when one is usable, else the CPU) | cpu | cuda; CPU results are deterministic for a seed (default auto)
 
 ---The native steps of the registry (C++ steps run by name).

@@ -56,6 +56,16 @@ class Layer {
   virtual void CollectParameters(std::vector<Parameter*>& out) = 0;
   /// Appends this layer's non-learned state (batch norm running mean, then running variance).
   virtual void CollectBuffers(std::vector<Tensor*>& out) { (void)out; }
+  /// Appends the positions of this layer's random streams (a dropout layer's forward calls).
+  virtual void CollectRandomPositions(std::vector<std::uint64_t*>& out) { (void)out; }
+};
+
+/// What the next updates depend on besides the tensors: the optimiser's step count (SGD's first
+/// step, Adam's bias correction) and each dropout layer's position in its random stream. Saved
+/// and restored to resume training exactly where it stopped.
+struct TrainingCounters {
+  std::int64_t optimizer_steps = 0;
+  std::vector<std::uint64_t> dropout_positions;  ///< one per dropout layer, in layer order
 };
 
 /// The network. Parameters start like PyTorch's defaults: conv/linear weight and bias
@@ -82,6 +92,10 @@ class Sequential {
   const std::vector<Parameter*>& parameters() const { return parameters_; }
   /// State saved with the weights but not learned: each batch norm's running mean and variance.
   const std::vector<Tensor*>& buffers() const { return buffers_; }
+  /// The optimiser's step count and the dropout layers' stream positions.
+  TrainingCounters counters() const;
+  /// Restores counters(); throws std::invalid_argument when the number of dropout layers differs.
+  void RestoreCounters(const TrainingCounters& counters);
   /// Number of learned scalars (weights, biases, BN scales and shifts).
   std::size_t ParameterCount() const;
   Device device() const { return device_; }
@@ -91,6 +105,7 @@ class Sequential {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Parameter*> parameters_;
   std::vector<Tensor*> buffers_;
+  std::vector<std::uint64_t*> random_positions_;
   Tensor dlogits_;
   const Tensor* logits_ = nullptr;
   std::int64_t steps_ = 0;
