@@ -62,11 +62,13 @@ void KeepResult(const Task& task, const fs::path& path) {
   in.close();
   std::string printed = text.str();
   AppendLog(task, printed);
+  const std::size_t size = printed.size();
   const bool newline = !printed.empty() && printed.back() == '\n';
   if (newline) printed.pop_back();
   if (printed.size() > kResultMaxBytes) {
-    AppendLog(task, fmt::format("ctp: step {} printed {} bytes: its result keeps the last {}\n",
-                                task.name, printed.size(), kResultMaxBytes));
+    AppendLog(task, fmt::format("ctp: step {} printed {} bytes: its result keeps the last {} "
+                                "(Argo's limit)\n",
+                                task.name, size, kResultMaxBytes));
     printed.erase(0, printed.size() - kResultMaxBytes);
   }
   base::WriteFileAtomically(path, newline ? printed + "\n" : printed);
