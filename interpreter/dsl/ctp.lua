@@ -350,8 +350,6 @@ local function how_to_read_outputs(s, variable)
                        #names == 1 and names[1] or "<name>", table.concat(names, ", "))
 end
 
--- Reading a field a step does not have fails at that line: `a.output` would otherwise be nil, and
--- an argument would silently vanish from a command line.
 -- `step.result`: a container or script step's standard output (Argo's outputs.result). Reading it
 -- declares the output `result` (from_stdout), located where it was first read.
 local function result_ref(s, where)
@@ -372,6 +370,8 @@ local function result_ref(s, where)
   return values.ref("step_output", s.name, "result", { where = where })
 end
 
+-- Reading a field a step does not have fails at that line: `a.output` would otherwise be nil, and
+-- an argument would silently vanish from a command line.
 local function step_fields_meta(schema, arg_checkers)
   return {
     __index = function(s, key)
