@@ -26,7 +26,8 @@ std::string StepDetail(const Pipeline& pipeline, const Step& step) {
 }
 
 std::string StepLine(const Pipeline& pipeline, const Dag* dag, const Step& step, bool on_exit) {
-  std::string line = fmt::format("  {:<20} {:<9} {}", step.name, StepKindName(step.kind),
+  std::string line = fmt::format("  {:<20} {:<9} {}", step.name,
+                                 step.IsScript() ? "script" : StepKindName(step.kind),
                                  StepDetail(pipeline, step));
   std::vector<std::string> notes;
   if (dag && !on_exit) {

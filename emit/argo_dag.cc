@@ -164,7 +164,9 @@ YamlValue LoopWrapper(const ArgoScope& scope, const Step& step) {
     YamlValue entry;
     entry["name"] = output.name;
     entry["valueFrom"]["parameter"] =
-        fmt::format("{{{{tasks.{}.outputs.parameters.{}}}}}", step.name, output.name);
+        output.from_stdout
+            ? fmt::format("{{{{tasks.{}.outputs.result}}}}", step.name)
+            : fmt::format("{{{{tasks.{}.outputs.parameters.{}}}}}", step.name, output.name);
     wrapper["outputs"]["parameters"].PushBack(std::move(entry));
   }
   wrapper["parallelism"] = IntScalar(step.loop->parallelism);

@@ -1,4 +1,5 @@
-// Argo container templates: one per container, native or Lua step, and the exit handler's.
+// Argo container and script templates: one per container, script, native or Lua step, and the
+// exit handler's.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -73,6 +74,7 @@ YamlValue Inputs(const ArgoScope& scope, const Step& step, const std::vector<Ste
 YamlValue Outputs(const ArgoScope& scope, const Step& step) {
   YamlValue node;
   for (const Output& output : step.outputs) {
+    if (output.from_stdout) continue;  // Argo's outputs.result, captured without a declaration
     YamlValue entry;
     entry["name"] = output.name;
     const bool artifact = output.kind != ValueKind::kParameter;
@@ -215,7 +217,14 @@ YamlValue ContainerTemplate(const ArgoScope& scope, const Step& step, ArgoSite s
   if (std::optional<Retry> retry = EffectiveRetry(step, *scope.pipeline))
     node["retryStrategy"] = RetryStrategy(*retry, step, scope.options->argo_major_version);
   if (step.timeout_seconds) node["activeDeadlineSeconds"] = std::to_string(*step.timeout_seconds);
-  node["container"] = Container(step, scope, shape);
+  if (step.IsScript()) {
+    // Argo writes the source to a file and runs the command with its path appended.
+    YamlValue script = Container(step, scope, shape);
+    script["source"] = Text(scope, step, inputs, step.source);
+    node["script"] = std::move(script);
+  } else {
+    node["container"] = Container(step, scope, shape);
+  }
   return node;
 }
 

@@ -52,6 +52,8 @@ std::string ExprVariable(const ArgoScope& scope, const Ref& ref, const Step& ste
       return fmt::format("{}.parameters[{}]", scope.top_level ? "workflow" : "inputs",
                          ExprString(ref.name));
     case Ref::Kind::kStepOutput:
+      if (IsStdoutRef(*scope.steps, *scope.pipeline, ref))
+        return fmt::format("tasks[{}].outputs.result", ExprString(ref.step));
       if (ProducedKind(*scope.steps, *scope.pipeline, ref) == ValueKind::kParameter)
         return fmt::format("tasks[{}].outputs.parameters[{}]", ExprString(ref.step),
                            ExprString(ref.name));
@@ -178,6 +180,8 @@ std::string ArgoExpression(const ArgoScope& scope, const Ref& ref, ArgoSite site
       const bool artifact =
           ProducedKind(*scope.steps, *scope.pipeline, ref) != ValueKind::kParameter;
       const char* kind = artifact ? "artifacts" : "parameters";
+      if (site != ArgoSite::kExitHandler && IsStdoutRef(*scope.steps, *scope.pipeline, ref))
+        return fmt::format("{{{{tasks.{}.outputs.result}}}}", ref.step);
       if (site == ArgoSite::kExitHandler)
         return fmt::format("{{{{workflow.outputs.{}.{}-{}}}}}", kind, ref.step, ref.name);
       return fmt::format("{{{{tasks.{}.outputs.{}.{}}}}}", ref.step, kind, ref.name);

@@ -98,6 +98,11 @@ ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const 
   return producer ? producer->OutputKind(ref.name) : ValueKind::kParameter;
 }
 
+bool IsStdoutRef(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref) {
+  const Step* producer = steps.Find(pipeline, ref.step);
+  return ref.kind == Ref::Kind::kStepOutput && producer && producer->StdoutOutput(ref.name);
+}
+
 ClusterContainer ClusterContainerOf(const Step& step, const Pipeline& scope, const Pipeline& root,
                                     const EmitOptions& options) {
   ClusterContainer container;

@@ -41,6 +41,9 @@ const Output* FindOutput(const Step& step, const std::string& name);
 /// output has the kind of the inner step output it names); kParameter when it is not declared.
 ValueKind ProducedKind(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref);
 
+/// True when the step output `ref` names is its producer's standard output (Output::from_stdout).
+bool IsStdoutRef(const StepLookup& steps, const Pipeline& pipeline, const Ref& ref);
+
 /// The image, command and args a step runs with in a cluster.
 struct ClusterContainer {
   std::string image;

@@ -29,7 +29,7 @@ struct DotEdge {
 using DotGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, DotNode, DotEdge>;
 
 std::string NodeLabel(const Pipeline& pipeline, const Step& step) {
-  std::string label = step.name + "\\n" + StepKindName(step.kind);
+  std::string label = step.name + "\\n" + (step.IsScript() ? "script" : StepKindName(step.kind));
   switch (step.kind) {
     case Step::Kind::kContainer:
       label += ": " + (step.image.empty() ? pipeline.image : step.image);

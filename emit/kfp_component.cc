@@ -1,4 +1,4 @@
-// KFP leaf components: a container, native or Lua step as component + executor + kubernetes
+// KFP leaf components: a container, script, native or Lua step as component + executor + kubernetes
 // executor config, with KFP placeholders in its command line.
 #include <fmt/format.h>
 
@@ -14,6 +14,12 @@ namespace ctp::emit {
 namespace {
 
 constexpr const char* kStatusInput = "status";
+
+// `sh -ec LAUNCHER SOURCE INTERPRETER...`: the source into a file, then the interpreter on it.
+constexpr const char* kKfpScriptLauncher =
+    "script_dir=$(mktemp -d)\n"
+    "printf '%s' \"$0\" > \"$script_dir/script\"\n"
+    "exec \"$@\" \"$script_dir/script\"\n";
 
 bool ReadsStatus(const Step& step) {
   for (const Ref& ref : ContainerRefs(step))
@@ -98,6 +104,13 @@ YamlValue InputDefinitions(const KfpScope& scope, const Step& step,
 YamlValue OutputDefinitions(const KfpScope& scope, const Step& step) {
   YamlValue node;
   for (const Output& output : step.outputs) {
+    if (output.from_stdout)
+      throw Error(output.location,
+                  fmt::format("step '{}': KFP has no value for what a step prints ({}.result, "
+                              "Argo's outputs.result); write the value to a file output instead "
+                              "(outputs = {{ value = \"parameter\" }} and "
+                              "ctp.output_path(\"value\")) to emit for KFP",
+                              step.name, step.name));
     if (output.kind == ValueKind::kParameter)
       node["parameters"][output.name]["parameterType"] =
           !step.loop && FeedsLoop(*scope.pipeline, Ref{Ref::Kind::kStepOutput, step.name, output.name})
@@ -126,12 +139,28 @@ YamlValue ResourceSpec(const Resources& resources) {
   return node;
 }
 
+// A script step's command: as Argo runs a script template (the source in a file, its path after
+// the interpreter command), in the way the KFP SDK starts Python components (`sh -ec` writes its
+// argument $0 to a fresh file).
+YamlValue ScriptCommand(const KfpScope& scope, const Step& step,
+                        const std::vector<StepInput>& inputs) {
+  YamlValue list = YamlValue::EmptySequence();
+  list.PushBack("sh");
+  list.PushBack("-ec");
+  list.PushBack(kKfpScriptLauncher);
+  list.PushBack(Text(scope, step, inputs, step.source));
+  for (const Template& part : step.command) list.PushBack(Text(scope, step, inputs, part));
+  return list;
+}
+
 YamlValue Executor(const KfpScope& scope, const Step& step, const TemplateShape& shape) {
   const ClusterContainer& cluster = shape.container;
   const std::vector<StepInput>& inputs = shape.inputs;
   YamlValue container;
   container["image"] = cluster.image;
-  if (!cluster.command.empty())
+  if (step.IsScript())
+    container["command"] = ScriptCommand(scope, step, inputs);
+  else if (!cluster.command.empty())
     container["command"] = TextList(scope, step, inputs, cluster.command);
   if (!cluster.args.empty()) container["args"] = TextList(scope, step, inputs, cluster.args);
   for (const EnvVar& var : step.env) {

@@ -338,6 +338,8 @@ class Reader {
     s.lua_source = Str(index, "lua_source");
     s.native = Str(index, "native");
     s.native_version = Str(index, "native_version");
+    if (Push(L_, index, "source")) s.source = ReadTemplate(lua_gettop(L_));
+    lua_pop(L_, 1);
     for (const char* field : {"command", "args"}) {
       std::vector<Template>& target = std::string(field) == "command" ? s.command : s.args;
       if (Push(L_, index, field))
@@ -362,8 +364,10 @@ class Reader {
           {"parameter", ValueKind::kParameter},
           {"artifact", ValueKind::kArtifact},
           {"metrics", ValueKind::kMetrics}};
+      const bool read_at = Has(spec, "location");
       s.outputs.push_back({name, value_kinds.at(Str(spec, "kind")), Str(spec, "path"),
-                           Str(spec, "doc"), s.location});
+                           Str(spec, "doc"), read_at ? Location(spec) : s.location,
+                           Bool(spec, "from_stdout")});
     });
     ReadEnv(index, s);
     if (Push(L_, index, "mounts"))

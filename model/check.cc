@@ -117,7 +117,17 @@ class Checker {
       if (!outputs.insert(output.name).second)
         Report(output.location,
                fmt::format("step '{}' declares output '{}' twice", step.name, output.name));
+      if (output.from_stdout && step.kind != Step::Kind::kContainer)
+        Report(output.location,
+               fmt::format("{} step '{}' has no result: only container and script steps print "
+                           "one (their standard output)",
+                           StepKindName(step.kind), step.name));
     }
+    if (step.IsScript() && step.command.empty())
+      Report(step.location,
+             fmt::format("script step '{}' needs a command: the interpreter that runs its source "
+                         "(e.g. {{\"python3\"}})",
+                         step.name));
     for (const Ref& ref : StepRefs(step)) CheckRef(ref, &step, step.location, is_exit_handler);
     for (const std::string& name : step.after) {
       if (name == step.name)
@@ -233,6 +243,14 @@ class Checker {
       case Ref::Kind::kOutputPath: {
         bool found = step && std::any_of(step->outputs.begin(), step->outputs.end(),
                                          [&](const Output& o) { return o.name == ref.name; });
+        if (found && step->StdoutOutput(ref.name)) {
+          Report(at,
+                 fmt::format("{} writes to its result with ctp.output_path(\"{}\"): the result "
+                             "is what the step prints (its standard output), not a file",
+                             who, ref.name),
+                 ref.name);
+          return;
+        }
         if (!found) {
           std::vector<std::string> names;
           if (step)

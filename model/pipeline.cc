@@ -63,6 +63,12 @@ ValueKind Step::OutputKind(const std::string& output) const {
   return ValueKind::kParameter;
 }
 
+const Output* Step::StdoutOutput(const std::string& name) const {
+  for (const Output& declared : outputs)
+    if (declared.name == name && declared.from_stdout) return &declared;
+  return nullptr;
+}
+
 ValueKind Pipeline::OutputKind(const std::string& output) const {
   auto found = outputs.find(output);
   if (found == outputs.end()) return ValueKind::kParameter;

@@ -32,6 +32,7 @@ bool InContainer(RefSite site) { return site != RefSite::kWhen && site != RefSit
 
 void ForEachRef(const Step& step, const Visit& visit) {
   for (const Template& t : step.command) VisitTemplate(t, RefSite::kCommand, visit);
+  VisitTemplate(step.source, RefSite::kSource, visit);
   for (const Template& t : step.args) VisitTemplate(t, RefSite::kArg, visit);
   for (const EnvVar& e : step.env) VisitTemplate(e.value, RefSite::kEnv, visit);
   for (const Input& i : step.inputs) VisitTemplate(i.value, RefSite::kInput, visit);

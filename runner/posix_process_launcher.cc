@@ -65,7 +65,13 @@ class PosixProcessLauncher : public ProcessLauncher {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (!spec.log_file.empty()) {
+    if (!spec.stdout_file.empty()) {
+      posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, spec.stdout_file.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (!spec.log_file.empty())
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, spec.log_file.c_str(),
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
+    } else if (!spec.log_file.empty()) {
       posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, spec.log_file.c_str(),
                                        O_WRONLY | O_CREAT | O_APPEND, 0644);
       posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);

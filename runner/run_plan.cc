@@ -98,9 +98,16 @@ void CheckStep(const Pipeline& owner, const Step& step, const RunOptions& option
                             "and cannot use the image's entrypoint (set command)",
                             step.name));
   const Template& program = step.command.front();
-  if (host_processes && program.IsLiteral() && FindStepProgram(program.Literal()).empty())
-    throw Error(step.location, fmt::format("container step '{}': command '{}' is not on PATH",
+  if (!host_processes || !program.IsLiteral() || !FindStepProgram(program.Literal()).empty())
+    return;
+  if (step.IsScript())
+    throw Error(step.location, fmt::format("script step '{}': its interpreter '{}' is not on PATH "
+                                           "(ctp run runs the source with this machine's "
+                                           "interpreter; install it, or run the step in its image "
+                                           "with --runtime docker)",
                                            step.name, program.Literal()));
+  throw Error(step.location, fmt::format("container step '{}': command '{}' is not on PATH",
+                                         step.name, program.Literal()));
 }
 
 }  // namespace

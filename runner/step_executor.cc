@@ -46,6 +46,43 @@ std::string MissingOutput(const Task& task) {
   return {};
 }
 
+// The step's output that is its standard output (its `result`), or nullptr.
+const Output* StdoutOutput(const Task& task) {
+  for (const Output& output : task.step->outputs)
+    if (output.from_stdout) return &output;
+  return nullptr;
+}
+
+// What the step printed, kept as Argo keeps a result: one final newline dropped (ReadOutputs
+// drops it from the file), at most the last kResultMaxBytes. The log gets it in full.
+void KeepResult(const Task& task, const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  in.close();
+  std::string printed = text.str();
+  AppendLog(task, printed);
+  const std::size_t size = printed.size();
+  const bool newline = !printed.empty() && printed.back() == '\n';
+  if (newline) printed.pop_back();
+  if (printed.size() > kResultMaxBytes) {
+    AppendLog(task, fmt::format("ctp: step {} printed {} bytes: its result keeps the last {} "
+                                "(Argo's limit)\n",
+                                task.name, size, kResultMaxBytes));
+    printed.erase(0, printed.size() - kResultMaxBytes);
+  }
+  base::WriteFileAtomically(path, newline ? printed + "\n" : printed);
+}
+
+// The message when a script step's interpreter is missing on this machine.
+std::string MissingInterpreter(const Task& task) {
+  const Step& step = *task.step;
+  return fmt::format("script step '{}' ({}:{}): its interpreter '{}' is not on PATH (ctp run "
+                     "runs the source with this machine's interpreter; install it, or run the "
+                     "step in its image with --runtime docker)",
+                     task.name, step.location.file, step.location.line, task.argv.front());
+}
+
 TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   TaskOutcome outcome;
   ProcessSpec spec;
@@ -53,6 +90,9 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   spec.env = task.env;
   spec.working_dir = task.working_dir.empty() ? task.dir : task.working_dir;
   spec.log_file = LogFile(task);
+  if (task.step->IsScript()) base::WriteFileAtomically(ScriptFile(task), task.script_source);
+  const Output* result_output = StdoutOutput(task);
+  if (result_output) spec.stdout_file = StagingOutputs(task) / result_output->name;
   spec.timeout = task.timeout;
   // Recorded while it runs: a ctp killed meanwhile leaves the group to the next run to end.
   spec.started = [&task, &env](int pid) {
@@ -61,6 +101,7 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   };
   ProcessResult result = env.launcher->Run(spec, *env.cancelled);
   env.store->ClearStepProcess(env.run_id, task.name);
+  if (result_output && fs::exists(spec.stdout_file)) KeepResult(task, spec.stdout_file);
   if ((result.timed_out || result.cancelled) && !task.stop_argv.empty()) {
     // Killing the runtime's client leaves the container running: stop it by name.
     ProcessSpec stop;
@@ -75,7 +116,11 @@ TaskOutcome RunContainer(const Task& task, const ExecutionEnv& env) {
   outcome.timed_out = result.timed_out;
   if (!result.error.empty()) {
     outcome.could_not_start = true;
-    outcome.message = result.error;
+    // Outside a container runtime (no stop command), argv[0] is the host's interpreter.
+    outcome.message = task.step->IsScript() && task.stop_argv.empty() &&
+                              FindProgram(task.argv.front()).empty()
+                          ? MissingInterpreter(task)
+                          : result.error;
     AppendLog(task, "ctp: " + result.error + "\n");
   } else if (result.timed_out) {
     outcome.message = TimedOutMessage(*task.timeout);

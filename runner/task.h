@@ -22,6 +22,7 @@ struct Task {
   nlohmann::json item;                        ///< the loop item
   std::filesystem::path dir;                  ///< `<run>/<step>` (iterations: `<run>/<step>/<i>`)
   std::vector<std::string> argv;              ///< container steps
+  std::string script_source;  ///< script steps: the resolved source, written to ScriptFile()
   std::map<std::string, std::string> env;     ///< container steps (secrets included)
   std::filesystem::path working_dir;          ///< container steps; empty = the task folder
   std::vector<std::string> stop_argv;  ///< run after a timeout or stop (`docker kill NAME`)
@@ -44,6 +45,9 @@ struct TaskOutcome {
   std::map<std::string, std::string> outputs;  ///< published output values (artifacts: paths)
   double duration = 0;                         ///< seconds
 };
+
+/// `<task dir>/script`: where a script step's source is written for its interpreter.
+inline std::filesystem::path ScriptFile(const Task& task) { return task.dir / "script"; }
 
 /// `<task dir>/outputs.partial`: where a running task writes; renamed to `outputs/` when done.
 inline std::filesystem::path StagingOutputs(const Task& task) {

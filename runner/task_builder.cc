@@ -68,6 +68,7 @@ std::string Fingerprint(const Step& step, const TaskInputs& inputs, const nlohma
     if (const NativeStep* native = inputs.registry->Find(step.native)) hash.Field(native->version);
   hash.Field(step.lua_source);
   for (const Template& part : step.command) hash.Field(ResolveTemplate(part, scope));
+  if (step.IsScript()) hash.Field("source:" + ResolveTemplate(step.source, scope));
   hash.Field("args");
   for (const Template& part : step.args) hash.Field(ResolveTemplate(part, scope));
   for (const EnvVar& env : step.env) {
@@ -87,6 +88,7 @@ std::string Fingerprint(const Step& step, const TaskInputs& inputs, const nlohma
     hash.Field(output.name);
     hash.Field(ValueKindName(output.kind));
     hash.Field(output.path);
+    if (output.from_stdout) hash.Field("stdout");
   }
   for (const Mount& mount : step.mounts)
     hash.Field(mount.volume + ":" + mount.path + ":" + mount.sub_path);
@@ -202,6 +204,10 @@ Task BuildTask(const Step& step, const TaskInputs& inputs, int index, const nloh
   if (step.kind == Step::Kind::kContainer) {
     for (const Template& part : step.command) task.argv.push_back(resolve(part));
     for (const Template& part : step.args) task.argv.push_back(resolve(part));
+    if (step.IsScript()) {  // as Argo runs a script template: the source's path after the command
+      task.script_source = resolve(step.source);
+      task.argv.push_back(ScriptFile(task).string());
+    }
     if (!task.argv.empty() && task.argv[0] == "ctp" && inputs.runtime.empty())
       if (std::filesystem::path ctp = FindStepProgram("ctp"); !ctp.empty()) task.argv[0] = ctp;
     for (const EnvVar& env : step.env) {

@@ -351,12 +351,33 @@ local function how_to_read_outputs(s, variable)
                        #names == 1 and names[1] or "<name>", table.concat(names, ", "))
 end
 
+-- `step.result`: a container or script step's standard output (Argo's outputs.result). Reading it
+-- declares the output `result` (from_stdout), located where it was first read.
+local function result_ref(s, where)
+  local spec = s.output_specs.result
+  if spec and not spec.from_stdout then
+    check.fail(where, "result", "step '%s' declares an output named 'result' (a file it writes): read "
+               .. "that as step.outputs.result; step.result, its standard output, needs that name free", s.name)
+  end
+  if s.kind ~= "container" then
+    check.fail(where, "result", "%s step '%s' has no result: only container and script steps (ctp.container, "
+               .. "ctp.script) print one (their standard output); return a value as an output instead",
+               s.kind == "lua" and "Lua" or s.kind, s.name)
+  end
+  if not spec then
+    s.output_specs.result = { kind = "parameter", path = "", doc = "standard output", from_stdout = true,
+                              location = where }
+  end
+  return values.ref("step_output", s.name, "result", { where = where })
+end
+
 -- Reading a field a step does not have fails at that line: `a.output` would otherwise be nil, and
 -- an argument would silently vanish from a command line.
 local function step_fields_meta(schema, arg_checkers)
   return {
     __index = function(s, key)
       if arg_checkers[key] then return rawget(s, "inputs")[key] end  -- a native step's argument
+      if key == "result" then return result_ref(s, check.caller()) end
       if schema[key] or internal_fields[key] then return nil end
       local where, field = check.caller(), tostring(key)
       local readable = check.sorted_keys(schema)
@@ -468,6 +489,29 @@ end
 
 --- A container step: `ctp.container { name, image, command, args, env, outputs, ... }`.
 function ctp.container(fields) return container_step(fields) end
+
+-- ctp.script's fields: a container step whose `command` (the interpreter) runs `source`.
+local script_schema = with_common {
+  image = check.nonempty_string, command = check.list(value_checker), working_dir = check.string,
+  outputs = outputs_checker,
+  source = function(v, w, p)
+    if type(v) == "string" and v == "" then check.fail(w, p, "field 'source' must be a non-empty script, got ''") end
+    return value_checker(v, w, p)
+  end,
+}
+
+--- A script step (Argo's script template): `ctp.script { name, image, command = { "python3" },
+--- source = [[ ... ]], env, outputs, ... }`. The interpreter `command` runs `source` from a file
+--- whose path follows the command; read run-time values through env (or build the source with `..`).
+function ctp.script(fields)
+  local where = check.caller()
+  local f = check.fields("ctp.script", where, fields, script_schema, { "name", "command", "source" })
+  if #f.command == 0 then
+    check.fail(where, "command", "ctp.script '%s': field 'command' must name the interpreter that runs "
+               .. "the source, e.g. { \"python3\" }", f.name)
+  end
+  return make_step("container", where, f, nil, "ctp.script", script_schema)
+end
 
 --- A Lua function step: `ctp.lua { name, fn = function(inputs) return { out = ... } end, inputs, outputs }`.
 --- The function runs in a fresh Lua state, here and in a cluster (then it must be self-contained).
@@ -590,8 +634,8 @@ local schedule_checker = check.record({
 
 local function step_checker(v, where, path)
   if type(v) == "table" and v.ctp_kind == "step" then return v end
-  check.fail(where, path, "field '%s' must be a step (made with ctp.container, ctp.lua, ctp.steps.* or "
-             .. "ctp.sub_pipeline), got %s", path, check.describe(v))
+  check.fail(where, path, "field '%s' must be a step (made with ctp.container, ctp.script, ctp.lua, "
+             .. "ctp.steps.* or ctp.sub_pipeline), got %s", path, check.describe(v))
 end
 
 -- Fails when a step of pipeline `f` uses a step the script made but left out of `f.steps`: at the

@@ -63,6 +63,11 @@ TEST_CASE("EmitArgo golden output per feature") {
   }
 }
 
+TEST_CASE("EmitArgo reads a step's result as Argo's outputs.result, and declares no output for it") {
+  const std::string actual = EmitArgo(ResultPipeline());
+  CHECK(actual == Golden("result.argo.yaml", actual));
+}
+
 TEST_CASE("EmitArgo writes WorkflowTemplates and CronWorkflows for Argo 3 and 4") {
   const Pipeline p = ScheduledPipeline();
   EmitOptions options;

@@ -16,6 +16,7 @@ TEST_CASE("emitted Argo and KFP YAML passes the shared validators") {
     argo_files += dir.Write(name + ".argo.yaml", EmitArgo(pipeline));
     kfp_files += dir.Write(name + ".kfp.yaml", EmitKfp(pipeline));
   }
+  argo_files += dir.Write("result.argo.yaml", EmitArgo(ResultPipeline()));  // Argo only
   const Pipeline nightly = ScheduledPipeline({"0 2 * * *", "30 14 * * 1-5"});
   for (EmitOptions::Kind kind :
        {EmitOptions::Kind::kTemplate, EmitOptions::Kind::kCron, EmitOptions::Kind::kAll}) {

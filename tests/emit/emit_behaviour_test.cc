@@ -23,6 +23,13 @@ TEST_CASE("emitters are deterministic: the same pipeline gives the same bytes") 
   }
 }
 
+TEST_CASE("KFP refuses a step's result (what it prints) where the script reads it") {
+  CHECK(ErrorOf([] { EmitKfp(ResultPipeline()); }) ==
+        "test.lua:5: error: step 'pick': KFP has no value for what a step prints (pick.result, "
+        "Argo's outputs.result); write the value to a file output instead (outputs = { value = "
+        "\"parameter\" } and ctp.output_path(\"value\")) to emit for KFP\n");
+}
+
 TEST_CASE("a CronWorkflow needs a schedule") {
   Pipeline p = ParamsPipeline();
   EmitOptions options;

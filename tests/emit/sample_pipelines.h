@@ -391,6 +391,47 @@ inline Pipeline ReusePipeline() {
   return p;
 }
 
+/// Script steps: Python source that reads a parameter (in the text and through env) and writes an
+/// output file, and a shell script that reads that output.
+inline Pipeline ScriptPipeline() {
+  Pipeline p;
+  p.name = "scripts";
+  p.location = {"test.lua", 1};
+  p.params = {MakeParam("n", ParamType::kInt, "3")};
+  Step square = CommandStep("square", 2, "python:3.12", {"python3", "-u"});
+  square.source = Text({"import os\nn = int(\"", ParamRef("n"), "\")\nprint(os.environ[\"GREETING\"])\n"
+                        "with open(\"", OutputPathRef("total"), "\", \"w\") as f:\n"
+                        "    f.write(str(sum(i * i for i in range(n))))\n"});
+  square.env = {EnvVar{"GREETING", Template::Of("hello"), std::nullopt, std::nullopt, {"test.lua", 2}}};
+  WithOutput(square, "total");
+  Step show = CommandStep("show", 8, "alpine:3.19", {"sh"});
+  show.source = Text({"echo \"total: ", OutputRef("square", "total"), "\"\n"});
+  p.steps = {square, show};
+  return p;
+}
+
+/// A step that reads another's result (what it printed): Argo only.
+inline Pipeline ResultPipeline() {
+  Pipeline p;
+  p.name = "result";
+  p.location = {"test.lua", 1};
+  Step pick = CommandStep("pick", 2, "python:3.12", {"python3"});
+  pick.source = Template::Of("import random\nprint(random.randint(1, 100))\n");
+  Output result;
+  result.name = kResultOutput;
+  result.from_stdout = true;
+  result.location = {"test.lua", 5};
+  pick.outputs.push_back(result);
+  Step say = CommandStep("say", 5, "alpine:3.19", {"echo"});
+  WithArg(say, OutputRef("pick", kResultOutput));
+  Step twice = CommandStep("twice", 6, "alpine:3.19", {"echo"});
+  WithArg(twice, OutputRef("pick", kResultOutput));
+  twice.when = Compare(Condition::Op::kGt, Template::Of(OutputRef("pick", kResultOutput)),
+                       Template::Of("50"), Condition::Compare::kNumber);
+  p.steps = {pick, say, twice};
+  return p;
+}
+
 /// A pipeline with a schedule, for CronWorkflows.
 inline Pipeline ScheduledPipeline(std::vector<std::string> cron = {"0 2 * * *"}) {
   Pipeline p;
@@ -425,6 +466,7 @@ inline std::vector<std::pair<std::string, Pipeline>> AllSamplePipelines() {
           {"sub-pipeline-artifact", SubPipelineArtifactPipeline()},
           {"native-lua", NativeLuaPipeline()},
           {"reuse", ReusePipeline()},
+          {"scripts", ScriptPipeline()},
           {"nightly", ScheduledPipeline()}};
 }
 

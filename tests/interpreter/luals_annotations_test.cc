@@ -93,6 +93,7 @@ TEST_CASE("the check notices a missing function, field or record field") {
   CHECK(Problems(Without(annotations, "---@field image_pull_policy")) ==
         "ctp.container: field 'image_pull_policy' is missing from ctp.ContainerFields\n"
         "ctp.lua: field 'image_pull_policy' is missing from ctp.LuaFields\n"
+        "ctp.script: field 'image_pull_policy' is missing from ctp.ScriptFields\n"
         "ctp.sub_pipeline: field 'image_pull_policy' is missing from ctp.SubPipelineFields\n");
   CHECK(Problems(Without(annotations, "---@field max_backoff")) ==
         "no class in ctp.d.lua has the fields { backoff, factor, limit, max_backoff, max_duration, "

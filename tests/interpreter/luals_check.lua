@@ -38,6 +38,7 @@ for _, call in ipairs {
   function() ctp.secret {} end, function() ctp.vault {} end, function() ctp.volume {} end,
   function() scratch:mount("/m", {}) end,
   function() ctp.container { outputs = { y = { kind = "parameter" } } } end,
+  function() ctp.script {} end,
   function() ctp.lua {} end, function() ctp.sub_pipeline {} end, function() ctp.pipeline {} end,
 } do pcall(call) end
 
@@ -75,7 +76,7 @@ local class_of = {
   ["ctp.bool"] = "ctp.ParamFields", ["ctp.list"] = "ctp.ParamFields",
   ["ctp.secret"] = "ctp.SecretFields", ["ctp.vault"] = "ctp.VaultFields",
   ["ctp.volume"] = "ctp.VolumeFields", ["mount options"] = "ctp.MountOptions",
-  ["ctp.container"] = "ctp.ContainerFields", ["ctp.lua"] = "ctp.LuaFields",
+  ["ctp.container"] = "ctp.ContainerFields", ["ctp.script"] = "ctp.ScriptFields", ["ctp.lua"] = "ctp.LuaFields",
   ["ctp.sub_pipeline"] = "ctp.SubPipelineFields", ["ctp.pipeline"] = "ctp.PipelineFields",
 }
 

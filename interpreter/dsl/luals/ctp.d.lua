@@ -192,6 +192,15 @@ function Volume:mount(path, options) end
 ---@field working_dir? string
 ---@field outputs? ctp.Outputs written to `ctp.output_path "NAME"` (or the declared path)
 
+---The fields of `ctp.script`: a container step whose interpreter runs `source` (Argo's script
+---template); the source's file path follows `command`. Read run-time values through `env`.
+---@class ctp.ScriptFields: ctp.StepFields
+---@field image? string default: the pipeline's image
+---@field command ctp.Value[] the interpreter, e.g. `{ "python3" }` (ctp run uses the host's)
+---@field source ctp.Value the program text (valid UTF-8, no NUL bytes)
+---@field working_dir? string
+---@field outputs? ctp.Outputs written to `ctp.output_path "NAME"` (or the declared path)
+
 ---The fields of `ctp.lua`.
 ---@class ctp.LuaFields: ctp.StepFields
 ---@field fn fun(inputs: { [string]: string }): table self-contained (a captured local is an error: pass it in `inputs`); returns one field per output
@@ -229,6 +238,7 @@ function Volume:mount(path, options) end
 ---@field name string
 ---@field kind "container"|"lua"|"native"|"pipeline"
 ---@field outputs { [string]: ctp.Ref }
+---@field result ctp.Ref a container or script step's standard output (Argo's `outputs.result`; one final newline dropped, at most the last 256 KiB); not for KFP
 
 -- BEGIN native steps (generated from the step registry: luals_annotations_test.cc)
 
@@ -461,6 +471,11 @@ function ctp.volume(fields) end
 ---@param fields ctp.ContainerFields
 ---@return ctp.Step
 function ctp.container(fields) end
+
+---A script step: the interpreter `command` runs `source` (Argo's script template).
+---@param fields ctp.ScriptFields
+---@return ctp.Step
+function ctp.script(fields) end
 
 ---A Lua function step; the function runs in a fresh Lua state (in a cluster: in the ctp image).
 ---@param fields ctp.LuaFields

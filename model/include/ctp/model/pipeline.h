@@ -86,7 +86,16 @@ struct Output {
   std::string path;  ///< where the step writes it in its container; empty = ctp chooses
   std::string doc;
   SourceLocation location;
+  /// The step's standard output, as Argo's `outputs.result` (a container or script step's
+  /// `result`, named kResultOutput): one final newline dropped, at most the last
+  /// kResultMaxBytes kept.
+  bool from_stdout = false;
 };
+
+/// The name of a step's standard-output value (Output::from_stdout).
+inline constexpr const char* kResultOutput = "result";
+/// Argo keeps at most this much of a step's standard output as its result (its last bytes).
+inline constexpr std::size_t kResultMaxBytes = 256 * 1024;
 
 /// A named value a step receives (arguments of Lua function, native and sub-pipeline steps).
 struct Input {
@@ -231,6 +240,9 @@ struct Step {
   std::vector<Template> args;
   std::string working_dir;
   std::string image_pull_policy;  ///< Always | IfNotPresent | Never | empty
+  /// A script step (ctp.script, Argo's script template): the program text that `command` (the
+  /// interpreter) runs, given as a file path after `command`; empty for a plain container step.
+  Template source;
 
   // kLua: a self-contained chunk `return function(inputs, ctx) ... end` (a function that
   // captures the script's locals is refused when the script loads)
@@ -264,6 +276,10 @@ struct Step {
   /// The kind of this step's output `output`: as declared, or for a sub-pipeline step, the kind
   /// of the value its pipeline produces (Pipeline::OutputKind); kParameter when undeclared.
   ValueKind OutputKind(const std::string& output) const;
+  /// True for a script step: a container step with a `source`.
+  bool IsScript() const { return !source.parts.empty(); }
+  /// The output `name` when it is the step's standard output (Output::from_stdout), or nullptr.
+  const Output* StdoutOutput(const std::string& name) const;
 };
 
 /// When a scheduled pipeline runs (CronWorkflow).

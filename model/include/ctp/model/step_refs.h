@@ -12,6 +12,7 @@ namespace ctp {
 /// Where in a step a reference appears.
 enum class RefSite {
   kCommand,    ///< a command template
+  kSource,     ///< a script step's source
   kArg,        ///< an args template
   kEnv,        ///< an environment variable's value
   kInput,      ///< an input's value
@@ -23,8 +24,8 @@ enum class RefSite {
 /// condition and the loop's items are evaluated by the orchestrator instead.
 bool InContainer(RefSite site);
 
-/// Calls `visit` for every reference of `step`, in order: command, args, env, inputs, when, loop
-/// items (each in declaration order).
+/// Calls `visit` for every reference of `step`, in order: command, source, args, env, inputs,
+/// when, loop items (each in declaration order).
 void ForEachRef(const Step& step, const std::function<void(const Ref&, RefSite)>& visit);
 
 /// Every reference of `step`, in ForEachRef's order.

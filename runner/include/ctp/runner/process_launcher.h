@@ -20,6 +20,8 @@ struct ProcessSpec {
   std::map<std::string, std::string> env;  ///< added to (and overriding) ctp's environment
   std::filesystem::path working_dir;       ///< empty = ctp's current folder
   std::filesystem::path log_file;          ///< stdout and stderr go here (appended)
+  /// When set, stdout goes here instead (truncated first); stderr still goes to `log_file`.
+  std::filesystem::path stdout_file;
   std::optional<std::chrono::milliseconds> timeout;  ///< then the process group is killed
   /// Called with the process's pid (the id of its process group) once it has started, before it
   /// is waited for. When it throws, the group is killed and the exception passed on.

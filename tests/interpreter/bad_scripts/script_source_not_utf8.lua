@@ -1,0 +1,4 @@
+local ctp = require "ctp"
+local a = ctp.script { name = "a", image = "python:3.12", command = { "python3" },
+  source = "print('caf\xe9')" }
+return ctp.pipeline { name = "p", steps = { a } }

@@ -1,0 +1,3 @@
+local ctp = require "ctp"
+local a = ctp.script { name = "a", image = "python:3.12", command = { "python3" } }
+return ctp.pipeline { name = "p", steps = { a } }
