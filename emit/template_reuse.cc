@@ -148,6 +148,7 @@ TemplateShape SharedShape(const LiftedStep& lifted, ClusterContainer container) 
     }
   AddListInputs("command", shape.container.command, command_roles, shape.inputs);
   AddListInputs("args", shape.container.args, args_roles, shape.inputs);
+  if (lifted.step.IsScript()) AddListInputs("source", {lifted.step.source}, {}, shape.inputs);
   for (const EnvVar& var : lifted.step.env)
     if (!var.secret && !var.vault)
       for (const Template::Part& part : var.value.parts)

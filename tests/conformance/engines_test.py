@@ -285,6 +285,7 @@ TAG_VARIABLES = [  # the variables an expression tag names, as Argo's flat names
     (re.compile(r"(workflow|inputs)\.parameters\['([^']+)'\]"), "{0}.parameters.{1}"),
     (re.compile(r"tasks\['([^']+)'\]\.outputs\.parameters\['([^']+)'\]"),
      "tasks.{0}.outputs.parameters.{1}"),
+    (re.compile(r"(tasks)\['([^']+)'\]\.outputs\.result\b"), "{0}.{1}.outputs.result"),
 ]
 
 
