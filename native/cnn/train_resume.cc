@@ -38,7 +38,7 @@ class Digest {
       Word(word);
     }
     std::uint64_t tail = 0;
-    std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+    if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);  // data() may be null
     Word(tail);
   }
   void Word(std::uint64_t word) { state_ = kernels::cnn::MixBits(state_ ^ word) + 0x9e3779b97f4a7c15ULL; }
