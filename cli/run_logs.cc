@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <fstream>
@@ -55,9 +56,7 @@ void PrintNew(const Workspace& workspace, const std::string& run_id, const std::
   } else {
     std::size_t begin = 0;
     while (begin < text.size()) {
-      std::size_t end = text.find('\n', begin);
-      const bool whole = end != std::string::npos;
-      if (!whole) end = text.size();
+      const std::size_t end = std::min(text.find('\n', begin), text.size());
       out << task << " | " << std::string_view(text).substr(begin, end - begin) << "\n";
       begin = end + 1;
     }
